@@ -1,0 +1,60 @@
+import { UsageError, EXIT_USAGE } from "./errors";
+import { packageVersion } from "../paths";
+
+/** A subcommand module exports `run(argv)` resolving to the process exit code. */
+interface Command {
+  summary: string;
+  load: () => { run(argv: string[]): Promise<number> };
+}
+
+// Loaded lazily so that `optimize` does not pay for the analyzer's gRPC stack and vice versa.
+const commands: Record<string, Command> = {
+  check: {
+    summary: "run a Pulumi program under a mock engine and enforce the policy pack on it",
+    load: () => require("./check"),
+  },
+  audit: {
+    summary: "enforce the policy pack on a `pulumi stack export` file",
+    load: () => require("./audit"),
+  },
+  optimize: {
+    summary: "right-size Lambda memory from REPORT logs and price the savings",
+    load: () => require("../optimize/command"),
+  },
+};
+
+export const USAGE = `Usage: serverless-guard <command> [options]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join("\n")}
+
+Run \`serverless-guard <command> --help\` for a command's options.
+Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 usage or input error.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.log(USAGE);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === "--version" || name === "-V") {
+    console.log(packageVersion());
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`serverless-guard: unknown command '${name}' (expected one of: ${Object.keys(commands).join(", ")}); see --help`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.load().run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`serverless-guard ${name}: ${err.message}`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,27 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as path from "path";
+
+const bin = path.join(__dirname, "..", "..", "bin", "serverless-guard.js");
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+
+describe("serverless-guard (entry point)", () => {
+  it("prints usage listing every command on --help and exits 0", () => {
+    const r = cli("--help");
+    expect(r.status).to.equal(0);
+    for (const c of ["check", "audit", "optimize"]) expect(r.stdout).to.match(new RegExp(`^  ${c} `, "m"));
+  });
+
+  it("rejects an unknown command with a one-line error and exit 2", () => {
+    const r = cli("frobnicate");
+    expect(r.status).to.equal(2);
+    expect(r.stderr.trim().split("\n")).to.have.length(1);
+    expect(r.stderr).to.contain("unknown command 'frobnicate'");
+  });
+
+  it("prints the package version", () => {
+    const r = cli("--version");
+    expect(r.status).to.equal(0);
+    expect(r.stdout.trim()).to.equal(require("../../package.json").version);
+  });
+});
