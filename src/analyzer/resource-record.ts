@@ -1,0 +1,65 @@
+/**
+ * The resource graph that `check` (from a program run under a mock monitor) and `audit` (from a
+ * `pulumi stack export`) both produce, and that the analyzer driver turns into Analyze/AnalyzeStack
+ * requests. One shape for both, so their verdicts on the same resources are the same.
+ */
+
+/** Pulumi's signature key for secret values; `{[SECRET_SIG]: SECRET_SIG_VALUE, value | ciphertext}`. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** The provider a resource is managed by, with its configuration (e.g. the AWS provider's defaultTags). */
+export interface ProviderRecord {
+  urn: string;
+  name: string;
+  /** e.g. "pulumi:providers:aws" */
+  type: string;
+  /** Provider inputs, with JSON-encoded strings (as state often has them) already decoded where they parse. */
+  properties: Record<string, unknown>;
+}
+
+export interface SourcePosition {
+  uri: string;
+  line: number;
+  column?: number;
+}
+
+export interface ResourceRecord {
+  urn: string;
+  /** Pulumi type token, e.g. "aws:lambda/function:Function". */
+  type: string;
+  /** Logical name. */
+  name: string;
+  /** false for component resources (which have no provider inputs of their own). */
+  custom: boolean;
+  /** Inputs as the program (or state) gave them. Secrets use the SECRET_SIG shape. */
+  inputs: Record<string, unknown>;
+  /** Outputs after "deployment" (mocked by `check`, from state for `audit`). */
+  outputs: Record<string, unknown>;
+  parent?: string;
+  provider?: ProviderRecord;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  options: ResourceOptionsRecord;
+  /** Where the resource was declared, when known (for SARIF). */
+  sourcePosition?: SourcePosition;
+}
+
+export interface ResourceOptionsRecord {
+  protect?: boolean;
+  ignoreChanges?: string[];
+  deleteBeforeReplace?: boolean;
+  aliases?: string[];
+  additionalSecretOutputs?: string[];
+  customTimeouts?: { create?: string; update?: string; delete?: string };
+  retainOnDelete?: boolean;
+}
+
+/** What a program run or a state file yields. */
+export interface ResourceGraph {
+  project: string;
+  stack: string;
+  resources: ResourceRecord[];
+  /** Invokes answered with an empty result because they are not emulated (check only). */
+  fakedInvokes: string[];
+}
