@@ -1,0 +1,168 @@
+import {
+  EnforcementLevel,
+  PolicyConfigSchema,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { isUnknownValueError } from "./unknowns";
+import { CommonConfig, configWithDefaults, excludeSchema } from "./config";
+import { EXEMPT_REASON_TAG, EXEMPT_TAG, Exemption, exemptionOf, Subject } from "./exemptions";
+
+/**
+ * Metadata every serverless-guard policy carries besides the SDK's fields; tests check it is complete and the
+ * README cites it. Modelled on pulumi/compliance-policies.
+ */
+export interface PolicyMetadata {
+  /** Equivalent rules in the tools users compare us with (REFERENCE.md section 2); empty where none exists. */
+  equivalents: { checkov?: string[]; awsConfig?: string[]; other?: string[] };
+  /** Short topics, e.g. ["cost", "lambda"]. */
+  topics: string[];
+}
+
+interface PolicyBase<C extends object> {
+  name: string;
+  description: string;
+  severity: Severity;
+  remediationSteps: string;
+  metadata: PolicyMetadata;
+  /** The policy's own config properties (JSON schema), without `exclude`, which every policy gets. */
+  configProperties?: Record<string, unknown>;
+  /** Defaults for those properties; the SDK applies none, so the policy must. */
+  defaults: C;
+  enforcementLevel?: EnforcementLevel;
+}
+
+/** Reports a finding: normal level, or advisory with the reason when the resource is exempt. */
+export type Report = (message: string) => void;
+
+export type ServerlessGuardResourcePolicy = ResourceValidationPolicy & { metadata: PolicyMetadata };
+export type ServerlessGuardStackPolicy = StackValidationPolicy & { metadata: PolicyMetadata };
+export type ServerlessGuardPolicy = ServerlessGuardResourcePolicy | ServerlessGuardStackPolicy;
+
+export interface ResourcePolicySpec<C extends object> extends PolicyBase<C> {
+  /** Resource type tokens the policy looks at; omit for every resource. */
+  types?: readonly string[];
+  validate(resource: ResourceValidationArgs, config: C & CommonConfig, report: Report): void;
+  /** Returns the whole new property bag, or undefined for no change. Not called for exempt resources. */
+  remediate?(resource: ResourceValidationArgs, config: C & CommonConfig): Record<string, any> | undefined;
+}
+
+export interface StackPolicySpec<C extends object> extends PolicyBase<C> {
+  /** `report(resource, message)` attributes the finding to that resource (and applies its exemptions). */
+  validate(args: StackValidationArgs, config: C & CommonConfig, report: (resource: PolicyResource, message: string) => void): void;
+}
+
+function configSchema(spec: PolicyBase<object>): PolicyConfigSchema {
+  return { properties: { ...(spec.configProperties ?? {}), ...excludeSchema } as PolicyConfigSchema["properties"] };
+}
+
+/**
+ * Wraps SDK's reportViolation with exemptions. Exempt findings are still reported, at advisory level, with the
+ * reason (nothing is hidden). The object form of reportViolation is what the SDK itself uses to carry a
+ * per-finding enforcement level (server.js makeReportViolationFun).
+ */
+function reporterFor(
+  policyName: string,
+  reportViolation: ReportViolation,
+  exemption: Exemption,
+  urn: string | undefined,
+): Report {
+  return (message: string) => {
+    if (exemption.kind === "tag" || exemption.kind === "exclude") {
+      const why = exemption.kind === "tag" ? `exempt by tag: ${exemption.reason}` : `excluded by config pattern "${exemption.pattern}"`;
+      (reportViolation as unknown as (v: object) => void)({
+        message: `[${why}] ${message}`,
+        enforcementLevel: "advisory",
+        urn,
+      });
+    } else {
+      reportViolation(message, urn);
+    }
+  };
+}
+
+function missingReasonMessage(policyName: string): string {
+  return `tag ${EXEMPT_TAG} names ${policyName} but ${EXEMPT_REASON_TAG} is empty or missing; an exemption needs a reason, so the policy still applies`;
+}
+
+/** A policy must never crash the analysis on odd input: anything but an unknown value becomes a finding saying why. */
+function undecided(policyName: string, e: unknown): string {
+  const detail = e instanceof Error ? e.message : String(e);
+  return `could not evaluate ${policyName} on this resource (${detail}); check the resource's properties`;
+}
+
+export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): ServerlessGuardResourcePolicy {
+  const applies = (type: string) => !spec.types || spec.types.includes(type);
+  const policy: ServerlessGuardResourcePolicy = {
+    name: spec.name,
+    description: spec.description,
+    severity: spec.severity,
+    remediationSteps: spec.remediationSteps,
+    enforcementLevel: spec.enforcementLevel,
+    configSchema: configSchema(spec),
+    metadata: spec.metadata,
+    validateResource: (args, reportViolation) => {
+      if (!applies(args.type)) return;
+      const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
+      const exemption = exemptionOf(spec.name, args as Subject, config.exclude);
+      if (exemption.kind === "missing-reason") reportViolation(missingReasonMessage(spec.name));
+      const report = reporterFor(spec.name, reportViolation, exemption, undefined);
+      try {
+        spec.validate(args, config, report);
+      } catch (e) {
+        if (isUnknownValueError(e)) throw e; // the SDK turns it into an advisory "can't run during preview"
+        report(undecided(spec.name, e));
+      }
+    },
+  };
+  if (spec.remediate) {
+    const remediate = spec.remediate;
+    policy.remediateResource = (args) => {
+      if (!applies(args.type)) return undefined;
+      const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
+      const exemption = exemptionOf(spec.name, args as Subject, config.exclude);
+      if (exemption.kind === "tag" || exemption.kind === "exclude") return undefined;
+      try {
+        return remediate(args, config);
+      } catch {
+        return undefined; // unknown or odd input: leave the resource alone; validation reports why
+      }
+    };
+  }
+  return policy;
+}
+
+export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): ServerlessGuardStackPolicy {
+  return {
+    name: spec.name,
+    description: spec.description,
+    severity: spec.severity,
+    remediationSteps: spec.remediationSteps,
+    enforcementLevel: spec.enforcementLevel,
+    configSchema: configSchema(spec),
+    metadata: spec.metadata,
+    validateStack: (args, reportViolation) => {
+      const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
+      const seen = new Set<string>();
+      const report = (resource: PolicyResource, message: string) => {
+        const exemption = exemptionOf(spec.name, resource, config.exclude);
+        if (exemption.kind === "missing-reason" && !seen.has(resource.urn)) {
+          seen.add(resource.urn);
+          reportViolation(missingReasonMessage(spec.name), resource.urn);
+        }
+        reporterFor(spec.name, reportViolation, exemption, resource.urn)(message);
+      };
+      try {
+        spec.validate(args, config, report);
+      } catch (e) {
+        if (isUnknownValueError(e)) throw e;
+        reportViolation(undecided(spec.name, e));
+      }
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** Pulumi type tokens the pack looks at, in one place so a typo cannot hide a resource. */
+export const TYPES = {
+  lambdaFunction: "aws:lambda/function:Function",
+  lambdaAlias: "aws:lambda/alias:Alias",
+  lambdaProvisionedConcurrency: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  dynamodbTable: "aws:dynamodb/table:Table",
+  sqsQueue: "aws:sqs/queue:Queue",
+  sqsRedrivePolicy: "aws:sqs/redrivePolicy:RedrivePolicy",
+  iamPolicy: "aws:iam/policy:Policy",
+  iamRole: "aws:iam/role:Role",
+  iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  iamUserPolicy: "aws:iam/userPolicy:UserPolicy",
+  iamGroupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+  iamRolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  iamUserPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+  iamGroupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+  iamPolicyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+  awsProvider: "pulumi:providers:aws",
+} as const;
