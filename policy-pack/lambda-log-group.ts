@@ -1,0 +1,68 @@
+import { PolicyResource } from "@pulumi/policy";
+import { stackPolicy } from "./common/define";
+import { TYPES } from "./common/types";
+import { dependsThrough, describe, ofType, probeString } from "./stack-graph";
+
+export const LAMBDA_LOG_GROUP_PREFIX = "/aws/lambda/";
+
+type Verdict = { kind: "pass" } | { kind: "undecided" } | { kind: "fail"; expected?: string };
+
+/**
+ * Which log group a function writes to: the one its `loggingConfig.logGroup` names, else `/aws/lambda/<name>`.
+ * Unknown (preview) when either value it depends on is unknown.
+ */
+function expectedLogGroup(fn: PolicyResource): { known: true; value: string } | { known: false } {
+  const configured = probeString(() => fn.props.loggingConfig?.logGroup);
+  if (!configured.known) return { known: false };
+  if (configured.value !== undefined) return { known: true, value: configured.value };
+  const name = probeString(() => fn.props.name);
+  if (!name.known || name.value === undefined) return { known: false };
+  return { known: true, value: LAMBDA_LOG_GROUP_PREFIX + name.value };
+}
+
+function verdictFor(fn: PolicyResource, logGroups: readonly PolicyResource[]): Verdict {
+  // A log group built from the function's outputs (`/aws/lambda/${fn.name}`) or one the function's
+  // loggingConfig was built from is that function's log group, whatever preview knows of the names.
+  if (logGroups.some((lg) => dependsThrough(lg, "name", fn) || dependsThrough(fn, "loggingConfig", lg))) {
+    return { kind: "pass" };
+  }
+  const expected = expectedLogGroup(fn);
+  if (!expected.known) {
+    // Without the name nothing in the stack can be ruled out, unless the stack has no log group at all.
+    return logGroups.length === 0 ? { kind: "fail" } : { kind: "undecided" };
+  }
+  let someNameUnknown = false;
+  for (const lg of logGroups) {
+    const name = probeString(() => lg.props.name);
+    if (!name.known) someNameUnknown = true;
+    else if (name.value === expected.value) return { kind: "pass" };
+  }
+  return someNameUnknown ? { kind: "undecided" } : { kind: "fail", expected: expected.value };
+}
+
+export const lambdaLogGroup = stackPolicy({
+  name: "lambda-log-group",
+  description:
+    "Every Lambda function has its CloudWatch log group in the stack (/aws/lambda/<function name>, or the one its loggingConfig.logGroup names); otherwise Lambda creates one on first invocation that never expires and no policy governs.",
+  severity: "medium",
+  remediationSteps:
+    "Declare the log group next to the function: new aws.cloudwatch.LogGroup(name, { name: pulumi.interpolate`/aws/lambda/${fn.name}`, retentionInDays: 7 }), or point loggingConfig.logGroup at a log group the stack declares.",
+  metadata: { equivalents: {}, topics: ["lambda", "logs", "cost"] },
+  defaults: {},
+  validate: (args, _config, report) => {
+    const logGroups = ofType(args.resources, TYPES.logGroup);
+    for (const fn of ofType(args.resources, TYPES.lambdaFunction)) {
+      const verdict = verdictFor(fn, logGroups);
+      // "undecided" only happens during preview: an unknown name is never a mandatory violation.
+      if (verdict.kind !== "fail") continue;
+      const wanted = verdict.expected ? `aws.cloudwatch.LogGroup named "${verdict.expected}"` : "aws.cloudwatch.LogGroup";
+      const fix = verdict.expected
+        ? `declare a LogGroup with name "${verdict.expected}" and retentionInDays`
+        : "declare a LogGroup named /aws/lambda/<function name> with retentionInDays";
+      report(
+        fn,
+        `function ${describe(fn)} has no ${wanted} in this stack, so Lambda creates one on first invocation that never expires; ${fix}`,
+      );
+    }
+  },
+});
