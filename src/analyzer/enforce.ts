@@ -1,0 +1,190 @@
+/**
+ * Enforces a policy pack on a resource graph through the same Analyzer gRPC protocol the Pulumi
+ * engine uses: GetAnalyzerInfo, Configure (reconciled config), ConfigureStack, per resource
+ * Remediate then Analyze (inputs, as a preview), then AnalyzeStack (outputs, as an update).
+ */
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { packageRoot } from "../paths";
+import { readPolicyPackConfigFile, reconcilePolicyPackConfig, ReconciledConfig } from "../pack-config";
+import { call, startEngineServer, startPack, EngineLogEntry } from "./pack-process";
+import { AnalyzerInfo, analyzerInfoFromProto, EnforcementLevel, levelFromProto, levelToProto, PolicyInfo, severityFromProto } from "./policy-info";
+import { ResourceGraph, ResourceRecord } from "./resource-record";
+import { analyzeRequest, stackResource } from "./wire";
+
+export interface Violation {
+  policyName: string;
+  policyPackName: string;
+  policyPackVersion: string;
+  resourceUrn?: string;
+  enforcementLevel: EnforcementLevel;
+  severity?: string;
+  message: string;
+  phase: "analyze" | "analyzeStack";
+}
+
+export interface Remediation {
+  policyName: string;
+  resourceUrn: string;
+  description?: string;
+  /** The whole new property bag. */
+  properties: Record<string, unknown>;
+}
+
+export interface EnforceResult {
+  policyPack: { name: string; version: string };
+  violations: Violation[];
+  remediations: Remediation[];
+  summary: { resources: number; mandatory: number; advisory: number; fakedInvokes: string[] };
+  /** The pack's policies as GetAnalyzerInfo described them (SARIF rules come from these). */
+  policies: PolicyInfo[];
+  /** What each policy was configured with (after defaults and the config file). */
+  config: ReconciledConfig;
+  /** Messages the pack logged through the Engine service. */
+  logs: EngineLogEntry[];
+}
+
+export interface EnforceOptions {
+  /** Default: the serverless-guard package root. */
+  packDir?: string;
+  policyPackConfigFile?: string;
+  /** How many Analyze/Remediate calls are in flight at once. */
+  concurrency?: number;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+/** Runs `worker` over `items` with at most `limit` in flight, keeping results in input order. */
+async function mapLimited<T, R>(items: T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await worker(items[i]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+function diagnosticsToViolations(diags: analyzerpb.AnalyzeDiagnostic[], phase: Violation["phase"], defaultUrn?: string): Violation[] {
+  return diags.map((d) => ({
+    policyName: d.getPolicyname(),
+    policyPackName: d.getPolicypackname(),
+    policyPackVersion: d.getPolicypackversion(),
+    resourceUrn: d.getUrn() || defaultUrn || undefined,
+    enforcementLevel: levelFromProto(d.getEnforcementlevel()),
+    severity: severityFromProto(d.getSeverity()),
+    message: d.getMessage(),
+    phase,
+  }));
+}
+
+/** Whether a resource is analyzed per resource. The engine does not analyze its default providers. */
+function isAnalyzed(r: ResourceRecord): boolean {
+  return !(r.type.startsWith("pulumi:providers:") && r.name.startsWith("default"));
+}
+
+/** Connects to a running pack and performs a whole enforcement run. */
+async function runProtocol(
+  client: Parameters<typeof call>[0],
+  graph: ResourceGraph,
+  options: EnforceOptions,
+  logs: EngineLogEntry[],
+): Promise<EnforceResult> {
+  const userConfig = options.policyPackConfigFile !== undefined ? readPolicyPackConfigFile(options.policyPackConfigFile) : undefined;
+  const info: AnalyzerInfo = analyzerInfoFromProto(await call(client, "getAnalyzerInfo", new Empty()));
+  const config = reconcilePolicyPackConfig(info, userConfig);
+
+  if (info.supportsConfig) {
+    const req = new analyzerpb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const [name, c] of Object.entries(config)) {
+      const pc = new analyzerpb.PolicyConfig();
+      pc.setEnforcementlevel(levelToProto(c.enforcementLevel));
+      pc.setProperties(Struct.fromJavaScript(c.properties as Record<string, any>));
+      map.set(name, pc);
+    }
+    await call(client, "configure", req);
+  }
+  const stackReq = new analyzerpb.AnalyzerStackConfigureRequest();
+  stackReq.setProject(graph.project);
+  stackReq.setStack(graph.stack);
+  stackReq.setDryRun(true);
+  await call(client, "configureStack", stackReq);
+
+  const anyRemediate = Object.values(config).some((c) => c.enforcementLevel === "remediate");
+  const perResource = await mapLimited(graph.resources.filter(isAnalyzed), options.concurrency ?? DEFAULT_CONCURRENCY, async (r) => {
+    const violations: Violation[] = [];
+    const remediations: Remediation[] = [];
+    let inputs = r.inputs;
+    // As the engine does: remediations first, each seeing the previous one's result; Analyze then sees the fixed inputs.
+    if (anyRemediate) {
+      const res: analyzerpb.RemediateResponse = await call(client, "remediate", analyzeRequest(r, inputs));
+      for (const rem of res.getRemediationsList()) {
+        const props = rem.getProperties();
+        if (props) {
+          inputs = props.toJavaScript() as Record<string, unknown>;
+          remediations.push({ policyName: rem.getPolicyname(), resourceUrn: r.urn, description: rem.getDescription() || undefined, properties: inputs });
+        }
+        if (rem.getDiagnostic()) {
+          violations.push({
+            policyName: rem.getPolicyname(),
+            policyPackName: rem.getPolicypackname(),
+            policyPackVersion: rem.getPolicypackversion(),
+            resourceUrn: r.urn,
+            enforcementLevel: "advisory",
+            message: rem.getDiagnostic(),
+            phase: "analyze",
+          });
+        }
+      }
+    }
+    const res: analyzerpb.AnalyzeResponse = await call(client, "analyze", analyzeRequest(r, inputs));
+    violations.push(...diagnosticsToViolations(res.getDiagnosticsList(), "analyze", r.urn));
+    return { violations, remediations };
+  });
+
+  const stackReqAll = new analyzerpb.AnalyzeStackRequest();
+  stackReqAll.setResourcesList(graph.resources.map(stackResource));
+  const stackRes: analyzerpb.AnalyzeResponse = await call(client, "analyzeStack", stackReqAll);
+
+  const violations = [...perResource.flatMap((p) => p.violations), ...diagnosticsToViolations(stackRes.getDiagnosticsList(), "analyzeStack")];
+  return {
+    policyPack: { name: info.name, version: info.version },
+    violations,
+    remediations: perResource.flatMap((p) => p.remediations),
+    summary: {
+      resources: graph.resources.length,
+      mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+      advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+      fakedInvokes: [...graph.fakedInvokes],
+    },
+    policies: info.policies,
+    config,
+    logs,
+  };
+}
+
+/**
+ * Spawns @pulumi/pulumi/cmd/run-policy-pack on the pack, serves the Engine RPCs it calls back,
+ * runs Configure, Remediate/Analyze per resource and AnalyzeStack; always stops the child.
+ * Throws UsageError for a bad config file.
+ */
+export async function enforce(graph: ResourceGraph, options: EnforceOptions = {}): Promise<EnforceResult> {
+  // Fail on an unreadable or malformed config file before paying for the pack's start-up.
+  if (options.policyPackConfigFile !== undefined) readPolicyPackConfigFile(options.policyPackConfigFile);
+  const engine = await startEngineServer();
+  try {
+    const pack = await startPack(options.packDir ?? packageRoot(), engine.address);
+    try {
+      return await runProtocol(pack.client, graph, options, engine.logs);
+    } finally {
+      await pack.stop();
+    }
+  } finally {
+    await engine.stop();
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * `--policy-pack-config FILE`: the Pulumi CLI's policy config format, validated and reconciled the
+ * way the CLI's `ReconcilePolicyPackConfig` does (schema defaults, then the pack's initial config,
+ * then the user's file; `all` sets every policy's enforcement level).
+ *
+ * File format: `{"all": "mandatory", "<policy>": "advisory" | {"enforcementLevel": "...", "<prop>": value}}`.
+ */
+import * as fs from "fs";
+import Ajv, { ErrorObject } from "ajv";
+import { UsageError } from "../cli/errors";
+import { AnalyzerInfo, ENFORCEMENT_LEVELS, EnforcementLevel } from "../analyzer/policy-info";
+
+export interface PolicyConfigEntry {
+  enforcementLevel?: EnforcementLevel;
+  properties?: Record<string, unknown>;
+}
+
+/** The user's file, normalized: policy name (or `all`) -> level and properties. */
+export interface PolicyPackConfigFile {
+  file: string;
+  entries: Record<string, PolicyConfigEntry>;
+}
+
+/** What Configure receives: every policy with its level and its properties (defaults filled in). */
+export type ReconciledConfig = Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
+
+function isLevel(v: unknown): v is EnforcementLevel {
+  return typeof v === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(v);
+}
+
+const LEVELS_TEXT = ENFORCEMENT_LEVELS.join(", ");
+
+/** Reads and shape-checks the file; policy names and properties are checked later against the pack. */
+export function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`policy pack config ${file}: cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`policy pack config ${file}: not valid JSON (${(err as Error).message.split("\n")[0]})`);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new UsageError(`policy pack config ${file}: expected a JSON object of policy names`);
+  }
+  const entries: Record<string, PolicyConfigEntry> = {};
+  for (const [policy, value] of Object.entries(raw as Record<string, unknown>)) {
+    const where = `policy pack config ${file}: policy '${policy}'`;
+    if (typeof value === "string") {
+      if (!isLevel(value)) throw new UsageError(`${where}: unknown enforcement level '${value}' (expected one of: ${LEVELS_TEXT})`);
+      entries[policy] = { enforcementLevel: value };
+      continue;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new UsageError(`${where}: expected an enforcement level string or an object`);
+    }
+    const { enforcementLevel, ...properties } = value as Record<string, unknown>;
+    if (enforcementLevel !== undefined && !isLevel(enforcementLevel)) {
+      throw new UsageError(`${where}: property 'enforcementLevel' must be one of: ${LEVELS_TEXT} (got ${JSON.stringify(enforcementLevel)})`);
+    }
+    if (policy === "all" && Object.keys(properties).length > 0) {
+      throw new UsageError(`${where}: only an enforcement level can apply to all policies (got property '${Object.keys(properties)[0]}')`);
+    }
+    entries[policy] = {
+      enforcementLevel: enforcementLevel as EnforcementLevel | undefined,
+      properties: Object.keys(properties).length ? properties : undefined,
+    };
+  }
+  return { file, entries };
+}
+
+/** Applies one layer of config, as the CLI's `applyConfig` does. */
+function applyConfig(result: ReconciledConfig, layer: Record<string, PolicyConfigEntry>): void {
+  const all = layer["all"]?.enforcementLevel;
+  if (all) for (const name of Object.keys(result)) result[name].enforcementLevel = all;
+  for (const [name, given] of Object.entries(layer)) {
+    if (name === "all" || !result[name]) continue;
+    if (given.enforcementLevel) result[name].enforcementLevel = given.enforcementLevel;
+    Object.assign(result[name].properties, given.properties ?? {});
+  }
+}
+
+// One Ajv instance per process: compiling is the expensive part, schemas differ per policy.
+let ajv: Ajv | undefined;
+
+function describeAjvError(e: ErrorObject): { property: string; problem: string } {
+  if (e.keyword === "required") return { property: String(e.params.missingProperty), problem: "is required" };
+  if (e.keyword === "additionalProperties") {
+    return { property: String(e.params.additionalProperty), problem: "is not a configuration property of this policy" };
+  }
+  const property = e.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(root)";
+  return { property, problem: e.message ?? "is invalid" };
+}
+
+/**
+ * Fills in defaults from each policy's configSchema, applies the pack's initial config and the
+ * user's file, and validates each policy's properties against its schema (Ajv). Unknown policy
+ * names and unknown properties are rejected: the CLI silently ignores them, which hides typos.
+ */
+export function reconcilePolicyPackConfig(info: AnalyzerInfo, userConfig?: PolicyPackConfigFile): ReconciledConfig {
+  const result: ReconciledConfig = {};
+  for (const p of info.policies) {
+    const properties: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+      const dflt = (schema as { default?: unknown } | null)?.default;
+      if (dflt !== undefined && dflt !== null) properties[key] = structuredClone(dflt);
+    }
+    result[p.name] = { enforcementLevel: p.enforcementLevel, properties };
+  }
+  applyConfig(result, info.initialConfig);
+  if (userConfig) {
+    const known = new Set(info.policies.map((p) => p.name));
+    for (const name of Object.keys(userConfig.entries)) {
+      if (name !== "all" && !known.has(name)) {
+        throw new UsageError(`policy pack config ${userConfig.file}: unknown policy '${name}' (pack '${info.name}' has: ${[...known].join(", ")})`);
+      }
+    }
+    applyConfig(result, userConfig.entries);
+  }
+  ajv ??= new Ajv({ allErrors: false, strict: false });
+  for (const p of info.policies) {
+    const schema = {
+      type: "object",
+      properties: p.configSchema?.properties ?? {},
+      required: p.configSchema?.required ?? [],
+      additionalProperties: false,
+    };
+    const validate = ajv.compile(schema);
+    if (!validate(result[p.name].properties)) {
+      const { property, problem } = describeAjvError(validate.errors![0]);
+      const source = userConfig ? `policy pack config ${userConfig.file}` : `policy pack '${info.name}' defaults`;
+      throw new UsageError(`${source}: policy '${p.name}': property '${property}' ${problem}`);
+    }
+  }
+  return result;
+}
