@@ -1,0 +1,329 @@
+/**
+ * Runs policies through the Pulumi policy SDK's real machinery, the way the engine does: the SDK's own `serve()`
+ * hosts them, and this harness talks to it over gRPC (Configure, Analyze, AnalyzeStack, Remediate) with real
+ * protobuf requests whose properties are encoded as the engine encodes them (google-protobuf Struct, unknowns as the
+ * SDK's sentinel strings, secrets as the signature object).
+ *
+ * Why serve() and not the exported makeAnalyzeRpcFun: the SDK keeps policy config in a module variable that only its
+ * `configure` RPC sets, and only serve() exposes that RPC. serve() may run once per process, so there is ONE server for
+ * all spec files; it serves a mutable policy list that each call fills with the policies under test. Calls are queued
+ * (one at a time) so config and policy list cannot interleave between spec files.
+ */
+import * as grpc from "@grpc/grpc-js";
+import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
+import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type { Policy, EnforcementLevel } from "@pulumi/policy";
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const sdkProxy = require("@pulumi/policy/proxy") as Record<string, string>;
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const sdkServer = require("@pulumi/policy/server") as {
+  serve(name: string, version: string, level: EnforcementLevel, args: { policies: Policy[] }, initialConfig?: unknown): void;
+};
+
+/** The SDK's sentinels for values unknown during preview, to place in fixture properties. */
+export const unknown = {
+  string: sdkProxy.unknownStringValue,
+  number: sdkProxy.unknownNumberValue,
+  boolean: sdkProxy.unknownBooleanValue,
+  array: sdkProxy.unknownArrayValue,
+  object: sdkProxy.unknownObjectValue,
+} as const;
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A secret value as the engine sends it. */
+export function secret(value: unknown): Record<string, unknown> {
+  return { [SECRET_SIG_KEY]: SECRET_SIG_VALUE, value };
+}
+
+export const PACK_NAME = "serverless-guard-test";
+const PROJECT = "proj";
+const STACK = "dev";
+
+export interface FixtureProvider {
+  name: string;
+  /** defaults to "pulumi:providers:aws" */
+  type?: string;
+  props: Record<string, unknown>;
+}
+
+export interface FixtureResource {
+  name: string;
+  type: string;
+  props: Record<string, unknown>;
+  /** defaults to a URN built from the project, stack, type and name */
+  urn?: string;
+  /** parent URN (stack resources) */
+  parent?: string;
+  /** URNs this resource depends on (stack resources) */
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+  provider?: FixtureProvider;
+}
+
+/**
+ * Policy config in the `--policy-pack-config` file format: `{"all": "advisory", "<policy>": "remediate" |
+ * {"enforcementLevel": ..., ...properties}}`.
+ */
+export type PackConfig = Record<string, unknown>;
+
+export interface Diagnostic {
+  policyName: string;
+  /** The resource the finding is about: the URN's resource when the policy named one, else the analyzed resource. */
+  resourceName: string;
+  urn: string;
+  enforcementLevel: EnforcementLevel;
+  message: string;
+  severity: string;
+}
+
+export interface Remediation {
+  policyName: string;
+  properties: Record<string, unknown> | undefined;
+  diagnostic: string;
+}
+
+export function urnOf(type: string, name: string): string {
+  return `urn:pulumi:${STACK}::${PROJECT}::${type}::${name}`;
+}
+
+function resourceUrn(r: FixtureResource): string {
+  return r.urn ?? urnOf(r.type, r.name);
+}
+
+/** The list serve() was given; its contents are replaced before each call. */
+const servedPolicies: Policy[] = [];
+let connection: Promise<{ client: analyzerrpc.AnalyzerClient; server: grpc.Server | undefined }> | undefined;
+
+/** Starts the SDK's server once, capturing the port it prints and the grpc.Server it creates (to stop it later). */
+function connect(): Promise<{ client: analyzerrpc.AnalyzerClient; server: grpc.Server | undefined }> {
+  if (connection) return connection;
+  connection = new Promise((resolve, reject) => {
+    let server: grpc.Server | undefined;
+    const originalAddService = grpc.Server.prototype.addService;
+    const originalLog = console.log;
+    const timer = setTimeout(() => {
+      console.log = originalLog;
+      reject(new Error("the policy SDK's serve() did not print a port within 30 s"));
+    }, 30_000);
+    grpc.Server.prototype.addService = function (this: grpc.Server, ...args: Parameters<grpc.Server["addService"]>) {
+      server = this;
+      return originalAddService.apply(this, args);
+    };
+    console.log = (...args: unknown[]) => {
+      const text = args.map(String).join(" ");
+      if (/^\d+$/.test(text)) {
+        clearTimeout(timer);
+        console.log = originalLog;
+        const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${text}`, grpc.credentials.createInsecure());
+        resolve({ client, server });
+        return;
+      }
+      originalLog(...args);
+    };
+    try {
+      sdkServer.serve(PACK_NAME, "0.0.0", "mandatory", { policies: servedPolicies });
+    } finally {
+      grpc.Server.prototype.addService = originalAddService;
+    }
+  });
+  return connection;
+}
+
+/** Stops the server and client; registered as a root `after` hook when running under mocha. */
+export async function stopPolicyServer(): Promise<void> {
+  if (!connection) return;
+  const { client, server } = await connection;
+  client.close();
+  if (server) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 2_000);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+if (typeof after === "function") after(stopPolicyServer);
+
+let queue: Promise<unknown> = Promise.resolve();
+/** Runs calls one at a time: the served policy list and the SDK's config are process-wide. */
+function serialized<T>(work: () => Promise<T>): Promise<T> {
+  const next = queue.then(work, work);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+function unary<Req, Res>(client: analyzerrpc.AnalyzerClient, method: string, req: Req): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
+    (client as any)[method](req, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+const LEVELS: Record<string, number> = {
+  advisory: analyzerpb.EnforcementLevel.ADVISORY,
+  mandatory: analyzerpb.EnforcementLevel.MANDATORY,
+  disabled: analyzerpb.EnforcementLevel.DISABLED,
+  remediate: analyzerpb.EnforcementLevel.REMEDIATE,
+};
+const LEVEL_NAMES = Object.fromEntries(Object.entries(LEVELS).map(([k, v]) => [v, k])) as Record<number, EnforcementLevel>;
+const SEVERITY_NAMES: Record<number, string> = {
+  [analyzerpb.PolicySeverity.POLICY_SEVERITY_UNSPECIFIED]: "",
+  [analyzerpb.PolicySeverity.POLICY_SEVERITY_LOW]: "low",
+  [analyzerpb.PolicySeverity.POLICY_SEVERITY_MEDIUM]: "medium",
+  [analyzerpb.PolicySeverity.POLICY_SEVERITY_HIGH]: "high",
+  [analyzerpb.PolicySeverity.POLICY_SEVERITY_CRITICAL]: "critical",
+};
+
+function levelCode(level: unknown): number {
+  if (typeof level !== "string" || !(level in LEVELS)) throw new Error(`harness: unknown enforcement level ${String(level)}`);
+  return LEVELS[level];
+}
+
+/**
+ * Sends Configure as the CLI does after reconciling a config file: every policy gets its level (from the file, else
+ * "all", else the policy's own, else the pack's "mandatory") and its properties. Sent before every call, so each call
+ * sees only its own config.
+ */
+async function configure(client: analyzerrpc.AnalyzerClient, policies: readonly Policy[], config: PackConfig = {}): Promise<void> {
+  const req = new analyzerpb.ConfigureAnalyzerRequest();
+  const map = req.getPolicyconfigMap();
+  for (const p of policies) {
+    const entry = config[p.name];
+    let level: unknown = typeof config.all === "string" ? config.all : (p.enforcementLevel ?? "mandatory");
+    let props: Record<string, unknown> = {};
+    if (typeof entry === "string") level = entry;
+    else if (entry && typeof entry === "object") {
+      const { enforcementLevel, ...rest } = entry as Record<string, unknown>;
+      if (enforcementLevel !== undefined) level = enforcementLevel;
+      props = rest;
+    }
+    const pc = new analyzerpb.PolicyConfig();
+    pc.setEnforcementlevel(levelCode(level) as analyzerpb.EnforcementLevel);
+    pc.setProperties(Struct.fromJavaScript(props as any));
+    map.set(p.name, pc);
+  }
+  await unary(client, "configure", req);
+}
+
+function options(parent?: string): analyzerpb.AnalyzerResourceOptions {
+  const o = new analyzerpb.AnalyzerResourceOptions();
+  o.setProtect(false);
+  if (parent) o.setParent(parent);
+  return o;
+}
+
+function providerOf(p: FixtureProvider): analyzerpb.AnalyzerProviderResource {
+  const type = p.type ?? "pulumi:providers:aws";
+  const pr = new analyzerpb.AnalyzerProviderResource();
+  pr.setType(type);
+  pr.setName(p.name);
+  pr.setUrn(urnOf(type, p.name));
+  pr.setProperties(Struct.fromJavaScript(p.props as any));
+  return pr;
+}
+
+function analyzeRequest(r: FixtureResource): analyzerpb.AnalyzeRequest {
+  const req = new analyzerpb.AnalyzeRequest();
+  req.setType(r.type);
+  req.setName(r.name);
+  req.setUrn(resourceUrn(r));
+  req.setProperties(Struct.fromJavaScript(r.props as any));
+  req.setOptions(options(r.parent));
+  if (r.provider) req.setProvider(providerOf(r.provider));
+  return req;
+}
+
+function stackResource(r: FixtureResource): analyzerpb.AnalyzerResource {
+  const res = new analyzerpb.AnalyzerResource();
+  res.setType(r.type);
+  res.setName(r.name);
+  res.setUrn(resourceUrn(r));
+  res.setProperties(Struct.fromJavaScript(r.props as any));
+  res.setOptions(options(r.parent));
+  if (r.provider) res.setProvider(providerOf(r.provider));
+  if (r.parent) res.setParent(r.parent);
+  res.setDependenciesList(r.dependencies ?? []);
+  const deps = res.getPropertydependenciesMap();
+  for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+    deps.set(key, new analyzerpb.AnalyzerPropertyDependencies().setUrnsList(urns));
+  }
+  return res;
+}
+
+function diagnosticsOf(res: analyzerpb.AnalyzeResponse, nameOfUrn: (urn: string) => string, fallbackName: string): Diagnostic[] {
+  return res.getDiagnosticsList().map((d) => ({
+    policyName: d.getPolicyname(),
+    urn: d.getUrn(),
+    resourceName: d.getUrn() ? nameOfUrn(d.getUrn()) : fallbackName,
+    enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()],
+    message: d.getMessage(),
+    severity: SEVERITY_NAMES[d.getSeverity()] ?? "",
+  }));
+}
+
+function nameFromUrn(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/** Analyzes each resource on its own (the engine's per-resource Analyze, on inputs) and returns all diagnostics. */
+export function analyzeResources(policies: readonly Policy[], resources: readonly FixtureResource[], config?: PackConfig): Promise<Diagnostic[]> {
+  return serialized(async () => {
+    const { client } = await connect();
+    servedPolicies.splice(0, servedPolicies.length, ...policies);
+    await configure(client, policies, config);
+    const all: Diagnostic[] = [];
+    for (const r of resources) {
+      const res = await unary<analyzerpb.AnalyzeRequest, analyzerpb.AnalyzeResponse>(client, "analyze", analyzeRequest(r));
+      all.push(...diagnosticsOf(res, nameFromUrn, r.name));
+    }
+    return all;
+  });
+}
+
+/** Analyzes the resources as one stack (the engine's AnalyzeStack, on outputs). */
+export function analyzeStack(policies: readonly Policy[], resources: readonly FixtureResource[], config?: PackConfig): Promise<Diagnostic[]> {
+  return serialized(async () => {
+    const { client } = await connect();
+    servedPolicies.splice(0, servedPolicies.length, ...policies);
+    await configure(client, policies, config);
+    const req = new analyzerpb.AnalyzeStackRequest();
+    req.setResourcesList(resources.map(stackResource));
+    const res = await unary<analyzerpb.AnalyzeStackRequest, analyzerpb.AnalyzeResponse>(client, "analyzeStack", req);
+    const names = new Map(resources.map((r) => [resourceUrn(r), r.name]));
+    return diagnosticsOf(res, (urn) => names.get(urn) ?? nameFromUrn(urn), "");
+  });
+}
+
+/** Runs the SDK's Remediate for one resource; only policies at level "remediate" take part. */
+export function remediate(policies: readonly Policy[], resource: FixtureResource, config?: PackConfig): Promise<Remediation[]> {
+  return serialized(async () => {
+    const { client } = await connect();
+    servedPolicies.splice(0, servedPolicies.length, ...policies);
+    await configure(client, policies, config);
+    const res = await unary<analyzerpb.AnalyzeRequest, analyzerpb.RemediateResponse>(client, "remediate", analyzeRequest(resource));
+    return res.getRemediationsList().map((r) => ({
+      policyName: r.getPolicyname(),
+      properties: r.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
+      diagnostic: r.getDiagnostic(),
+    }));
+  });
+}
+
+/** Sorted names of the resources `policyName` reported at `level`. */
+export function failingNames(diags: readonly Diagnostic[], policyName: string, level: EnforcementLevel = "mandatory"): string[] {
+  return [...new Set(diags.filter((d) => d.policyName === policyName && d.enforcementLevel === level).map((d) => d.resourceName))].sort();
+}
+
+/** Diagnostics of one policy about one resource. */
+export function diagnosticsFor(diags: readonly Diagnostic[], policyName: string, resourceName: string): Diagnostic[] {
+  return diags.filter((d) => d.policyName === policyName && d.resourceName === resourceName);
+}
