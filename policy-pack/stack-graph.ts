@@ -112,3 +112,22 @@ export function describe(resource: PolicyResource): string {
   const { name } = identity(resource);
   return name && name !== resource.name ? `"${resource.name}" (name ${name})` : `"${resource.name}"`;
 }
+
+/** A three-way answer for questions preview may not be able to settle yet. */
+export type Tri = "yes" | "no" | "undecided";
+
+export function anyOf(values: readonly Tri[]): Tri {
+  if (values.includes("yes")) return "yes";
+  return values.includes("undecided") ? "undecided" : "no";
+}
+
+export function allOf(values: readonly Tri[]): Tri {
+  if (values.includes("no")) return "no";
+  return values.includes("undecided") ? "undecided" : "yes";
+}
+
+/** Compares a probed value with the wanted one: unknown gives "undecided". */
+export function equalsProbe<T>(p: Probe<T>, wanted: T): Tri {
+  if (!p.known) return "undecided";
+  return p.value === wanted ? "yes" : "no";
+}
