@@ -14,6 +14,10 @@ import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { Policy, EnforcementLevel } from "@pulumi/policy";
+import { call } from "../../src/analyzer/pack-process";
+import { levelFromProto, levelToProto, severityFromProto } from "../../src/analyzer/policy-info";
+import { ResourceRecord, SECRET_SIG as SECRET_SIG_KEY, SECRET_SIG_VALUE } from "../../src/analyzer/resource-record";
+import * as wire from "../../src/analyzer/wire";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const sdkProxy = require("@pulumi/policy/proxy") as Record<string, string>;
@@ -31,8 +35,6 @@ export const unknown = {
   object: sdkProxy.unknownObjectValue,
 } as const;
 
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 /** A secret value as the engine sends it. */
 export function secret(value: unknown): Record<string, unknown> {
@@ -162,30 +164,13 @@ function serialized<T>(work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-function unary<Req, Res>(client: analyzerrpc.AnalyzerClient, method: string, req: Req): Promise<Res> {
-  return new Promise<Res>((resolve, reject) => {
-    (client as any)[method](req, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res)));
-  });
-}
+const unary = call;
 
-const LEVELS: Record<string, number> = {
-  advisory: analyzerpb.EnforcementLevel.ADVISORY,
-  mandatory: analyzerpb.EnforcementLevel.MANDATORY,
-  disabled: analyzerpb.EnforcementLevel.DISABLED,
-  remediate: analyzerpb.EnforcementLevel.REMEDIATE,
-};
-const LEVEL_NAMES = Object.fromEntries(Object.entries(LEVELS).map(([k, v]) => [v, k])) as Record<number, EnforcementLevel>;
-const SEVERITY_NAMES: Record<number, string> = {
-  [analyzerpb.PolicySeverity.POLICY_SEVERITY_UNSPECIFIED]: "",
-  [analyzerpb.PolicySeverity.POLICY_SEVERITY_LOW]: "low",
-  [analyzerpb.PolicySeverity.POLICY_SEVERITY_MEDIUM]: "medium",
-  [analyzerpb.PolicySeverity.POLICY_SEVERITY_HIGH]: "high",
-  [analyzerpb.PolicySeverity.POLICY_SEVERITY_CRITICAL]: "critical",
-};
+const LEVEL_NAMES = ["advisory", "mandatory", "remediate", "disabled"] as const;
 
-function levelCode(level: unknown): number {
-  if (typeof level !== "string" || !(level in LEVELS)) throw new Error(`harness: unknown enforcement level ${String(level)}`);
-  return LEVELS[level];
+function levelCode(level: unknown): analyzerpb.EnforcementLevel {
+  if (!LEVEL_NAMES.includes(level as EnforcementLevel)) throw new Error(`harness: unknown enforcement level ${String(level)}`);
+  return levelToProto(level as EnforcementLevel);
 }
 
 /**
@@ -207,56 +192,37 @@ async function configure(client: analyzerrpc.AnalyzerClient, policies: readonly 
       props = rest;
     }
     const pc = new analyzerpb.PolicyConfig();
-    pc.setEnforcementlevel(levelCode(level) as analyzerpb.EnforcementLevel);
+    pc.setEnforcementlevel(levelCode(level));
     pc.setProperties(Struct.fromJavaScript(props as any));
     map.set(p.name, pc);
   }
   await unary(client, "configure", req);
 }
 
-function options(parent?: string): analyzerpb.AnalyzerResourceOptions {
-  const o = new analyzerpb.AnalyzerResourceOptions();
-  o.setProtect(false);
-  if (parent) o.setParent(parent);
-  return o;
-}
-
-function providerOf(p: FixtureProvider): analyzerpb.AnalyzerProviderResource {
-  const type = p.type ?? "pulumi:providers:aws";
-  const pr = new analyzerpb.AnalyzerProviderResource();
-  pr.setType(type);
-  pr.setName(p.name);
-  pr.setUrn(urnOf(type, p.name));
-  pr.setProperties(Struct.fromJavaScript(p.props as any));
-  return pr;
+/** The fixture as the shared resource record, so requests are built by the same code the CLI uses (src/analyzer/wire). */
+function recordOf(r: FixtureResource): ResourceRecord {
+  const providerType = r.provider?.type ?? "pulumi:providers:aws";
+  return {
+    urn: resourceUrn(r),
+    type: r.type,
+    name: r.name,
+    custom: true,
+    inputs: r.props,
+    outputs: r.props,
+    parent: r.parent,
+    provider: r.provider && { urn: urnOf(providerType, r.provider.name), name: r.provider.name, type: providerType, properties: r.provider.props },
+    dependencies: r.dependencies ?? [],
+    propertyDependencies: r.propertyDependencies ?? {},
+    options: {},
+  };
 }
 
 function analyzeRequest(r: FixtureResource): analyzerpb.AnalyzeRequest {
-  const req = new analyzerpb.AnalyzeRequest();
-  req.setType(r.type);
-  req.setName(r.name);
-  req.setUrn(resourceUrn(r));
-  req.setProperties(Struct.fromJavaScript(r.props as any));
-  req.setOptions(options(r.parent));
-  if (r.provider) req.setProvider(providerOf(r.provider));
-  return req;
+  return wire.analyzeRequest(recordOf(r));
 }
 
 function stackResource(r: FixtureResource): analyzerpb.AnalyzerResource {
-  const res = new analyzerpb.AnalyzerResource();
-  res.setType(r.type);
-  res.setName(r.name);
-  res.setUrn(resourceUrn(r));
-  res.setProperties(Struct.fromJavaScript(r.props as any));
-  res.setOptions(options(r.parent));
-  if (r.provider) res.setProvider(providerOf(r.provider));
-  if (r.parent) res.setParent(r.parent);
-  res.setDependenciesList(r.dependencies ?? []);
-  const deps = res.getPropertydependenciesMap();
-  for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
-    deps.set(key, new analyzerpb.AnalyzerPropertyDependencies().setUrnsList(urns));
-  }
-  return res;
+  return wire.stackResource(recordOf(r));
 }
 
 function diagnosticsOf(res: analyzerpb.AnalyzeResponse, nameOfUrn: (urn: string) => string, fallbackName: string): Diagnostic[] {
@@ -264,9 +230,9 @@ function diagnosticsOf(res: analyzerpb.AnalyzeResponse, nameOfUrn: (urn: string)
     policyName: d.getPolicyname(),
     urn: d.getUrn(),
     resourceName: d.getUrn() ? nameOfUrn(d.getUrn()) : fallbackName,
-    enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()],
+    enforcementLevel: levelFromProto(d.getEnforcementlevel()),
     message: d.getMessage(),
-    severity: SEVERITY_NAMES[d.getSeverity()] ?? "",
+    severity: severityFromProto(d.getSeverity()) ?? "",
   }));
 }
 
