@@ -1,0 +1,211 @@
+import * as fs from "fs";
+import * as path from "path";
+import { UsageError } from "../cli/errors";
+import { ProviderRecord, ResourceGraph, ResourceRecord } from "../analyzer/resource-record";
+import { loadProject, loadStackConfig, qualifyConfigKey } from "./project";
+import { createRecordingMonitor, RegisteredResource } from "./recording-monitor";
+
+export interface RunProgramOptions {
+  /** Stack name seen by `pulumi.getStack()`; default "dev". */
+  stack?: string;
+  /** `key=value` config; keys without ':' get the project prefix. Overrides Pulumi.<stack>.yaml. */
+  config?: Record<string, string>;
+}
+
+/** Decodes JSON-encoded provider inputs (the Node SDK sends object-valued provider args as JSON strings). */
+function decodeProviderProperties(inputs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(inputs)) {
+    out[key] = value;
+    if (typeof value === "string" && /^\s*[[{]/.test(value)) {
+      try {
+        out[key] = JSON.parse(value);
+      } catch {
+        // Not JSON after all: keep the string.
+      }
+    }
+  }
+  return out;
+}
+
+function providerPackageVersion(pkg: string, programDir: string): string | undefined {
+  try {
+    const pkgJson = require.resolve(`@pulumi/${pkg}/package.json`, { paths: [programDir] });
+    return JSON.parse(fs.readFileSync(pkgJson, "utf8")).version;
+  } catch {
+    return undefined;
+  }
+}
+
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split("\n").map((l) => l.trim()).filter(Boolean)[0] ?? "unknown error";
+}
+
+/**
+ * The engine registers a default provider per package, configured from the stack's `<pkg>:*` config keys,
+ * for every resource that names no provider. Its URN name is `default_<version with underscores>`.
+ */
+function defaultProviderFor(pkg: string, stack: string, project: string, config: Record<string, string>, programDir: string): ProviderRecord {
+  const version = providerPackageVersion(pkg, programDir);
+  const name = version ? `default_${version.replace(/[.\-+]/g, "_")}` : "default";
+  const properties: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key.startsWith(`${pkg}:`)) properties[key.slice(pkg.length + 1)] = value;
+  }
+  if (version) properties.version = version;
+  return { urn: `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::${name}`, name, type: `pulumi:providers:${pkg}`, properties: decodeProviderProperties(properties) };
+}
+
+/**
+ * Runs a Pulumi TS/JS program (Pulumi.yaml gives name, runtime, main) in-process under a recording mock
+ * monitor, and returns the resource graph, including the (default) providers' configuration and the
+ * invokes that were answered with an empty result.
+ *
+ * It mutates process-global Pulumi state (the program's @pulumi/pulumi runtime settings), the cwd while
+ * the program runs, and registers ts-node; meant to be called once per process (the CLI).
+ */
+export async function runProgram(programDir: string, options: RunProgramOptions = {}): Promise<ResourceGraph> {
+  const project = loadProject(programDir);
+  const stack = options.stack ?? "dev";
+  const label = `program ${programDir}`;
+
+  const stackConfig = loadStackConfig(project, stack);
+  for (const key of stackConfig.skippedSecrets) {
+    process.stderr.write(`serverless-guard check: config '${key}' is a secure value in Pulumi.${stack}.yaml and was left unset\n`);
+  }
+  const config: Record<string, string> = { ...project.configDefaults, ...stackConfig.config };
+  for (const [key, value] of Object.entries(options.config ?? {})) config[qualifyConfigKey(key, project.name)] = value;
+
+  let pulumiDir: string;
+  try {
+    pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [project.dir] }));
+  } catch {
+    throw new UsageError(`${label}: cannot resolve @pulumi/pulumi from ${project.dir} (run npm install there)`);
+  }
+  const settings = require(`${pulumiDir}/runtime/settings`);
+  const state = require(`${pulumiDir}/runtime/state`);
+  const runtimeConfig = require(`${pulumiDir}/runtime/config`);
+  const runtimeStack = require(`${pulumiDir}/runtime/stack`);
+
+  const providerSettingsCache = new Map<string, { region: string; defaultTags?: Record<string, string> }>();
+  const providerRecords = new Map<string, RegisteredResource>();
+  const defaultRegion = config["aws:region"] ?? "us-east-1";
+  const tagsOf = (props: Record<string, unknown>) => {
+    const dt = props.defaultTags as { tags?: Record<string, string> } | undefined;
+    return dt && typeof dt === "object" && dt.tags && typeof dt.tags === "object" ? dt.tags : undefined;
+  };
+  const defaultAwsTags = tagsOf(decodeProviderProperties({ defaultTags: config["aws:defaultTags"] }));
+
+  const recorder = createRecordingMonitor(pulumiDir, {
+    stack,
+    project: project.name,
+    defaultRegion,
+    providerSettings(ref: string) {
+      if (!ref) return { region: defaultRegion, defaultTags: defaultAwsTags };
+      const cached = providerSettingsCache.get(ref);
+      if (cached) return cached;
+      const urn = ref.slice(0, ref.lastIndexOf("::"));
+      const provider = recorder.registered.find((r) => r.urn === urn);
+      const props = decodeProviderProperties(provider?.inputs ?? {});
+      const result = { region: typeof props.region === "string" ? props.region : defaultRegion, defaultTags: tagsOf(props) };
+      providerSettingsCache.set(ref, result);
+      return result;
+    },
+  });
+
+  settings.setMockOptions(recorder.monitor, project.name, stack, false);
+  // The same feature set `pulumi.runtime.setMocks` enables (resource references so components and
+  // providers resolve as under the engine; outputValues off, as MockMonitor reports).
+  Object.assign(state.getStore(), {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsReplaceWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: false,
+    supportsParameterization: true,
+    supportsResourceHooks: true,
+    supportsErrorHooks: true,
+  });
+  runtimeConfig.setAllConfig(config, []);
+
+  if (project.typescript && /\.tsx?$/.test(project.main)) registerTypeScript(project.dir);
+
+  // The program's console output must not corrupt `--format json` on stdout.
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+  const asyncErrors: unknown[] = [];
+  const onAsyncError = (err: unknown) => asyncErrors.push(err);
+  process.on("unhandledRejection", onAsyncError);
+  process.on("uncaughtException", onAsyncError);
+  const cwd = process.cwd();
+  try {
+    process.chdir(project.dir);
+    await runtimeStack.runInPulumiStack(async () => {
+      let exported = require(project.main);
+      if (exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1) exported = exported.default;
+      return await (typeof exported === "function" ? exported() : exported);
+    });
+    await settings.waitForRPCs();
+    // Let rejections raised on the last turn surface before deciding the run succeeded.
+    await new Promise((resolve) => setImmediate(resolve));
+  } catch (err) {
+    throw new UsageError(`${label} failed: ${oneLine(err)}`);
+  } finally {
+    process.chdir(cwd);
+    Object.assign(console, saved);
+    process.off("unhandledRejection", onAsyncError);
+    process.off("uncaughtException", onAsyncError);
+  }
+  if (asyncErrors.length) throw new UsageError(`${label} failed: ${oneLine(asyncErrors[0])}`);
+  if (state.getStore().logErrorCount > 0) throw new UsageError(`${label} failed: it logged ${state.getStore().logErrorCount} error(s) (see above)`);
+
+  for (const r of recorder.registered) if (r.type.startsWith("pulumi:providers:")) providerRecords.set(r.urn, r);
+  const defaultProviders = new Map<string, ProviderRecord>();
+  const providerOf = (r: RegisteredResource): ProviderRecord | undefined => {
+    if (!r.custom || r.type.startsWith("pulumi:providers:")) return undefined;
+    if (r.providerRef) {
+      const urn = r.providerRef.slice(0, r.providerRef.lastIndexOf("::"));
+      const p = providerRecords.get(urn);
+      if (p) return { urn: p.urn, name: p.name, type: p.type, properties: decodeProviderProperties(p.inputs) };
+    }
+    const pkg = r.type.split(":")[0];
+    let p = defaultProviders.get(pkg);
+    if (!p) defaultProviders.set(pkg, (p = defaultProviderFor(pkg, stack, project.name, config, project.dir)));
+    return p;
+  };
+
+  const resources: ResourceRecord[] = recorder.registered.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    custom: r.custom,
+    inputs: r.inputs,
+    outputs: r.outputs,
+    ...(r.parent ? { parent: r.parent } : {}),
+    ...(providerOf(r) ? { provider: providerOf(r) } : {}),
+    dependencies: r.dependencies,
+    propertyDependencies: r.propertyDependencies,
+    options: r.options,
+    ...(r.sourcePosition ? { sourcePosition: r.sourcePosition } : {}),
+  }));
+  return { project: project.name, stack, resources, fakedInvokes: [...recorder.fakedInvokes].sort() };
+}
+
+/**
+ * Registers ts-node for the program's .ts files, transpile-only (type errors are the program's own build's
+ * business; a type-check would cost seconds per run). The program's tsconfig.json is used when present,
+ * with module forced to CommonJS because the program is loaded with require().
+ */
+function registerTypeScript(programDir: string): void {
+  if ((process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) return;
+  const tsconfig = path.join(programDir, "tsconfig.json");
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  require("ts-node").register({
+    transpileOnly: true,
+    ...(fs.existsSync(tsconfig) ? { project: tsconfig } : { skipProject: true }),
+    compilerOptions: { module: "commonjs", moduleResolution: "node", target: "ES2020", esModuleInterop: true, sourceMap: true },
+  });
+}
