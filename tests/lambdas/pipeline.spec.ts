@@ -1,0 +1,220 @@
+import { expect } from "chai";
+import { createHash } from "crypto";
+import { startDynalite, startThrottlingProxy, type LocalDynamo } from "../support/dynalite";
+
+// Handlers read LOG_LEVEL when their module loads: quiet the success logs, keep ERROR lines (asserted below).
+process.env.LOG_LEVEL = "ERROR";
+process.env.POWERTOOLS_SERVICE_NAME = "tap-test";
+
+type Handler = (event: unknown) => Promise<any>;
+let validator: Handler;
+let enricher: Handler;
+let processor: Handler;
+
+let dynamo: LocalDynamo;
+let tableCounter = 0;
+
+/** A fresh table per test, so "nothing written" is a statement about that test alone. */
+async function freshTable(db: LocalDynamo = dynamo): Promise<string> {
+  const name = `tap-records-test-${++tableCounter}`;
+  await db.createRecordsTable(name);
+  process.env.TABLE_NAME = name;
+  process.env.DYNAMODB_ENDPOINT = db.endpoint;
+  return name;
+}
+
+async function runPipeline(event: unknown) {
+  return processor(await enricher(await validator(event)));
+}
+
+function record(id: string, extra: Record<string, unknown> = {}) {
+  return { recordId: id, source: "checkout", occurredAt: "2026-11-27T10:00:00+01:00", payload: { amount: 42, currency: "EUR" }, ...extra };
+}
+
+/** Collects what the handlers write to stderr (Powertools sends ERROR lines there) while `fn` runs. */
+async function captureStderr<T>(fn: () => Promise<T>): Promise<{ lines: string[]; outcome: T | Error }> {
+  const lines: string[] = [];
+  const original = process.stderr.write.bind(process.stderr);
+  (process.stderr as any).write = (chunk: any, ...rest: any[]) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  try {
+    return { lines, outcome: await fn() };
+  } catch (error) {
+    return { lines, outcome: error as Error };
+  } finally {
+    (process.stderr as any).write = original;
+  }
+}
+
+function errorLogs(lines: string[]) {
+  return lines
+    .flatMap((l) => l.split("\n"))
+    .filter((l) => l.trim().startsWith("{"))
+    .map((l) => JSON.parse(l))
+    .filter((l) => l.level === "ERROR");
+}
+
+describe("lambdas: validator -> enricher -> processor against a real DynamoDB API (dynalite)", () => {
+  before(async () => {
+    dynamo = await startDynalite();
+    validator = require("../../lambdas/validator").handler;
+    enricher = require("../../lambdas/enricher").handler;
+    processor = require("../../lambdas/processor").handler;
+  });
+  after(async () => {
+    await dynamo?.stop();
+    delete process.env.DYNAMODB_ENDPOINT;
+    delete process.env.TABLE_NAME;
+  });
+
+  it("stores valid records once, normalised and hashed, even when the same event is delivered twice", async () => {
+    const table = await freshTable();
+    const event = { records: [record("r-1"), record("r-2", { occurredAt: 1764237600000 }), record("r-3", { payload: { b: 2, a: 1 } })] };
+
+    const first = await runPipeline(event);
+    expect(first.written.sort()).to.deep.equal(["r-1", "r-2", "r-3"]);
+    expect(first.alreadyProcessed).to.deep.equal([]);
+    const afterFirst = await dynamo.scanAll(table);
+
+    const second = await runPipeline(event);
+    expect(second.written).to.deep.equal([]);
+    expect(second.alreadyProcessed.sort()).to.deep.equal(["r-1", "r-2", "r-3"]);
+
+    const items = await dynamo.scanAll(table);
+    expect(items).to.have.length(3);
+    // The retry wrote nothing: every stored item is byte-for-byte the first delivery's.
+    expect(items).to.have.deep.members(afterFirst);
+    const byId = Object.fromEntries(items.map((i) => [i.recordId as string, i]));
+    expect(byId["r-1"].occurredAt).to.equal("2026-11-27T09:00:00.000Z");
+    expect(byId["r-2"].occurredAt).to.equal(new Date(1764237600000).toISOString());
+    expect(byId["r-1"].stage).to.equal("processed");
+    expect(byId["r-1"].payload).to.deep.equal({ amount: 42, currency: "EUR" });
+    const expectedHash = createHash("sha256").update('{"payload":{"amount":42,"currency":"EUR"},"source":"checkout"}').digest("hex");
+    expect(byId["r-1"].contentHash).to.equal(expectedHash);
+  });
+
+  it("hashes content independently of key order", async () => {
+    const a = await enricher({ records: [record("h-1", { payload: { x: 1, y: { q: 1, p: [2, { n: 1, m: 0 }] } } })] });
+    const b = await enricher({ records: [record("h-2", { payload: { y: { p: [2, { m: 0, n: 1 }], q: 1 }, x: 1 } })] });
+    const c = await enricher({ records: [record("h-3", { payload: { x: 2, y: { q: 1, p: [2, { n: 1, m: 0 }] } } })] });
+    expect(a.records[0].contentHash).to.equal(b.records[0].contentHash);
+    expect(a.records[0].contentHash).to.not.equal(c.records[0].contentHash);
+  });
+
+  it("accepts the Lambda Destinations envelope that chains the functions when deployed", async () => {
+    const table = await freshTable();
+    const envelope = (payload: unknown) => ({
+      version: "1.0",
+      timestamp: "2026-11-27T10:00:01.000Z",
+      requestContext: { requestId: "x", functionArn: "arn:aws:lambda:us-east-1:123456789012:function:f", condition: "Success", approximateInvokeCount: 1 },
+      requestPayload: {},
+      responseContext: { statusCode: 200, executedVersion: "$LATEST" },
+      responsePayload: payload,
+    });
+    const validated = await validator({ records: [record("d-1")] });
+    const enriched = await enricher(envelope(validated));
+    const result = await processor(envelope(enriched));
+    expect(result.written).to.deep.equal(["d-1"]);
+    expect((await dynamo.scanAll(table)).map((i) => i.recordId)).to.deep.equal(["d-1"]);
+  });
+
+  it("rejects a batch with an invalid record, naming each bad field, and writes nothing", async () => {
+    const table = await freshTable();
+    const bad = { records: [record("ok-1"), record("bad id!", { occurredAt: "yesterday" }), { ...record("ok-2"), extra: true }] };
+    const { lines, outcome } = await captureStderr(() => runPipeline(bad));
+    const error = outcome as any;
+    expect(error, "the pipeline must throw").to.be.instanceOf(Error);
+    expect(errorLogs(lines).map((l) => l.error.name)).to.deep.equal(["ValidationError"]);
+    expect(error.name).to.equal("ValidationError");
+    expect(error.message).to.match(/^invalid record batch: /);
+    expect(error.message).to.include("records.1.recordId");
+    expect(error.message).to.include("records.1.occurredAt");
+    expect(error.message).to.include("records.2");
+    expect(error.message).to.not.include("records.0");
+    expect(await dynamo.scanAll(table)).to.deep.equal([]);
+  });
+
+  it("rejects events that are not a batch, and empty batches", async () => {
+    for (const event of [undefined, null, "text", { records: [] }, { Records: [{ body: "{}" }] }]) {
+      const { outcome } = await captureStderr(() => validator(event));
+      expect((outcome as any)?.name, JSON.stringify(event)).to.equal("ValidationError");
+    }
+  });
+
+  it("the processor refuses records that skipped the enricher and writes none of the batch", async () => {
+    const table = await freshTable();
+    const enriched = await enricher({ records: [record("p-1")] });
+    const mixed = { records: [...enriched.records, record("p-2")] };
+    const { lines, outcome } = await captureStderr(() => processor(mixed));
+    expect(outcome).to.be.instanceOf(Error);
+    expect((outcome as Error).name).to.equal("ValidationError");
+    expect(await dynamo.scanAll(table)).to.deep.equal([]);
+    const logged = errorLogs(lines);
+    expect(logged).to.have.length(1);
+    expect(logged[0].message).to.equal("handler failed");
+    expect(logged[0].service).to.equal("tap-test");
+    expect(logged[0].error.name).to.equal("ValidationError");
+  });
+
+  it("throws (so Lambda retries, then the DLQ) when the DynamoDB server stops mid-run", async () => {
+    const doomed = await startDynalite();
+    try {
+      await freshTable(doomed);
+      const batch = await enricher(await validator({ records: Array.from({ length: 40 }, (_, i) => record(`s-${i}`)) }));
+      // The server goes away after answering five writes, with the rest of the batch still to write.
+      let served = 0;
+      doomed.server.on("request", (_req, res) => {
+        res.on("finish", () => {
+          if (++served === 5) doomed.crash();
+        });
+      });
+      const { lines, outcome } = await captureStderr(() => processor(batch));
+      expect(outcome, "the processor must fail").to.be.instanceOf(Error);
+      expect((outcome as Error).name).to.not.equal("ConditionalCheckFailedException");
+      expect(served).to.be.at.least(5);
+      expect(errorLogs(lines).map((l) => l.message)).to.deep.equal(["handler failed"]);
+    } finally {
+      await doomed.stop();
+    }
+  });
+
+  it("throws when DynamoDB throttles the writes, after the SDK's own retries, and writes nothing", async () => {
+    const table = await freshTable();
+    const proxy = await startThrottlingProxy(dynamo.endpoint, ["PutItem"]);
+    try {
+      process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
+      // Two attempts instead of the SDK's default three keep the throttling back-off short.
+      process.env.AWS_MAX_ATTEMPTS = "2";
+      const batch = await enricher(await validator({ records: [record("t-1")] }));
+      const { lines, outcome } = await captureStderr(() => processor(batch));
+      expect(outcome).to.be.instanceOf(Error);
+      expect((outcome as Error).name).to.equal("ProvisionedThroughputExceededException");
+      // The SDK retried the throttled write before giving up.
+      expect(proxy.throttled.get("PutItem")).to.equal(2);
+      expect(errorLogs(lines)[0].error.name).to.equal("ProvisionedThroughputExceededException");
+      expect(await dynamo.scanAll(table)).to.deep.equal([]);
+    } finally {
+      delete process.env.AWS_MAX_ATTEMPTS;
+      process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+      await proxy.stop();
+    }
+  });
+
+  it("the esbuild bundles the stack deploys run the same pipeline", async () => {
+    const { buildHandlers } = require("../../lambdas/build");
+    const dirs: Record<string, string> = buildHandlers();
+    const load = (name: string): Handler => {
+      const file = require.resolve(`${dirs[name]}/index.js`);
+      delete require.cache[file];
+      return require(file).handler;
+    };
+    const table = await freshTable();
+    const [v, e, p] = [load("validator"), load("enricher"), load("processor")];
+    const event = { records: [record("b-1"), record("b-2")] };
+    expect((await p(await e(await v(event)))).written.sort()).to.deep.equal(["b-1", "b-2"]);
+    expect((await p(await e(await v(event)))).alreadyProcessed.sort()).to.deep.equal(["b-1", "b-2"]);
+    expect(await dynamo.scanAll(table)).to.have.length(2);
+  });
+});
