@@ -70,11 +70,10 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
   const fakedInvokes = new Set<string>();
 
   const newUrn = (parent: string, type: string, name: string): string => {
+    // As the engine does (and unlike MockMonitor): children of the root stack carry no parent type.
     let qualified = type;
-    if (parent) {
-      const parentType = parent.split("::")[2].split("$").pop();
-      qualified = `${parentType}$${type}`;
-    }
+    const parentType = parent ? parent.split("::")[2].split("$").pop() : undefined;
+    if (parentType && parentType !== "pulumi:pulumi:Stack") qualified = `${parentType}$${type}`;
     return `urn:pulumi:${env.stack}::${env.project}::${qualified}::${name}`;
   };
 

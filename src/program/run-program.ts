@@ -39,7 +39,10 @@ function providerPackageVersion(pkg: string, programDir: string): string | undef
 
 function oneLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.split("\n").map((l) => l.trim()).filter(Boolean)[0] ?? "unknown error";
+  const first = text.split("\n").map((l) => l.trim()).filter(Boolean)[0] ?? "unknown error";
+  // Node puts a syntax error's location on the first line of the stack, not in the message.
+  const where = err instanceof SyntaxError ? /^(\/[^\n]*:\d+)\n/.exec(err.stack ?? "")?.[1] : undefined;
+  return where ? `${first} at ${where}` : first;
 }
 
 /**
