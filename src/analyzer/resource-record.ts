@@ -62,4 +62,6 @@ export interface ResourceGraph {
   resources: ResourceRecord[];
   /** Invokes answered with an empty result because they are not emulated (check only). */
   fakedInvokes: string[];
+  /** The file the graph came from (the program's main or the state file), for reports that need a location. */
+  sourceFile?: string;
 }

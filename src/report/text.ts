@@ -1,0 +1,46 @@
+import { EnforceResult, Violation } from "../analyzer/enforce";
+import { parseUrn } from "./urn";
+
+const indent = (text: string, pad: string) => text.split("\n").map((l) => pad + l).join("\n");
+
+/**
+ * Human report, grouped by resource like `pulumi preview`'s policy section, ending with one summary line:
+ * `N mandatory, N advisory violation(s) in N resources (N remediations)`.
+ */
+export function formatText(result: EnforceResult): string {
+  const out: string[] = [];
+  out.push(`Policy pack ${result.policyPack.name}@v${result.policyPack.version}`);
+  const groups = new Map<string, Violation[]>();
+  for (const v of result.violations) {
+    const key = v.resourceUrn ?? "";
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(v);
+  }
+  for (const [urn, violations] of groups) {
+    out.push("");
+    if (urn) {
+      const { type, name } = parseUrn(urn);
+      out.push(`${type}  ${name}`);
+    } else {
+      out.push("(stack)");
+    }
+    for (const v of violations) {
+      out.push(`    [${v.enforcementLevel}]  ${v.policyName}${v.severity ? ` (${v.severity})` : ""}`);
+      out.push(indent(v.message.trim(), "        "));
+    }
+  }
+  if (result.remediations.length) {
+    out.push("", "Remediations:");
+    for (const r of result.remediations) {
+      const { type, name } = parseUrn(r.resourceUrn);
+      out.push(`    ${r.policyName}  ${type}  ${name}: new properties ${JSON.stringify(r.properties)}`);
+    }
+  }
+  if (result.summary.fakedInvokes.length) {
+    out.push("", `Faked invokes (answered with an empty result): ${result.summary.fakedInvokes.join(", ")}`);
+  }
+  const { mandatory, advisory, resources } = result.summary;
+  const remediations = result.remediations.length ? `, ${result.remediations.length} remediation(s)` : "";
+  out.push("", `${mandatory} mandatory, ${advisory} advisory violation(s) in ${resources} resource(s)${remediations}`);
+  return out.join("\n") + "\n";
+}
