@@ -44,3 +44,31 @@ export function readKnown<T = unknown>(read: () => T): T | undefined {
     throw e;
   }
 }
+
+const IS_SPECIAL_PROXY = "__isSpecialProxy";
+const SPECIAL_PROXY_TARGET = "__getSpecialProxyTarget";
+
+/**
+ * The plain property bag under the SDK's proxies (unknown-checking, secrets-preserving), for remediations: spreading
+ * the proxy would read, and so throw on, every unknown value, while the bag itself keeps unknown sentinels and
+ * Secret wrappers that the SDK serializes back unchanged. So a remediation can fix one property during preview.
+ */
+export function rawProps(props: Record<string, any>): Record<string, any> {
+  let current: any = props;
+  for (let depth = 0; depth < 4 && current && current[IS_SPECIAL_PROXY] === true; depth++) {
+    current = current[SPECIAL_PROXY_TARGET];
+  }
+  return current;
+}
+
+/** A read that tells "unknown during preview" apart from "absent". */
+export type Probe<T> = { known: true; value: T } | { known: false };
+
+export function probe<T>(read: () => T): Probe<T> {
+  try {
+    return { known: true, value: read() };
+  } catch (e) {
+    if (isUnknownValueError(e)) return { known: false };
+    throw e;
+  }
+}
