@@ -1,6 +1,82 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Readable, Writable } from "stream";
 import { UsageError } from "../cli/errors";
+import { emitPulumi } from "./emit-pulumi";
+import { parseOptimizeArgs, USAGE } from "./options";
+import { analyze, FunctionReport } from "./recommend";
+import { toHtml } from "./render-html";
+import { toJson, toText } from "./report";
+import { readLiveInto, readLogInto } from "./sources";
+import { FunctionStats } from "./stats";
 
-// Placeholder until the optimize command lands (issue 5).
-export async function run(_argv: string[]): Promise<number> {
-  throw new UsageError("'optimize' is not implemented yet");
+export interface OptimizeIO {
+  stdin: Readable;
+  stdout: Writable;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface OptimizeResult {
+  exitCode: number;
+  reports: FunctionReport[];
+}
+
+/** Runs `optimize` against injectable streams; throws UsageError on bad input, before any output. */
+export async function execute(argv: string[], io: OptimizeIO): Promise<OptimizeResult> {
+  const opts = parseOptimizeArgs(argv, io.env);
+  if (opts.help) {
+    io.stdout.write(USAGE + "\n");
+    return { exitCode: 0, reports: [] };
+  }
+  if (opts.output !== undefined) checkOutputDir(opts.output);
+
+  const allStats: FunctionStats[] = [];
+  if (opts.live) {
+    for (const name of opts.liveNames) {
+      const stats = new FunctionStats(name);
+      await readLiveInto(stats, { region: opts.region, sinceMs: opts.sinceMs, endpoint: opts.endpoint });
+      allStats.push(stats);
+    }
+  } else {
+    for (const input of opts.inputs) {
+      const stats = new FunctionStats(input.name);
+      await readLogInto(stats, input.file, io.stdin);
+      allStats.push(stats);
+    }
+  }
+  const reports = allStats.map((s) => analyze(s, opts.settings));
+
+  let body: string;
+  if (opts.emit === "pulumi") body = emitPulumi(reports, opts.stack);
+  else if (opts.format === "json") body = JSON.stringify(toJson(reports, opts.settings), null, 2) + "\n";
+  else if (opts.format === "html") body = toHtml(reports, opts.settings);
+  else body = toText(reports, opts.settings);
+
+  if (opts.output !== undefined) {
+    writeWhole(opts.output, body);
+    io.stdout.write(`wrote ${opts.output}\n`);
+  } else io.stdout.write(body);
+  return { exitCode: 0, reports };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { exitCode } = await execute(argv, { stdin: process.stdin, stdout: process.stdout, env: process.env });
+  return exitCode;
+}
+
+function checkOutputDir(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--output '${file}': directory '${dir}' does not exist`);
+}
+
+/** Writes to a sibling temp file and renames it, so a failed write never leaves a partial report. */
+function writeWhole(file: string, body: string): void {
+  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, body);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw new UsageError(`cannot write --output '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }

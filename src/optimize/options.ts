@@ -1,0 +1,234 @@
+import * as fs from "fs";
+import { parseArgs } from "util";
+import { z } from "zod";
+import { DEFAULT_MAX_MEMORY_MB } from "../../policy-pack/lambda-memory-limit";
+import { UsageError } from "../cli/errors";
+import { Architecture, ARCHITECTURES } from "./pricing";
+import { AnalysisSettings } from "./recommend";
+
+export const USAGE = `Usage: serverless-guard optimize NAME=FILE [NAME=FILE ...] [options]
+       serverless-guard optimize --live NAME [NAME ...] [options]
+
+Right-sizes Lambda memory from REPORT log lines (plain text or JSON log format) and prices the change.
+FILE '-' reads stdin. NAME is the function name (used for --emit pulumi and --live).
+
+Options:
+  --headroom PCT                 free memory to keep above the observed peak, percent (default 20)
+  --min-invocations N            fewer invocations than this are "insufficient-data" (default 50)
+  --invocations-per-month [NAME=]N
+                                 monthly volume to price, for all functions or one (repeatable);
+                                 default: the observed rate extrapolated over the log's time span
+  --policy-pack-config FILE      Pulumi policy config; uses lambda-memory-limit.maxMemoryMb
+                                 (default ceiling ${DEFAULT_MAX_MEMORY_MB} MB)
+  --current-arch x86_64|arm64    architecture the functions run on now (default x86_64)
+  --arch x86_64|arm64            architecture to price the recommendation on (default: --current-arch)
+  --cpu-bound-share F            share of duration assumed CPU-bound when estimating the slow-down
+                                 below ${1769} MB, 0..1 (default 0.5; 1 = worst case)
+  --provisioned-concurrency NAME=N
+                                 price NAME with N provisioned instances all month (repeatable)
+  --format text|json|html        output format (default text)
+  --output FILE                  write the report to FILE (written only when complete) instead of stdout
+  --emit pulumi                  print 'pulumi config set' commands (and a JSON patch for functions
+                                 outside the reference stack) instead of the report
+  --stack NAME                   add '--stack NAME' to the emitted pulumi commands
+  --live                         read from CloudWatch Logs (/aws/lambda/NAME) instead of files
+  --since DURATION               --live window, e.g. 14d, 36h, 90m (default 14d)
+  --region REGION                --live region (default $AWS_REGION or us-east-1)
+  --endpoint URL                 --live endpoint override (LocalStack, tests)
+  -h, --help                     show this help`;
+
+export type Format = "text" | "json" | "html";
+
+export interface OptimizeOptions {
+  help: boolean;
+  inputs: Array<{ name: string; file: string }>;
+  live: boolean;
+  liveNames: string[];
+  sinceMs: number;
+  region: string;
+  endpoint?: string;
+  format: Format;
+  output?: string;
+  emit?: "pulumi";
+  stack?: string;
+  settings: AnalysisSettings;
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,140}$/;
+
+/** Parses optimize's argv. Node's built-in `util.parseArgs` covers these flags, so no dependency. */
+export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): OptimizeOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        headroom: { type: "string" },
+        "min-invocations": { type: "string" },
+        "invocations-per-month": { type: "string", multiple: true },
+        "policy-pack-config": { type: "string" },
+        "current-arch": { type: "string" },
+        arch: { type: "string" },
+        "cpu-bound-share": { type: "string" },
+        "provisioned-concurrency": { type: "string", multiple: true },
+        format: { type: "string" },
+        output: { type: "string", short: "o" },
+        emit: { type: "string" },
+        stack: { type: "string" },
+        live: { type: "boolean" },
+        since: { type: "string" },
+        region: { type: "string" },
+        endpoint: { type: "string" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split("\n")[0]);
+  }
+  const v = parsed.values;
+  const help = v.help === true;
+  const live = v.live === true;
+  const positionals = parsed.positionals;
+
+  const inputs: Array<{ name: string; file: string }> = [];
+  const liveNames: string[] = [];
+  if (!help) {
+    if (positionals.length === 0) {
+      throw new UsageError(live ? "--live needs at least one function NAME" : "expected at least one NAME=FILE argument (see --help)");
+    }
+    const seen = new Set<string>();
+    for (const p of positionals) {
+      let name: string;
+      if (live) {
+        name = p;
+        if (!NAME_PATTERN.test(name)) throw new UsageError(`bad function name '${p}' (letters, digits, '-', '_', '.')`);
+        liveNames.push(name);
+      } else {
+        const eq = p.indexOf("=");
+        name = eq > 0 ? p.slice(0, eq) : "";
+        const file = eq > 0 ? p.slice(eq + 1) : "";
+        if (!NAME_PATTERN.test(name) || file === "") {
+          throw new UsageError(`bad argument '${p}': expected NAME=FILE, e.g. tap-processor-dev=logs/processor.log`);
+        }
+        inputs.push({ name, file });
+      }
+      if (seen.has(name)) throw new UsageError(`function '${name}' given twice`);
+      seen.add(name);
+    }
+    if (inputs.filter((i) => i.file === "-").length > 1) throw new UsageError("only one NAME=- can read stdin");
+  }
+
+  const format = oneOf("--format", v.format ?? "text", ["text", "json", "html"] as const);
+  const emit = v.emit === undefined ? undefined : oneOf("--emit", v.emit, ["pulumi"] as const);
+  const currentArch = oneOf("--current-arch", v["current-arch"] ?? "x86_64", ARCHITECTURES) as Architecture;
+  const recommendedArch = oneOf("--arch", v.arch ?? currentArch, ARCHITECTURES) as Architecture;
+  if (v.stack !== undefined && !/^[A-Za-z0-9_./-]+$/.test(v.stack)) throw new UsageError(`bad --stack '${v.stack}'`);
+  if (!live && (v.since !== undefined || v.endpoint !== undefined || v.region !== undefined)) {
+    throw new UsageError("--since, --region and --endpoint only apply with --live");
+  }
+  if (v.endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(v.endpoint)) throw new UsageError(`bad --endpoint '${v.endpoint}': expected an http(s) URL`);
+
+  const invocationsPerMonth = new Map<string, number>();
+  for (const item of v["invocations-per-month"] ?? []) {
+    const [key, raw] = splitNamed(item);
+    invocationsPerMonth.set(key ?? "*", number(`--invocations-per-month ${item}`, raw, 0, 1e13));
+  }
+  const provisionedConcurrency = new Map<string, number>();
+  for (const item of v["provisioned-concurrency"] ?? []) {
+    const [key, raw] = splitNamed(item);
+    if (key === undefined) throw new UsageError(`bad --provisioned-concurrency '${item}': expected NAME=N`);
+    provisionedConcurrency.set(key, integer(`--provisioned-concurrency ${item}`, raw, 0, 100_000));
+  }
+
+  return {
+    help,
+    inputs,
+    live,
+    liveNames,
+    sinceMs: v.since === undefined ? 14 * 86_400_000 : durationMs(v.since),
+    region: v.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    endpoint: v.endpoint,
+    format,
+    output: v.output,
+    emit,
+    stack: v.stack,
+    settings: {
+      headroom: number("--headroom", (v.headroom ?? "20").replace(/%$/, ""), 0, 500) / 100,
+      minInvocations: integer("--min-invocations", v["min-invocations"] ?? "50", 0, 1e9),
+      cpuBoundShare: number("--cpu-bound-share", v["cpu-bound-share"] ?? "0.5", 0, 1),
+      packMaxMemoryMb: v["policy-pack-config"] === undefined ? DEFAULT_MAX_MEMORY_MB : readPackMaxMemory(v["policy-pack-config"]),
+      currentArch,
+      recommendedArch,
+      invocationsPerMonth,
+      provisionedConcurrency,
+    },
+  };
+}
+
+// The policy config file as `pulumi preview --policy-pack-config` reads it; only our key matters here.
+const PackConfig = z.record(z.string(), z.unknown()).and(
+  z.object({
+    "lambda-memory-limit": z
+      .union([
+        z.string(),
+        z.object({ maxMemoryMb: z.number().int().min(128).max(10_240).optional() }).loose(),
+      ])
+      .optional(),
+  }),
+);
+
+/** The pack's memory ceiling from a policy config file; the pack default when the file does not set it. */
+export function readPackMaxMemory(file: string): number {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read --policy-pack-config '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--policy-pack-config '${file}' is not valid JSON: ${(err as Error).message}`);
+  }
+  const result = PackConfig.safeParse(doc);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new UsageError(`--policy-pack-config '${file}': ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  const entry = result.data["lambda-memory-limit"];
+  return typeof entry === "object" && entry.maxMemoryMb !== undefined ? entry.maxMemoryMb : DEFAULT_MAX_MEMORY_MB;
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`bad ${flag} '${value}': expected one of ${allowed.join(", ")}`);
+  return value as T;
+}
+
+function splitNamed(item: string): [string | undefined, string] {
+  const eq = item.lastIndexOf("=");
+  return eq > 0 ? [item.slice(0, eq), item.slice(eq + 1)] : [undefined, item];
+}
+
+function number(flag: string, raw: string, min: number, max: number): number {
+  const n = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`bad ${flag} '${raw}': expected a number from ${min} to ${max}`);
+  return n;
+}
+
+function integer(flag: string, raw: string, min: number, max: number): number {
+  const n = number(flag, raw, min, max);
+  if (!Number.isInteger(n)) throw new UsageError(`bad ${flag} '${raw}': expected a whole number`);
+  return n;
+}
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function durationMs(raw: string): number {
+  const m = /^(\d+)([mhd])$/.exec(raw);
+  const ms = m ? Number(m[1]) * UNIT_MS[m[2]] : NaN;
+  if (!(ms > 0) || ms > 365 * 86_400_000) throw new UsageError(`bad --since '${raw}': expected e.g. 90m, 36h or 14d (at most 365d)`);
+  return ms;
+}

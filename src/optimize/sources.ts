@@ -1,0 +1,77 @@
+import * as fs from "fs";
+import * as readline from "readline";
+import { Readable } from "stream";
+import { UsageError } from "../cli/errors";
+import { parseReportLine } from "./parse";
+import { FunctionStats } from "./stats";
+
+/** Streams one function's log lines (a file, or stdin for `-`) into its stats, line by line. */
+export async function readLogInto(stats: FunctionStats, file: string, stdin: Readable): Promise<void> {
+  let input: Readable;
+  if (file === "-") input = stdin;
+  else {
+    try {
+      const st = fs.statSync(file);
+      if (!st.isFile()) throw new UsageError(`${stats.name}: '${file}' is not a regular file`);
+      fs.accessSync(file, fs.constants.R_OK);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`${stats.name}: cannot read '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    input = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
+  }
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      if (line.length === 0) continue;
+      stats.addRecord(parseReportLine(line));
+    }
+  } catch (err) {
+    throw new UsageError(`${stats.name}: error while reading '${file}': ${(err as Error).message}`);
+  }
+  requireReports(stats, file === "-" ? "stdin" : `'${file}'`);
+}
+
+export function requireReports(stats: FunctionStats, where: string): void {
+  if (stats.invocations === 0) {
+    throw new UsageError(`${stats.name}: no REPORT lines in ${where} (${stats.skippedLines} other line(s) skipped)`);
+  }
+}
+
+export interface LiveOptions {
+  region: string;
+  sinceMs: number;
+  endpoint?: string;
+}
+
+/**
+ * Pulls the REPORT lines of `/aws/lambda/NAME` from CloudWatch Logs, page by page, feeding each
+ * event through the same parser as files. The filter matches both the plain-text and the JSON format
+ * (`?term ?term` is CloudWatch's OR of terms), so the service does the noise filtering.
+ */
+export async function readLiveInto(stats: FunctionStats, opts: LiveOptions): Promise<void> {
+  // Loaded here so the file mode never pays for the SDK.
+  const { CloudWatchLogsClient, paginateFilterLogEvents } = await import("@aws-sdk/client-cloudwatch-logs");
+  const client = new CloudWatchLogsClient({ region: opts.region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
+  const logGroupName = `/aws/lambda/${stats.name}`;
+  const endTime = Date.now();
+  try {
+    const pages = paginateFilterLogEvents(
+      { client, pageSize: 10_000 },
+      { logGroupName, filterPattern: '?"REPORT RequestId" ?"platform.report"', startTime: endTime - opts.sinceMs, endTime },
+    );
+    for await (const page of pages) {
+      for (const event of page.events ?? []) {
+        const record = parseReportLine(event.message ?? "");
+        if (record && record.timestampMs === undefined && event.timestamp !== undefined) record.timestampMs = event.timestamp;
+        stats.addRecord(record);
+      }
+    }
+  } catch (err) {
+    const e = err as Error;
+    throw new UsageError(`${stats.name}: CloudWatch Logs FilterLogEvents on ${logGroupName} failed: ${e.name}: ${e.message.split("\n")[0]}`);
+  } finally {
+    client.destroy();
+  }
+  requireReports(stats, `${logGroupName} for the requested period`);
+}

@@ -1,0 +1,73 @@
+import { IntHistogram } from "./histogram";
+import { ReportRecord } from "./parse";
+
+/** Lambda's limits: memory 128..10,240 MB, at most 900 s per invocation. */
+export const LAMBDA_MAX_MEMORY_MB = 10_240;
+export const LAMBDA_MAX_DURATION_MS = 900_000;
+
+/**
+ * Everything `optimize` keeps about one function while its log streams past: a fixed set of numbers
+ * and histograms bounded by Lambda's limits, so memory stays flat for any number of lines.
+ */
+export class FunctionStats {
+  invocations = 0;
+  skippedLines = 0;
+  billedMsTotal = 0;
+  /** Memory Size of the most recent record, i.e. the configuration in force now. */
+  currentMemoryMb = 0;
+  private latestRecordTime = -Infinity;
+  readonly memorySizesSeen = new Set<number>();
+  readonly memoryUsed = new IntHistogram(LAMBDA_MAX_MEMORY_MB);
+  readonly duration = new IntHistogram(LAMBDA_MAX_DURATION_MS);
+  readonly billedDuration = new IntHistogram(LAMBDA_MAX_DURATION_MS);
+  readonly initDuration = new IntHistogram(LAMBDA_MAX_DURATION_MS);
+  timedInvocations = 0;
+  firstTimeMs = Infinity;
+  lastTimeMs = -Infinity;
+
+  constructor(readonly name: string) {}
+
+  /** Feeds one raw log line; anything that is not a REPORT record is counted as skipped. */
+  addRecord(r: ReportRecord | undefined): void {
+    if (!r) {
+      this.skippedLines++;
+      return;
+    }
+    this.invocations++;
+    this.billedMsTotal += r.billedDurationMs;
+    this.memoryUsed.add(r.maxMemoryUsedMb);
+    this.duration.add(r.durationMs);
+    this.billedDuration.add(r.billedDurationMs);
+    if (r.initDurationMs !== undefined) this.initDuration.add(r.initDurationMs);
+    if (this.memorySizesSeen.size < 64) this.memorySizesSeen.add(r.memorySizeMb);
+    // Lines may arrive out of order (several log streams); the newest record tells today's setting.
+    const t = r.timestampMs ?? -Infinity;
+    if (t >= this.latestRecordTime || this.currentMemoryMb === 0) {
+      this.currentMemoryMb = r.memorySizeMb;
+      if (t > this.latestRecordTime) this.latestRecordTime = t;
+    }
+    if (r.timestampMs !== undefined) {
+      this.timedInvocations++;
+      if (r.timestampMs < this.firstTimeMs) this.firstTimeMs = r.timestampMs;
+      if (r.timestampMs > this.lastTimeMs) this.lastTimeMs = r.timestampMs;
+    }
+  }
+
+  get coldStarts(): number {
+    return this.initDuration.count;
+  }
+
+  get meanBilledMs(): number {
+    return this.invocations ? this.billedMsTotal / this.invocations : 0;
+  }
+
+  /**
+   * Observed invocations per month: (timed invocations - 1) / (last - first time) scaled to a month,
+   * since n records span n - 1 gaps. Undefined when fewer than two timed records or no time elapsed.
+   */
+  observedPerSecond(): number | undefined {
+    const spanSeconds = (this.lastTimeMs - this.firstTimeMs) / 1000;
+    if (this.timedInvocations < 2 || !(spanSeconds > 0)) return undefined;
+    return (this.timedInvocations - 1) / spanSeconds;
+  }
+}
