@@ -1,0 +1,85 @@
+/**
+ * The option handling `check` and `audit` share: both load a ResourceGraph their own way, then
+ * enforce the pack, format and write the report the same way, so their verdicts cannot drift apart.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { enforce } from "../analyzer/enforce";
+import { ResourceGraph } from "../analyzer/resource-record";
+import { formatReport, REPORT_FORMATS, ReportFormat } from "../report";
+import { EXIT_OK, EXIT_VIOLATIONS, UsageError } from "./errors";
+
+export interface EnforceCommandSpec {
+  name: "check" | "audit";
+  /** Full --help text. */
+  usage: string;
+  /** Command-specific options, for util.parseArgs. */
+  options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
+  /** Throws UsageError on bad input. */
+  load(positionals: string[], values: Record<string, unknown>): Promise<ResourceGraph>;
+}
+
+/** The common options' help, for each command's usage text. */
+export const COMMON_OPTIONS_HELP = `Common options:
+  --policy-pack-config FILE  policy config in the Pulumi CLI's format, e.g.
+                             {"all": "mandatory", "lambda-memory-limit": {"enforcementLevel": "advisory", "maxMemoryMb": 1024}}
+  --format text|json|sarif   report format (default: text)
+  --output FILE              write the report to FILE instead of stdout
+  -h, --help                 show this help
+
+Exit codes: 0 no mandatory violation, 1 at least one mandatory violation, 2 usage, input or configuration error.`;
+
+const COMMON_OPTIONS = {
+  "policy-pack-config": { type: "string" },
+  format: { type: "string" },
+  output: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Writes the whole report or nothing: a temp file in the same directory, then an atomic rename. */
+function writeAtomically(file: string, content: string): void {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--output ${file}: directory ${dir} does not exist`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw new UsageError(`--output ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...spec.options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    // parseArgs's messages are one line and name the option; drop its "To specify a positional..." hint.
+    throw new UsageError(`${(err as Error).message.split(/\.\s|\n/)[0]}; see 'serverless-guard ${spec.name} --help'`);
+  }
+  const values = parsed.values as Record<string, unknown>;
+  if (values.help) {
+    console.log(spec.usage);
+    return EXIT_OK;
+  }
+  const format = (values.format as string | undefined) ?? "text";
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown --format '${format}' (expected one of: ${REPORT_FORMATS.join(", ")})`);
+  }
+  const output = values.output as string | undefined;
+  if (output === "") throw new UsageError("--output needs a file name");
+
+  const graph = await spec.load(parsed.positionals, values);
+  const result = await enforce(graph, { policyPackConfigFile: values["policy-pack-config"] as string | undefined });
+  const report = formatReport(format as ReportFormat, result, graph);
+  if (output) {
+    writeAtomically(output, report);
+    const s = result.summary;
+    console.error(`${s.mandatory} mandatory, ${s.advisory} advisory violation(s) in ${s.resources} resource(s); report written to ${output}`);
+  } else {
+    process.stdout.write(report);
+  }
+  return result.summary.mandatory > 0 ? EXIT_VIOLATIONS : EXIT_OK;
+}
