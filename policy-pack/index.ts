@@ -1,8 +1,9 @@
 import { PolicyPack } from "@pulumi/policy";
+import { policies } from "./policies";
 
-// The pack's entry: a plain list of policies. Never import this file from tests or the CLI:
-// constructing a PolicyPack starts its gRPC server.
+// The pack's entry (package.json main, compiled). Never import this file from tests or the CLI: constructing a
+// PolicyPack starts its gRPC server. Tests and tools import ./policies instead.
 new PolicyPack("serverless-guard", {
   enforcementLevel: "mandatory",
-  policies: [],
+  policies,
 });
