@@ -1,7 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "./common/define";
 import { TYPES } from "./common/types";
-import { allOf, anyOf, dependsThrough, describe, identity, lambdaFunctionNameOf, ofType, probe, probeString, Tri } from "./stack-graph";
+import { probe } from "./common/unknowns";
+import { allOf, anyOf, dependsThrough, describe, identity, lambdaFunctionNameOf, ofType, probeString, Tri } from "./stack-graph";
 
 export const DEFAULT_CRITICAL_FUNCTION_PATTERN = "processor";
 export const DEFAULT_MIN_PROVISIONED_CONCURRENCY = 1;

@@ -1,6 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "./common/define";
 import { TYPES } from "./common/types";
+import { probe, Probe } from "./common/unknowns";
 import {
   allOf,
   anyOf,
@@ -10,8 +11,6 @@ import {
   equalsProbe,
   isSqsArn,
   ofType,
-  probe,
-  Probe,
   probeString,
   resolveReference,
   Tri,

@@ -1,26 +1,11 @@
 import { PolicyResource } from "@pulumi/policy";
-import { isUnknownValueError, readKnown } from "./common/unknowns";
+import { probe, Probe, readKnown } from "./common/unknowns";
 
 /**
  * Helpers the stack policies share to follow references between resources in an AnalyzeStack request.
  * A reference is followed by value first (ARNs and names in the outputs) and, when the value is unknown during
  * preview, by the engine's propertyDependencies (which resource's output fed that property).
  */
-
-/** A value read through the SDK's unknown-checking proxy: either known (possibly undefined) or unknown. */
-export type Probe<T> = { known: true; value: T } | { known: false };
-
-const UNKNOWN: Probe<never> = { known: false };
-
-/** Reads `read()`; an unknown value anywhere on the path reads as `{known: false}`. Never throws on unknowns. */
-export function probe<T>(read: () => T): Probe<T> {
-  try {
-    return { known: true, value: read() };
-  } catch (e) {
-    if (isUnknownValueError(e)) return UNKNOWN;
-    throw e;
-  }
-}
 
 /** A known non-empty string, `undefined` when absent or not a string, or `{known: false}` when unknown. */
 export function probeString(read: () => unknown): Probe<string | undefined> {
