@@ -226,7 +226,8 @@ class DocumentAnalyzer {
       this.undecided.push(`${label}: has neither Action nor NotAction`);
       return;
     }
-    if (!resource.present && !notResource.present) {
+    if (!resource.present && !notResource.present && !hasPrincipal) {
+      // Trust statements carry a Principal and no Resource; identity statements need one.
       this.undecided.push(`${label}: has neither Resource nor NotResource`);
     }
 
