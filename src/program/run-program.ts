@@ -144,6 +144,7 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   process.on("unhandledRejection", onAsyncError);
   process.on("uncaughtException", onAsyncError);
   const cwd = process.cwd();
+  let failed = false;
   try {
     process.chdir(project.dir);
     await runtimeStack.runInPulumiStack(async () => {
@@ -155,12 +156,17 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     // Let rejections raised on the last turn surface before deciding the run succeeded.
     await new Promise((resolve) => setImmediate(resolve));
   } catch (err) {
+    failed = true;
     throw new UsageError(`${label} failed: ${oneLine(err)}`);
   } finally {
     process.chdir(cwd);
     Object.assign(console, saved);
-    process.off("unhandledRejection", onAsyncError);
-    process.off("uncaughtException", onAsyncError);
+    // After a failure the SDK's pending resource promises keep rejecting; they are echoes of the error
+    // already reported, so the handlers stay to keep them from crashing the CLI before it exits with 2.
+    if (!failed && asyncErrors.length === 0) {
+      process.off("unhandledRejection", onAsyncError);
+      process.off("uncaughtException", onAsyncError);
+    }
   }
   if (asyncErrors.length) throw new UsageError(`${label} failed: ${oneLine(asyncErrors[0])}`);
   if (state.getStore().logErrorCount > 0) throw new UsageError(`${label} failed: it logged ${state.getStore().logErrorCount} error(s) (see above)`);
