@@ -116,7 +116,7 @@ export async function writeLog(file: string, p: LogProfile, seed: number): Promi
   for (const line of generateLog(p, seed, counts)) {
     chunk.push(line);
     if (chunk.length === 5000) {
-      if (!out.write(chunk.join("\n") + "\n")) await new Promise((resolve) => out.once("drain", resolve));
+      if (!out.write(chunk.join("\n") + "\n")) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
       chunk = [];
     }
   }

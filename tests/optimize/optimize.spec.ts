@@ -1,0 +1,245 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Readable } from "stream";
+import { UsageError } from "../../src/cli/errors";
+import { cli, fixture, optimize } from "./helpers";
+
+// Fixtures come from `scripts/generate-sample-logs.ts fixtures` (seed 42). Each profile pins the peak
+// Max Memory Used, a repeating Billed Duration cycle and first/last timestamps; the values below are
+// worked out by hand from those profiles.
+const PROCESSOR = `tap-processor-dev=${fixture("processor-plain.log")}`; // 3008 MB, peak 180, 400 calls, 2 s apart
+const ENRICHER = `tap-enricher-dev=${fixture("enricher-json.log")}`; //   512 MB, peak 470, 120 calls, JSON
+const VALIDATOR = `tap-validator-dev=${fixture("validator-sparse.log")}`; // 1024 MB, peak 60, 12 calls
+const REPORTS_API = `reports-api=${fixture("reports-api-json.log")}`; //   192 MB, peak 150, 80 calls
+const RESIZER = `image-resizer=${fixture("image-resizer-plain.log")}`; //  2048 MB, peak 900, 60 calls
+
+const CENT = 0.005;
+const countLines = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter((l) => l.length > 0).length;
+
+describe("optimize: recommendations and statuses from the generated fixtures", () => {
+  it("sizes each function from its peak with 20% headroom, rounded up to 64 MB", async () => {
+    const { reports } = await optimize([PROCESSOR, ENRICHER, VALIDATOR, REPORTS_API]);
+    const byName = Object.fromEntries(reports.map((r) => [r.name, r]));
+    // processor: 180 x 1.2 = 216 -> next 64 MB step 256; 256 < 3008 configured.
+    expect(byName["tap-processor-dev"]).to.include({ recommendedMemoryMb: 256, maxMemoryUsedMb: 180, currentMemoryMb: 3008, status: "overprovisioned" });
+    // enricher: 470 x 1.2 = 564 > 512 configured -> under-provisioned; 564 -> 576.
+    expect(byName["tap-enricher-dev"]).to.include({ recommendedMemoryMb: 576, maxMemoryUsedMb: 470, status: "underprovisioned" });
+    expect(byName["tap-enricher-dev"].warnings.join(" ")).to.match(/needs more memory: peak 470 MB is within 20% headroom of the 512 MB limit/);
+    // validator: 60 x 1.2 = 72 -> floor of 128; only 12 invocations (< 50).
+    expect(byName["tap-validator-dev"]).to.include({ recommendedMemoryMb: 128, invocations: 12, status: "insufficient-data" });
+    expect(byName["tap-validator-dev"].warnings[0]).to.match(/only 12 invocation\(s\) observed, fewer than 50/);
+    // reports-api: 150 x 1.2 = 180 -> 192, which is what it has.
+    expect(byName["reports-api"]).to.include({ recommendedMemoryMb: 192, status: "optimized" });
+  });
+
+  it("counts invocations, cold starts and skipped noise lines", async () => {
+    const { reports } = await optimize([PROCESSOR, ENRICHER]);
+    const [processor, enricher] = reports;
+    expect(processor.invocations).to.equal(400);
+    expect(processor.coldStarts).to.equal(10); // every 40th of 400 invocations
+    expect(processor.p95InitDurationMs).to.be.within(180, 290);
+    expect(processor.skippedLines).to.equal(countLines(fixture("processor-plain.log")) - 400);
+    expect(enricher.invocations).to.equal(120);
+    expect(enricher.coldStarts).to.equal(0);
+    expect(enricher.p95InitDurationMs).to.equal(null);
+    expect(enricher.skippedLines).to.equal(countLines(fixture("enricher-json.log")) - 120);
+    // The billed cycle 100/300 ms gives exact percentiles: half are 100, half 300.
+    expect(enricher.p50BilledDurationMs).to.equal(100);
+    expect(enricher.p95BilledDurationMs).to.equal(300);
+    expect(processor.p95MemoryUsedMb).to.be.within(70, 180);
+    expect(processor.p50MemoryUsedMb).to.be.at.most(processor.p95MemoryUsedMb);
+  });
+
+  it("prices now and after to the cent from the observed rate (x86_64)", async () => {
+    const { reports } = await optimize([PROCESSOR]);
+    const r = reports[0];
+    // 400 invocations from t0 to t0 + 399 x 2 s: 399 gaps / 798 s = 0.5 per s; x 730 h x 3600 s = 1,314,000 a month.
+    expect(r.invocationsPerMonth).to.be.closeTo(1_314_000, 1e-6);
+    // Mean billed = (400 + 600 + 800 + 1000) / 4 = 700 ms.
+    // Now: 1,314,000 x ($0.0000002 + 0.7 s x 3008/1024 GB x $0.0000166667)
+    //    = 1,314,000 x (0.0000002 + 2.05625 x 0.0000166667) = 1,314,000 x 0.000034470904 = $45.29
+    expect(r.monthlyCostCurrentUsd).to.be.closeTo(45.29, CENT);
+    // After at 256 MB: duration factor = 0.5 + 0.5 x (1769/1769) / (256/1769) = 3.955078125,
+    // mean billed 700 x 3.955078125 = 2768.5546875 ms; 2.7685546875 s x 0.25 GB = 0.692138671875 GB-s.
+    // 1,314,000 x (0.0000002 + 0.692138671875 x 0.0000166667) = 1,314,000 x 0.000011735667 = $15.42
+    expect(r.monthlyCostRecommendedUsd).to.be.closeTo(15.42, CENT);
+    expect(r.warnings.join(" ")).to.match(/CPU scales with memory below 1769 MB: at 256 MB duration may grow; estimated x3\.96 assuming 50%/);
+  });
+
+  it("prices a fixed monthly volume and the arm64 alternative to the cent", async () => {
+    const enricher = (await optimize([ENRICHER, "--invocations-per-month", "10000000"])).reports[0];
+    // Mean billed (100 + 300) / 2 = 200 ms. Now at 512 MB: 0.2 s x 0.5 GB = 0.1 GB-s.
+    // 10,000,000 x (0.0000002 + 0.1 x 0.0000166667) = 10,000,000 x 0.00000186667 = $18.67
+    expect(enricher.monthlyCostCurrentUsd).to.be.closeTo(18.67, CENT);
+    // After at 576 MB (a larger size: duration assumed unchanged): 0.2 x 0.5625 = 0.1125 GB-s.
+    // 10,000,000 x (0.0000002 + 0.1125 x 0.0000166667) = 10,000,000 x 0.00000207500 = $20.75
+    expect(enricher.monthlyCostRecommendedUsd).to.be.closeTo(20.75, CENT);
+
+    const arm = (await optimize([PROCESSOR, "--arch", "arm64"])).reports[0];
+    // Now stays x86_64 ($45.29 above). After on arm64 at 256 MB, same estimated duration:
+    // 1,314,000 x (0.0000002 + 0.692138671875 x 0.0000133334) = 1,314,000 x 0.000009428642 = $12.39
+    expect(arm.monthlyCostCurrentUsd).to.be.closeTo(45.29, CENT);
+    expect(arm.monthlyCostRecommendedUsd).to.be.closeTo(12.39, CENT);
+  });
+
+  it("prices provisioned concurrency to the cent", async () => {
+    const r = (await optimize([PROCESSOR, "--provisioned-concurrency", "tap-processor-dev=2"])).reports[0];
+    // Now: 2 x 2.9375 GB x 2,628,000 s x $0.0000041667 = $64.33 kept warm
+    //    + 1,314,000 x (0.0000002 + 2.05625 GB-s x $0.0000097222) = 1,314,000 x 0.000020191 = $26.53 -> $90.86
+    expect(r.monthlyCostCurrentUsd).to.be.closeTo(90.86, CENT);
+    // After: 2 x 0.25 x 2,628,000 x 0.0000041667 = $5.48
+    //    + 1,314,000 x (0.0000002 + 0.692138671875 x 0.0000097222) = 1,314,000 x 0.000006929 = $9.10 -> $14.58
+    expect(r.monthlyCostRecommendedUsd).to.be.closeTo(14.58, CENT);
+  });
+
+  it("goes above the pack's 768 MB ceiling only when the peak needs it, and says so loudly", async () => {
+    const r = (await optimize([RESIZER])).reports[0];
+    // 900 MB peak is itself above 768: 900 x 1.2 = 1080 -> 1088.
+    expect(r).to.include({ recommendedMemoryMb: 1088, exceedsPackLimit: true, status: "overprovisioned" });
+    expect(r.warnings.join(" ")).to.match(/EXCEEDS POLICY LIMIT: recommending 1088 MB, above the pack's maxMemoryMb 768 MB/);
+    const text = (await optimize([RESIZER])).stdout;
+    expect(text).to.match(/2048 -> 1088 MB \(!\)/);
+  });
+
+  it("takes the ceiling from --policy-pack-config and caps at it when the peak fits below", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-"));
+    const config = path.join(dir, "policy-config.json");
+    fs.writeFileSync(config, JSON.stringify({ all: "mandatory", "lambda-memory-limit": { enforcementLevel: "advisory", maxMemoryMb: 1024 } }));
+    const r = (await optimize([RESIZER, "--policy-pack-config", config])).reports[0];
+    // 1088 would exceed 1024, but the 900 MB peak fits under it: cap at 1024 (13% headroom left).
+    expect(r).to.include({ recommendedMemoryMb: 1024, exceedsPackLimit: false });
+    expect(r.warnings.join(" ")).to.match(/capped at the pack's maxMemoryMb 1024 MB: only 13% headroom above the 900 MB peak instead of 20%/);
+    // A config without maxMemoryMb keeps the pack default.
+    fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
+    expect((await optimize([RESIZER, "--policy-pack-config", config])).reports[0].recommendedMemoryMb).to.equal(1088);
+  });
+
+  it("honours --headroom and --min-invocations", async () => {
+    const { reports } = await optimize([PROCESSOR, VALIDATOR, "--headroom", "50", "--min-invocations", "10"]);
+    // 180 x 1.5 = 270 -> 320; validator 60 x 1.5 = 90 -> 128, 12 >= 10 invocations now counts.
+    expect(reports[0].recommendedMemoryMb).to.equal(320);
+    expect(reports[1]).to.include({ recommendedMemoryMb: 128, status: "overprovisioned" });
+  });
+});
+
+describe("optimize: output formats", () => {
+  it("text: an Infracost-style table with a total line", async () => {
+    const { stdout } = await optimize([PROCESSOR, ENRICHER]);
+    const lines = stdout.split("\n");
+    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^Name\s+\| Memory now -> recommended \| Peak used \| p95 duration \| Monthly cost now -> after \| Change$/.test(l)));
+    expect(stdout).to.match(/^tap-processor-dev\s+\| 3008 -> 256 MB\s+\| 180 MB\s+\| \d+ ms\s+\| \$45\.29 -> \$15\.42\s+\| -\$29\.87 \(-66%\)\s+overprovisioned$/m);
+    expect(stdout).to.match(/^tap-enricher-dev\s+\| 512 -> 576 MB\s+\| 470 MB/m);
+    // Total = processor + enricher (enricher observed: 119 gaps / 1190 s x 2,628,000 = 262,800 a month,
+    // x 0.00000186667 = $0.490561 now; x 0.000002075 = $0.545301 after):
+    // now 45.294765 + 0.490561 = $45.79, after 15.420667 + 0.545301 = $15.97, change -$29.82 (-65%).
+    expect(stdout).to.match(/^Total monthly cost: \$45\.79 -> \$15\.97 {2}-\$29\.82 \(-65%\)$/m);
+    expect(stdout).to.contain("https://aws.amazon.com/lambda/pricing/");
+  });
+
+  it("json: the documented document shape", async () => {
+    const { stdout } = await optimize([PROCESSOR, VALIDATOR, "--format", "json"]);
+    const doc = JSON.parse(stdout);
+    expect(doc.functions).to.have.length(2);
+    for (const f of doc.functions) {
+      expect(f).to.include.keys("name", "invocations", "currentMemoryMb", "recommendedMemoryMb", "maxMemoryUsedMb", "p95MemoryUsedMb", "p95DurationMs", "coldStarts", "monthlyCostCurrentUsd", "monthlyCostRecommendedUsd", "status", "warnings");
+      expect(f).to.not.have.key("memoryUsedDistribution");
+    }
+    expect(doc.functions[0]).to.include({ name: "tap-processor-dev", status: "overprovisioned", monthlyCostCurrentUsd: 45.2948 });
+    expect(doc.totals.functions).to.equal(2);
+    expect(doc.totals.monthlyCostCurrentUsd).to.be.closeTo(doc.functions[0].monthlyCostCurrentUsd + doc.functions[1].monthlyCostCurrentUsd, 0.0002);
+    expect(doc.pricing.source).to.equal("https://aws.amazon.com/lambda/pricing/");
+  });
+
+  it("--emit pulumi: config set commands for the reference stack, a JSON patch for others", async () => {
+    const { stdout } = await optimize([PROCESSOR, ENRICHER, VALIDATOR, REPORTS_API, RESIZER, "--emit", "pulumi", "--stack", "dev"]);
+    const commands = stdout.split("\n").filter((l) => l.startsWith("pulumi "));
+    expect(commands.map((c) => c.replace(/\s+#.*$/, ""))).to.deep.equal([
+      "pulumi config set --stack dev tap:processorMemoryMb 256",
+      "pulumi config set --stack dev tap:enricherMemoryMb 576",
+    ]);
+    expect(stdout).to.match(/# tap-validator-dev: not changed, too few invocations \(12\)/);
+    expect(stdout).to.match(/# reports-api: not changed, 192 MB is already right/);
+    const patchLine = stdout.split("\n").find((l) => l.startsWith("# [{"))!;
+    expect(JSON.parse(patchLine.slice(2))).to.deep.equal([{ op: "replace", path: "/image-resizer/memorySize", value: 1088 }]);
+  });
+
+  it("--output writes the whole report to a file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-"));
+    const out = path.join(dir, "report.json");
+    const { stdout } = await optimize([PROCESSOR, "--format", "json", "--output", out]);
+    expect(stdout).to.equal(`wrote ${out}\n`);
+    expect(JSON.parse(fs.readFileSync(out, "utf8")).functions[0].recommendedMemoryMb).to.equal(256);
+    expect(fs.readdirSync(dir)).to.deep.equal(["report.json"]);
+  });
+
+  it("reads `-` from stdin", async () => {
+    const { reports } = await optimize([`tap-enricher-dev=-`], Readable.from([fs.readFileSync(fixture("enricher-json.log"))]));
+    expect(reports[0]).to.include({ invocations: 120, recommendedMemoryMb: 576 });
+  });
+});
+
+describe("optimize: bad input is one line on stderr and exit 2, with no output file", () => {
+  const expectUsage = (r: ReturnType<typeof cli>, pattern: RegExp) => {
+    expect(r.status, r.stderr).to.equal(2);
+    expect(r.stdout).to.equal("");
+    expect(r.stderr.trim().split("\n")).to.have.length(1);
+    expect(r.stderr).to.match(pattern);
+  };
+
+  it("an unreadable file", () => {
+    expectUsage(cli(["optimize", "fn=/nonexistent/x.log"]), /^serverless-guard optimize: fn: cannot read '\/nonexistent\/x\.log': ENOENT$/m);
+  });
+
+  it("a file with no REPORT lines", () => {
+    expectUsage(cli(["optimize", `fn=${fixture("no-reports.log")}`]), /fn: no REPORT lines in '.*no-reports\.log' \(3 other line\(s\) skipped\)/);
+  });
+
+  it("a bad NAME=FILE through the CLI", () => {
+    expectUsage(cli(["optimize", "just-a-file.log"]), /bad argument 'just-a-file\.log': expected NAME=FILE/);
+  });
+
+  it("rejects bad options and a bad policy config with a UsageError naming the problem", async () => {
+    const rejects = async (argv: string[], pattern: RegExp) => {
+      const err = await optimize(argv).then(() => undefined, (e: Error) => e);
+      expect(err, argv.join(" ")).to.be.instanceOf(UsageError);
+      expect(err!.message).to.match(pattern);
+    };
+    await rejects(["fn="], /bad argument 'fn=': expected NAME=FILE/);
+    await rejects([PROCESSOR, "--frobnicate"], /Unknown option '--frobnicate'/);
+    await rejects([PROCESSOR, "--headroom", "lots"], /bad --headroom 'lots'/);
+    await rejects([PROCESSOR, "--format", "yaml"], /bad --format 'yaml': expected one of text, json, html/);
+    await rejects([PROCESSOR, "--arch", "sparc"], /bad --arch 'sparc'/);
+    await rejects([PROCESSOR, PROCESSOR], /function 'tap-processor-dev' given twice/);
+    await rejects([PROCESSOR, "--since", "3d"], /only apply with --live/);
+    await rejects([], /expected at least one NAME=FILE/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-"));
+    const config = path.join(dir, "bad.json");
+    fs.writeFileSync(config, JSON.stringify({ "lambda-memory-limit": { maxMemoryMb: "lots" } }));
+    await rejects([PROCESSOR, "--policy-pack-config", config], /--policy-pack-config '.*bad\.json': lambda-memory-limit/);
+    fs.writeFileSync(config, "{not json");
+    await rejects([PROCESSOR, "--policy-pack-config", config], /is not valid JSON/);
+    await rejects([PROCESSOR, "--policy-pack-config", path.join(dir, "missing.json")], /cannot read --policy-pack-config .*ENOENT/);
+  });
+
+  it("writes no partial --output file when a later input fails", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-"));
+    const out = path.join(dir, "report.html");
+    expectUsage(cli(["optimize", PROCESSOR, "fn=/nonexistent/x.log", "--format", "html", "--output", out]), /cannot read/);
+    expect(fs.readdirSync(dir)).to.deep.equal([]);
+  });
+
+  it("--help prints usage and exits 0", () => {
+    const r = cli(["optimize", "--help"]);
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/^Usage: serverless-guard optimize NAME=FILE/);
+    expect(r.stdout).to.contain("--headroom PCT");
+  });
+
+  it("reads stdin through the CLI", () => {
+    const r = cli(["optimize", "tap-enricher-dev=-", "--format", "json"], fs.readFileSync(fixture("enricher-json.log"), "utf8"));
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout).functions[0].recommendedMemoryMb).to.equal(576);
+  });
+});

@@ -1,0 +1,67 @@
+import { expect } from "chai";
+import { parseReportLine } from "../../src/optimize/parse";
+
+describe("optimize: REPORT line parsing", () => {
+  it("reads the plain-text REPORT line (tab-separated) with a cold start", () => {
+    const line =
+      "REPORT RequestId: 3604209a-e9a3-11e6-939a-754dd98c7be3\tDuration: 469.40 ms\tBilled Duration: 470 ms\tMemory Size: 1024 MB\tMax Memory Used: 21 MB\tInit Duration: 100.99 ms";
+    expect(parseReportLine(line)).to.deep.equal({
+      durationMs: 469.4,
+      billedDurationMs: 470,
+      memorySizeMb: 1024,
+      maxMemoryUsedMb: 21,
+      initDurationMs: 100.99,
+    });
+  });
+
+  it("reads a plain line with an `aws logs tail` time prefix and space-separated fields", () => {
+    const line =
+      "2026-11-01T00:00:02.000000+00:00 2026/11/01/[$LATEST]abc REPORT RequestId: x Duration: 12.50 ms Billed Duration: 13 ms Memory Size: 128 MB Max Memory Used: 70 MB";
+    const r = parseReportLine(line)!;
+    expect(r.durationMs).to.equal(12.5);
+    expect(r.billedDurationMs).to.equal(13);
+    expect(r.initDurationMs).to.equal(undefined);
+    expect(r.timestampMs).to.equal(Date.parse("2026-11-01T00:00:02Z"));
+  });
+
+  it("does not take SnapStart's Restore Duration for the Duration", () => {
+    const line =
+      "REPORT RequestId: x\tRestore Duration: 300.00 ms\tDuration: 20.00 ms\tBilled Restore Duration: 100 ms\tBilled Duration: 121 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB";
+    const r = parseReportLine(line)!;
+    expect(r.durationMs).to.equal(20);
+    expect(r.billedDurationMs).to.equal(121);
+  });
+
+  it("reads the JSON log format's platform.report record and its time", () => {
+    const line = JSON.stringify({
+      time: "2026-11-01T10:00:00.000Z",
+      type: "platform.report",
+      record: { requestId: "r", metrics: { durationMs: 99.41, billedDurationMs: 100, memorySizeMB: 512, maxMemoryUsedMB: 342, initDurationMs: 210.5 } },
+    });
+    expect(parseReportLine(line)).to.deep.equal({
+      durationMs: 99.41,
+      billedDurationMs: 100,
+      memorySizeMb: 512,
+      maxMemoryUsedMb: 342,
+      initDurationMs: 210.5,
+      timestampMs: Date.parse("2026-11-01T10:00:00Z"),
+    });
+  });
+
+  it("ignores START/END, application logs, other platform records and malformed or truncated REPORTs", () => {
+    const noise = [
+      "START RequestId: 1 Version: $LATEST",
+      "END RequestId: 1",
+      "2026-11-01T00:00:00.000Z\t1\tINFO\tREPORT generated for customer",
+      "REPORT RequestId: 1\tDuration: 12.00 ms\tBilled Dur",
+      "REPORT RequestId: 1\tDuration: oops ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB",
+      '{"time":"2026-11-01T00:00:00Z","type":"platform.report","record":{"metrics":{"durationMs":12.5,',
+      '{"type":"platform.report","record":{"metrics":{"durationMs":"12","billedDurationMs":13,"memorySizeMB":128,"maxMemoryUsedMB":1}}}',
+      '{"type":"platform.runtimeDone","record":{"metrics":{"durationMs":12}}}',
+      '{"type":"platform.report","record":null}',
+      "platform.report",
+      "",
+    ];
+    for (const line of noise) expect(parseReportLine(line), line).to.equal(undefined);
+  });
+});
