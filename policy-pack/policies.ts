@@ -3,6 +3,7 @@ import { lambdaMemoryLimit } from "./lambda-memory-limit";
 import { lambdaDeadLetterQueue } from "./lambda-dead-letter-queue";
 import { logGroupRetention } from "./log-group-retention";
 import { dynamodbOnDemand } from "./dynamodb-on-demand";
+import { costAllocationTags } from "./cost-allocation-tags";
 import { criticalFunctionProvisionedConcurrency } from "./critical-function-provisioned-concurrency";
 import { dlqAlarm } from "./dlq-alarm";
 import { lambdaLogGroup } from "./lambda-log-group";
@@ -12,6 +13,7 @@ export const policies: ServerlessGuardPolicy[] = [
   lambdaMemoryLimit,
   lambdaDeadLetterQueue,
   logGroupRetention,
+  costAllocationTags,
   dynamodbOnDemand,
   criticalFunctionProvisionedConcurrency,
   dlqAlarm,

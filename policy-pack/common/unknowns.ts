@@ -72,3 +72,11 @@ export function probe<T>(read: () => T): Probe<T> {
     throw e;
   }
 }
+
+/**
+ * The SDK's own error for a value unknown during preview, for a policy that found out by itself (e.g. a required tag
+ * whose value is unknown): thrown through the wrappers, the SDK reports its advisory "can't run ... during preview".
+ */
+export function unknownValueAt(path: string[]): Error {
+  return new proxy.UnknownValueError(proxy.unknownStringValue, path);
+}
