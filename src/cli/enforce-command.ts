@@ -37,10 +37,15 @@ const COMMON_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Writes the whole report or nothing: a temp file in the same directory, then an atomic rename. */
-function writeAtomically(file: string, content: string): void {
+function checkOutputDirectory(file: string): void {
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--output ${file}: directory ${dir} does not exist`);
+}
+
+/** Writes the whole report or nothing: a temp file in the same directory, then an atomic rename. */
+function writeAtomically(file: string, content: string): void {
+  checkOutputDirectory(file);
+  const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     fs.writeFileSync(tmp, content);
@@ -70,6 +75,7 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   }
   const output = values.output as string | undefined;
   if (output === "") throw new UsageError("--output needs a file name");
+  if (output) checkOutputDirectory(output);
 
   const graph = await spec.load(parsed.positionals, values);
   const result = await enforce(graph, { policyPackConfigFile: values["policy-pack-config"] as string | undefined });

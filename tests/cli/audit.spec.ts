@@ -1,0 +1,206 @@
+// `serverless-guard audit` through the real entry point (spawned), on stack exports written for the tests.
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import Ajv from "ajv-draft-04";
+
+const root = path.join(__dirname, "..", "..");
+const bin = path.join(root, "bin", "serverless-guard.js");
+const fixtures = path.join(root, "tests", "fixtures", "exports");
+const unoptimized = path.join(fixtures, "unoptimized.json");
+const clean = path.join(fixtures, "clean.json");
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, "audit", ...args], { encoding: "utf8", cwd: root, timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const auditJson = (...args: string[]) => {
+  const r = cli(...args, "--format", "json");
+  return { ...r, report: r.stdout ? JSON.parse(r.stdout) : undefined };
+};
+const nameOf = (urn: string) => urn.split("::").slice(3).join("::");
+const found = (report: any) => report.violations.map((v: any) => `${v.policyName} ${v.resourceUrn ? nameOf(v.resourceUrn) : "(stack)"}`).sort();
+
+let tmp: string;
+const writeTmp = (name: string, content: unknown) => {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+  return file;
+};
+
+// Each of the nine policies fires on the unoptimized export, once per offending resource.
+const UNOPTIMIZED_VIOLATIONS = [
+  "cost-allocation-tags scratch",
+  "critical-function-provisioned-concurrency payment-processor",
+  "dlq-alarm jobs-dlq",
+  "dlq-alarm payments-dlq",
+  "dynamodb-on-demand sessions",
+  "iam-scoped-permissions basic-exec",
+  "lambda-dead-letter-queue big-fn",
+  "lambda-log-group big-fn",
+  "lambda-memory-limit big-fn",
+  "log-group-retention payment-processor-logs",
+];
+
+describe("serverless-guard audit (spawned CLI)", function () {
+  this.timeout(180_000);
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sg-audit-"));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  describe("verdicts", () => {
+    let unopt: ReturnType<typeof auditJson>;
+    before(() => {
+      unopt = auditJson(unoptimized);
+    });
+
+    it("reports exactly the expected violations on the unoptimized export, all mandatory, and exits 1", () => {
+      expect(unopt.stderr).to.equal("");
+      expect(unopt.status).to.equal(1);
+      expect(found(unopt.report)).to.deep.equal(UNOPTIMIZED_VIOLATIONS);
+      expect(unopt.report.violations.every((v: any) => v.enforcementLevel === "mandatory")).to.equal(true);
+    });
+
+    it("writes JSON in the documented shape", () => {
+      const r = unopt.report;
+      expect(Object.keys(r)).to.deep.equal(["policyPack", "violations", "remediations", "summary"]);
+      expect(r.policyPack).to.deep.equal({ name: "serverless-guard", version: require(path.join(root, "package.json")).version });
+      for (const v of r.violations) {
+        expect(Object.keys(v)).to.deep.equal(["policyName", "policyPackName", "policyPackVersion", "resourceUrn", "enforcementLevel", "severity", "message"]);
+        expect(v.message).to.be.a("string").and.not.equal("");
+      }
+      const resources = JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.length;
+      expect(r.summary).to.deep.equal({ resources, mandatory: UNOPTIMIZED_VIOLATIONS.length, advisory: 0, fakedInvokes: [] });
+      expect(r.remediations).to.deep.equal([]);
+    });
+
+    it("names the offending value in messages (memory of big-fn)", () => {
+      const memory = unopt.report.violations.find((v: any) => v.policyName === "lambda-memory-limit");
+      expect(memory.message).to.contain("3008");
+    });
+
+    it("passes the clean export (secrets, string defaultTags, redrivePolicy with an alarm, a component, the random provider) and exits 0", () => {
+      const r = auditJson(clean);
+      expect(r.stderr).to.equal("");
+      expect(r.report.violations).to.deep.equal([]);
+      expect(r.status).to.equal(0);
+      expect(r.report.summary.mandatory).to.equal(0);
+    });
+
+    it("prints text grouped by resource with a summary line", () => {
+      const r = cli(unoptimized);
+      expect(r.status).to.equal(1);
+      const lines = r.stdout.trimEnd().split("\n");
+      const header = lines.indexOf("aws:lambda/function:Function  big-fn");
+      expect(header).to.be.greaterThan(-1);
+      const block = lines.slice(header + 1, lines.indexOf("", header));
+      expect(block.filter((l) => /^ {4}\[mandatory\]/.test(l)).map((l) => l.trim().split(/\s+/)[1]).sort()).to.deep.equal([
+        "lambda-dead-letter-queue",
+        "lambda-log-group",
+        "lambda-memory-limit",
+      ]);
+      expect(lines[lines.length - 1]).to.equal(`${UNOPTIMIZED_VIOLATIONS.length} mandatory, 0 advisory violation(s) in ${JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.length} resource(s)`);
+    });
+
+    it("writes SARIF 2.1.0 that validates against the schema, one rule per policy, URN and source line per result", () => {
+      const out = path.join(tmp, "report.sarif");
+      const r = cli(unoptimized, "--format", "sarif", "--output", out);
+      expect(r.status).to.equal(1);
+      expect(r.stdout).to.equal("");
+      const log = JSON.parse(fs.readFileSync(out, "utf8"));
+      const schema = JSON.parse(fs.readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
+      const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+      // The schema's string formats, checked with Node's own parsers (ajv-formats is not a dependency).
+      ajv.addFormat("uri", (u: string) => URL.canParse(u));
+      ajv.addFormat("uri-reference", (u: string) => URL.canParse(u, "file:///"));
+      ajv.addFormat("date-time", (d: string) => !Number.isNaN(Date.parse(d)));
+      const validate = ajv.compile(schema);
+      expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).to.equal(true);
+      const run = log.runs[0];
+      expect(run.tool.driver.rules).to.have.length(9);
+      expect(run.results).to.have.length(UNOPTIMIZED_VIOLATIONS.length);
+      const memory = run.results.find((x: any) => x.ruleId === "lambda-memory-limit");
+      expect(run.tool.driver.rules[memory.ruleIndex].id).to.equal("lambda-memory-limit");
+      expect(memory.level).to.equal("error");
+      expect(memory.locations[0].logicalLocations[0].fullyQualifiedName).to.equal("urn:pulumi:dev::shop::aws:lambda/function:Function::big-fn");
+      expect(memory.locations[0].physicalLocation).to.deep.equal({ artifactLocation: { uri: "index.ts" }, region: { startLine: 30, startColumn: 5 } });
+    });
+  });
+
+  describe("policy pack config", () => {
+    it("changes an enforcement level and a threshold end to end", () => {
+      const cfg = writeTmp("levels.json", { "lambda-memory-limit": { maxMemoryMb: 4096 }, "log-group-retention": { enforcementLevel: "advisory" } });
+      const r = auditJson(unoptimized, "--policy-pack-config", cfg);
+      expect(r.status).to.equal(1);
+      const expected = UNOPTIMIZED_VIOLATIONS.filter((v) => !v.startsWith("lambda-memory-limit"));
+      expect(found(r.report)).to.deep.equal(expected);
+      const retention = r.report.violations.filter((v: any) => v.policyName === "log-group-retention");
+      expect(retention.map((v: any) => v.enforcementLevel)).to.deep.equal(["advisory"]);
+      expect(r.report.summary.advisory).to.equal(1);
+    });
+
+    it("'all' sets every policy's level: all advisory exits 0", () => {
+      const r = auditJson(unoptimized, "--policy-pack-config", writeTmp("all.json", { all: "advisory" }));
+      expect(r.status).to.equal(0);
+      expect(found(r.report)).to.deep.equal(UNOPTIMIZED_VIOLATIONS);
+      expect(r.report.summary).to.include({ mandatory: 0, advisory: UNOPTIMIZED_VIOLATIONS.length });
+    });
+
+    it("remediate returns the table's whole new property bag instead of a violation", () => {
+      const r = auditJson(unoptimized, "--policy-pack-config", writeTmp("remediate.json", { "dynamodb-on-demand": "remediate" }));
+      expect(found(r.report)).to.not.include("dynamodb-on-demand sessions");
+      expect(r.report.remediations).to.have.length(1);
+      const rem = r.report.remediations[0];
+      expect(rem.policyName).to.equal("dynamodb-on-demand");
+      expect(nameOf(rem.resourceUrn)).to.equal("sessions");
+      expect(rem.properties).to.deep.equal({ name: "sessions-5e6f7a8", billingMode: "PAY_PER_REQUEST", hashKey: "id", attributes: [{ name: "id", type: "S" }] });
+    });
+  });
+
+  describe("bad input: one line on stderr, nothing on stdout, exit 2", () => {
+    const bad = (args: string[], expected: string | RegExp) => {
+      const r = cli(...args);
+      expect(r.status, r.stderr).to.equal(2);
+      expect(r.stdout).to.equal("");
+      expect(r.stderr.trimEnd().split("\n"), r.stderr).to.have.length(1);
+      if (typeof expected === "string") expect(r.stderr).to.contain(expected);
+      else expect(r.stderr).to.match(expected);
+    };
+    it("no STATE.json", () => bad([], "missing STATE.json"));
+    it("two files", () => bad([clean, unoptimized], "expected one STATE.json"));
+    it("missing file", () => bad([path.join(tmp, "nope.json")], "nope.json: no such file"));
+    it("a directory", () => bad([tmp], "is a directory"));
+    it("not JSON", () => bad([writeTmp("broken.json", "{ not json")], "broken.json: not valid JSON"));
+    it("wrong version", () => bad([writeTmp("v2.json", { version: 2, deployment: { resources: [] } })], "unsupported stack export version 2 (expected 3"));
+    it("no deployment", () => bad([writeTmp("nodep.json", { version: 3 })], "missing 'deployment'"));
+    it("a resource without a urn", () => bad([writeTmp("nourn.json", { version: 3, deployment: { resources: [{ type: "x" }] } })], "deployment.resources[0]"));
+    it("unknown --format", () => bad([clean, "--format", "xml"], "unknown --format 'xml' (expected one of: text, json, sarif)"));
+    it("unknown option", () => bad([clean, "--frobnicate"], "--frobnicate"));
+    it("--output in a missing directory", () => bad([clean, "--output", path.join(tmp, "no", "dir", "r.json")], "does not exist"));
+    it("missing config file", () => bad([clean, "--policy-pack-config", path.join(tmp, "missing-cfg.json")], /missing-cfg\.json: cannot read file/));
+    it("config not JSON", () => bad([clean, "--policy-pack-config", writeTmp("cfg-broken.json", "{,}")], "cfg-broken.json: not valid JSON"));
+    it("config: unknown policy", () =>
+      bad([clean, "--policy-pack-config", writeTmp("cfg-unknown.json", { "lambda-memory-limits": "advisory" })], "cfg-unknown.json: unknown policy 'lambda-memory-limits'"));
+    it("config: bad enforcement level", () =>
+      bad([clean, "--policy-pack-config", writeTmp("cfg-level.json", { "dlq-alarm": "strict" })], "cfg-level.json: policy 'dlq-alarm': unknown enforcement level 'strict'"));
+    it("config: wrong property type", () =>
+      bad(
+        [clean, "--policy-pack-config", writeTmp("cfg-type.json", { "lambda-memory-limit": { maxMemoryMb: "lots" } })],
+        "cfg-type.json: policy 'lambda-memory-limit': property 'maxMemoryMb'",
+      ));
+    it("config: unknown property", () =>
+      bad(
+        [clean, "--policy-pack-config", writeTmp("cfg-prop.json", { "lambda-memory-limit": { maxMemoryMB: 1024 } })],
+        "cfg-prop.json: policy 'lambda-memory-limit': property 'maxMemoryMB' is not a configuration property",
+      ));
+  });
+
+  it("--help prints usage with the common options and exits 0", () => {
+    const r = cli("--help");
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.contain("Usage: serverless-guard audit STATE.json").and.contain("--policy-pack-config").and.contain("--format text|json|sarif");
+  });
+});
