@@ -50,6 +50,9 @@ export interface LiveOptions {
  * (`?term ?term` is CloudWatch's OR of terms), so the service does the noise filtering.
  */
 export async function readLiveInto(stats: FunctionStats, opts: LiveOptions): Promise<void> {
+  // The SDK warns (8 lines on stderr) that releases after January 2027 will need Node 22; the pinned
+  // release works on Node 20, so keep the CLI's stderr for real errors unless the user opted in.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // Loaded here so the file mode never pays for the SDK.
   const { CloudWatchLogsClient, paginateFilterLogEvents } = await import("@aws-sdk/client-cloudwatch-logs");
   const client = new CloudWatchLogsClient({ region: opts.region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
