@@ -178,7 +178,7 @@ export async function enforce(graph: ResourceGraph, options: EnforceOptions = {}
   if (options.policyPackConfigFile !== undefined) readPolicyPackConfigFile(options.policyPackConfigFile);
   const engine = await startEngineServer();
   try {
-    const pack = await startPack(options.packDir ?? packageRoot(), engine.address);
+    const pack = await startPack(options.packDir ?? packageRoot(), engine.address, engine.logs);
     try {
       return await runProtocol(pack.client, graph, options, engine.logs);
     } finally {

@@ -89,7 +89,7 @@ export interface PackProcess {
  * Spawns run-policy-pack on `packDir` and resolves once the pack has printed its port.
  * Rejects (after stopping the child) if the pack exits or stays silent for too long.
  */
-export async function startPack(packDir: string, engineAddress: string): Promise<PackProcess> {
+export async function startPack(packDir: string, engineAddress: string, engineLogs: EngineLogEntry[] = []): Promise<PackProcess> {
   const child = spawn(process.execPath, [runPolicyPackPath(), engineAddress, "."], {
     cwd: packDir,
     // The SDK's log module reaches the engine through this variable.
@@ -126,7 +126,9 @@ export async function startPack(packDir: string, engineAddress: string): Promise
       });
       exited.then((code) => {
         clearTimeout(timer);
-        reject(new Error(`policy pack in ${packDir} exited with code ${code} before serving: ${lastLines(stderr || stdout)}`));
+        // The launcher reports load errors through the engine's Log RPC, so prefer those to stderr.
+        const logged = engineLogs.filter((l) => l.severity === "error").map((l) => l.message).join("\n");
+        reject(new Error(`policy pack in ${packDir} exited with code ${code} before serving: ${firstLines(logged || stderr || stdout)}`));
       });
       child.once("error", (err) => {
         clearTimeout(timer);
@@ -153,8 +155,10 @@ export async function startPack(packDir: string, engineAddress: string): Promise
   };
 }
 
-function lastLines(text: string): string {
-  return text.trim().split("\n").slice(-3).join(" | ");
+/** The head of an error report (message and first frame), on one line, without terminal colours. */
+function firstLines(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, "").trim().split("\n").slice(0, 3).map((l) => l.trim()).join(" | ");
 }
 
 /** Promisified unary call on the analyzer client. */

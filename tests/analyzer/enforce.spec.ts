@@ -1,0 +1,110 @@
+// enforce(): the driver on the built pack and on throw-away packs, through the real launcher and gRPC.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { enforce } from "../../src/analyzer/enforce";
+import { ResourceGraph, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE } from "../../src/analyzer/resource-record";
+import { writeEmptyPack, writePack } from "./support/packs";
+
+const TAGS = { Environment: "t", Project: "p", Owner: "o", CostCenter: "c" };
+const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
+function res(type: string, name: string, inputs: Record<string, unknown>, outputs = inputs): ResourceRecord {
+  return { urn: urn(type, name), type, name, custom: true, inputs, outputs, dependencies: [], propertyDependencies: {}, options: {} };
+}
+const graph = (...resources: ResourceRecord[]): ResourceGraph => ({ project: "proj", stack: "dev", resources, fakedInvokes: ["aws:ec2/getAmi:getAmi"] });
+
+describe("enforce() driver", function () {
+  this.timeout(120_000);
+  const temp: string[] = [];
+  after(() => temp.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  it("reports resource findings from Analyze and stack findings from AnalyzeStack, with counts and faked invokes", async () => {
+    const fn = res("aws:lambda/function:Function", "big", { name: "big-1", memorySize: 3008, tags: TAGS });
+    const r = await enforce(graph(fn));
+    const memory = r.violations.find((v) => v.policyName === "lambda-memory-limit")!;
+    expect(memory).to.include({ resourceUrn: fn.urn, enforcementLevel: "mandatory", phase: "analyze", policyPackName: "serverless-guard" });
+    const logGroup = r.violations.find((v) => v.policyName === "lambda-log-group")!;
+    expect(logGroup).to.include({ resourceUrn: fn.urn, phase: "analyzeStack" });
+    expect(r.summary).to.deep.equal({ resources: 1, mandatory: r.violations.length, advisory: 0, fakedInvokes: ["aws:ec2/getAmi:getAmi"] });
+    expect(r.policies.map((p) => p.name)).to.include("lambda-memory-limit");
+    expect(r.config["lambda-memory-limit"].enforcementLevel).to.equal("mandatory");
+    expect(r.logs.some((l) => l.message.includes("Running program"))).to.equal(true);
+  });
+
+  it("never crashes or gives a mandatory verdict on an encrypted secret the policy needs", async () => {
+    const fn = res("aws:lambda/function:Function", "secret-mem", {
+      memorySize: { [SECRET_SIG]: SECRET_SIG_VALUE, ciphertext: "v1:abc" },
+      deadLetterConfig: { targetArn: "arn:aws:sqs:us-east-1:1:dlq" },
+      tags: TAGS,
+    });
+    const r = await enforce(graph(fn));
+    expect(r.violations.filter((v) => v.policyName === "lambda-memory-limit" && v.enforcementLevel === "mandatory")).to.deep.equal([]);
+  });
+
+  it("applies remediations before Analyze, as the engine does, and returns the whole property bag", async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "sg-enf-")));
+    temp.push(dir);
+    const cfg = path.join(dir, "cfg.json");
+    fs.writeFileSync(cfg, JSON.stringify({ "lambda-memory-limit": "remediate" }));
+    const fn = res("aws:lambda/function:Function", "big", { name: "big-1", memorySize: 3008, runtime: "nodejs20.x", tags: TAGS });
+    const r = await enforce(graph(fn), { policyPackConfigFile: cfg });
+    expect(r.remediations).to.deep.equal([
+      { policyName: "lambda-memory-limit", resourceUrn: fn.urn, description: r.remediations[0].description, properties: { name: "big-1", memorySize: 768, runtime: "nodejs20.x", tags: TAGS } },
+    ]);
+    expect(r.violations.map((v) => v.policyName)).to.not.include("lambda-memory-limit");
+  });
+
+  it("drives any pack: an empty one reports nothing", async () => {
+    const dir = writeEmptyPack();
+    temp.push(dir);
+    const r = await enforce(graph(res("aws:lambda/function:Function", "f", { memorySize: 9999 })), { packDir: dir });
+    expect(r.policyPack).to.deep.equal({ name: "empty", version: "0.0.1" });
+    expect(r.violations).to.deep.equal([]);
+    expect(r.policies).to.deep.equal([]);
+  });
+
+  it("passes inputs, provider properties and options through to the pack as the engine would", async () => {
+    // A pack that reports what it was given, so the wire format itself is asserted.
+    const dir = writePack(
+      "echo",
+      `new PolicyPack("echo", { enforcementLevel: "advisory", policies: [{
+        name: "echo", description: "echo",
+        validateResource: (args, report) => report(JSON.stringify({ props: args.props, provider: args.provider && { name: args.provider.name, props: args.provider.props }, protect: args.opts.protect, parent: args.opts.parent })),
+      }, {
+        name: "echo-stack", description: "echo-stack",
+        validateStack: (args, report) => report(JSON.stringify(args.resources.map((r) => ({ name: r.name, deps: r.dependencies.map((d) => d.name), parent: r.parent && r.parent.name })))),
+      }] });`,
+    );
+    temp.push(dir);
+    const parent = { ...res("app:Comp", "comp", {}), custom: false };
+    const child = res("aws:sqs/queue:Queue", "q", { name: "q-1", visibility: 30, nested: { a: [1, null, "x"] } }, { arn: "arn:q" });
+    child.parent = parent.urn;
+    child.dependencies = [parent.urn];
+    child.options = { protect: true };
+    child.provider = { urn: urn("pulumi:providers:aws", "prov"), name: "prov", type: "pulumi:providers:aws", properties: { defaultTags: { tags: TAGS } } };
+    const r = await enforce(graph(parent, child), { packDir: dir });
+    const echo = r.violations.find((v) => v.policyName === "echo" && v.resourceUrn === child.urn)!;
+    expect(JSON.parse(echo.message.split("\n")[1])).to.deep.equal({
+      props: { name: "q-1", visibility: 30, nested: { a: [1, null, "x"] } },
+      provider: { name: "prov", props: { defaultTags: { tags: TAGS } } },
+      protect: true,
+      parent: parent.urn,
+    });
+    const stack = r.violations.find((v) => v.policyName === "echo-stack")!;
+    expect(stack.phase).to.equal("analyzeStack");
+    expect(JSON.parse(stack.message.split("\n")[1])).to.deep.equal([{ name: "comp" }, { name: "q", deps: ["comp"], parent: "comp" }].map((x) => ({ deps: [], ...x })));
+    expect(r.summary.advisory).to.equal(r.violations.length);
+  });
+
+  it("fails with the pack's own error when the pack cannot start", async () => {
+    const dir = writePack("broken", `throw new Error("pack exploded on load");`);
+    temp.push(dir);
+    let err: Error | undefined;
+    try {
+      await enforce(graph(), { packDir: dir });
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.message).to.match(/exited with code \d+ before serving/).and.to.contain("pack exploded on load");
+  });
+});
