@@ -1,6 +1,7 @@
 import { ServerlessGuardPolicy } from "./common/define";
 import { lambdaMemoryLimit } from "./lambda-memory-limit";
 import { lambdaDeadLetterQueue } from "./lambda-dead-letter-queue";
+import { iamScopedPermissions } from "./iam-scoped-permissions";
 import { logGroupRetention } from "./log-group-retention";
 import { dynamodbOnDemand } from "./dynamodb-on-demand";
 import { costAllocationTags } from "./cost-allocation-tags";
@@ -12,6 +13,7 @@ import { lambdaLogGroup } from "./lambda-log-group";
 export const policies: ServerlessGuardPolicy[] = [
   lambdaMemoryLimit,
   lambdaDeadLetterQueue,
+  iamScopedPermissions,
   logGroupRetention,
   costAllocationTags,
   dynamodbOnDemand,

@@ -37,8 +37,11 @@ interface PolicyBase<C extends object> {
   enforcementLevel?: EnforcementLevel;
 }
 
-/** Reports a finding: normal level, or advisory with the reason when the resource is exempt. */
-export type Report = (message: string) => void;
+/**
+ * Reports a finding: at the policy's level, or advisory with the reason when the resource is exempt. A policy passes
+ * `{ advisory: true }` for what it could not verify (e.g. parts unknown during preview): never a mandatory failure.
+ */
+export type Report = (message: string, options?: { advisory?: boolean }) => void;
 
 export type ServerlessGuardResourcePolicy = ResourceValidationPolicy & { metadata: PolicyMetadata };
 export type ServerlessGuardStackPolicy = StackValidationPolicy & { metadata: PolicyMetadata };
@@ -72,8 +75,10 @@ function reporterFor(
   exemption: Exemption,
   urn: string | undefined,
 ): Report {
-  return (message: string) => {
-    if (exemption.kind === "tag" || exemption.kind === "exclude") {
+  return (message: string, options?: { advisory?: boolean }) => {
+    if (options?.advisory) {
+      (reportViolation as unknown as (v: object) => void)({ message, enforcementLevel: "advisory", urn });
+    } else if (exemption.kind === "tag" || exemption.kind === "exclude") {
       const why = exemption.kind === "tag" ? `exempt by tag: ${exemption.reason}` : `excluded by config pattern "${exemption.pattern}"`;
       (reportViolation as unknown as (v: object) => void)({
         message: `[${why}] ${message}`,

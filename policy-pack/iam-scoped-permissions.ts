@@ -1,0 +1,88 @@
+import { resourcePolicy } from "./common/define";
+import { TYPES } from "./common/types";
+import { isUnknownSentinel, rawProps } from "./common/unknowns";
+import { analyzePolicyDocument, IamAnalysis } from "./iam/analyze-policy-document";
+import { awsManagedPolicyDocument, isAwsManagedPolicyArn } from "./iam/managed-policies";
+
+/** Resources whose `policy` property is an identity-policy document. */
+const DOCUMENT_TYPES: readonly string[] = [TYPES.iamPolicy, TYPES.iamRolePolicy, TYPES.iamUserPolicy, TYPES.iamGroupPolicy];
+/** Resources that attach a managed policy by `policyArn`. */
+const ATTACHMENT_TYPES: readonly string[] = [TYPES.iamRolePolicyAttachment, TYPES.iamUserPolicyAttachment, TYPES.iamGroupPolicyAttachment, TYPES.iamPolicyAttachment];
+
+/** One document to judge and how to name it in the message. */
+interface Subject {
+  label: string;
+  analysis: IamAnalysis;
+}
+
+function documentsOf(type: string, props: Record<string, any>, allowedWildcardActions: string[]): Subject[] | "customer-managed" {
+  // Raw values: B's analysis reads unknown sentinels itself and decides what it can around them (a document with one
+  // unknown ARN still fails on Action "*").
+  const raw = rawProps(props);
+  const analyze = (document: unknown) => analyzePolicyDocument(document, { allowedWildcardActions });
+  if (DOCUMENT_TYPES.includes(type)) return [{ label: "policy document", analysis: analyze(raw.policy) }];
+  if (type === TYPES.iamRole) {
+    // Only inlinePolicies: assumeRolePolicy is a trust policy and grants nothing.
+    const inline = raw.inlinePolicies;
+    if (isUnknownSentinel(inline)) return [{ label: "inlinePolicies", analysis: analyze(inline) }];
+    if (!Array.isArray(inline)) return [];
+    return inline.map((p: any, i: number) => ({
+      label: `inline policy ${typeof p?.name === "string" && p.name ? `"${p.name}"` : `#${i}`}`,
+      analysis: analyze(isUnknownSentinel(p) ? p : p?.policy),
+    }));
+  }
+  // Attachments: read through the SDK's proxy, so an ARN unknown during preview gives the SDK's advisory.
+  const arn = props.policyArn;
+  if (typeof arn !== "string" || !isAwsManagedPolicyArn(arn)) return "customer-managed";
+  const document = awsManagedPolicyDocument(arn);
+  if (!document) return [{ label: `AWS managed policy ${arn}`, analysis: { findings: [], undecided: ["it is not in the bundled table of AWS managed policies (regenerate it, or the ARN is wrong)"] } }];
+  return [{ label: `AWS managed policy ${arn.slice(arn.lastIndexOf("/") + 1)} (${arn})`, analysis: analyze(document) }];
+}
+
+export const iamScopedPermissions = resourcePolicy({
+  name: "iam-scoped-permissions",
+  description:
+    "IAM identity policies must not grant wildcards: no `*` or partial wildcard actions, no NotAction/NotResource with Allow, " +
+    'no Resource "*" (or an effectively-star ARN) for actions that support resource-level permissions, no iam:PassRole on "*".',
+  severity: "high",
+  remediationSteps:
+    "List the exact actions the code calls and scope Resource to the ARNs it touches (the table, queue or log group, e.g. " +
+    "`arn:aws:logs:REGION:ACCOUNT:log-group:/aws/lambda/NAME:*`). Replace broad AWS managed policies such as AdministratorAccess " +
+    "or AWSLambdaBasicExecutionRole with a customer-managed or inline policy scoped to the function. Actions that support no " +
+    "resource type may stay on `*`; extra exceptions go in `allowedWildcardActions`.",
+  metadata: {
+    equivalents: {
+      checkov: ["CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_355", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290"],
+      awsConfig: ["iam-policy-no-statements-with-admin-access", "iam-policy-no-statements-with-full-access"],
+      other: ["Parliament", "Cloudsplaining", "cfn_nag F4/W11/F38"],
+    },
+    topics: ["security", "iam"],
+  },
+  configProperties: {
+    allowedWildcardActions: {
+      type: "array",
+      items: { type: "string" },
+      default: [],
+      description: 'Extra exceptions: action names or patterns (case-insensitive, e.g. "cloudwatch:PutMetricData") allowed with wildcards or on "*".',
+    },
+  },
+  defaults: { allowedWildcardActions: [] as string[] },
+  types: [...DOCUMENT_TYPES, TYPES.iamRole, ...ATTACHMENT_TYPES],
+  validate(resource, config, report) {
+    const subjects = documentsOf(resource.type, resource.props, config.allowedWildcardActions);
+    // A customer-managed policy attached by ARN is judged where its document is: on its aws.iam.Policy resource.
+    if (subjects === "customer-managed") return;
+    const failing = subjects.filter((s) => s.analysis.findings.length > 0);
+    if (failing.length > 0) {
+      const details = failing.map((s) => `${s.label}: ${s.analysis.findings.map((f) => f.message).join("; ")}`).join(" | ");
+      const undecided = subjects.flatMap((s) => s.analysis.undecided.map((u) => `${s.label}: ${u}`));
+      const rest = undecided.length ? ` (not yet decidable: ${undecided.join("; ")})` : "";
+      report(`${resource.type} "${resource.name}" grants wildcard permissions: ${details}${rest}. Scope actions and resources to what the code uses.`);
+      return;
+    }
+    const undecided = subjects.flatMap((s) => s.analysis.undecided.map((u) => `${s.label}: ${u}`));
+    if (undecided.length > 0) {
+      report(`${resource.type} "${resource.name}" could not be fully checked for wildcard permissions: ${undecided.join("; ")}`, { advisory: true });
+    }
+  },
+});

@@ -1,0 +1,99 @@
+import { expect } from "chai";
+import { iamScopedPermissions } from "../../policy-pack/iam-scoped-permissions";
+import { TYPES } from "../../policy-pack/common/types";
+import { analyzeResources, diagnosticsFor, failingNames, FixtureResource, unknown } from "../support/policy-harness";
+
+const POLICY = "iam-scoped-permissions";
+const doc = (...Statement: object[]) => ({ Version: "2012-10-17", Statement });
+const allow = (Action: unknown, Resource: unknown, Sid?: string) => ({ Sid, Effect: "Allow", Action, Resource });
+const TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
+const LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/api:*";
+const r = (name: string, type: string, props: Record<string, unknown>): FixtureResource => ({ name, type, props });
+
+const fixtures: FixtureResource[] = [
+  // Documents on policy resources, as JSON strings or objects.
+  r("pass-scoped-policy", TYPES.iamPolicy, { policy: JSON.stringify(doc(allow(["dynamodb:GetItem", "dynamodb:PutItem"], TABLE), allow("xray:PutTraceSegments", "*"))) }),
+  r("fail-star-action", TYPES.iamPolicy, { policy: doc(allow("*", "*", "Admin")) }),
+  r("fail-partial-wildcard", TYPES.iamRolePolicy, { role: "r", policy: JSON.stringify(doc(allow("dynamodb:Get*", TABLE, "ReadAll"))) }),
+  r("fail-star-resource", TYPES.iamUserPolicy, { user: "u", policy: doc(allow("dynamodb:GetItem", "*")) }),
+  r("fail-passrole", TYPES.iamGroupPolicy, { group: "g", policy: doc(allow("iam:PassRole", "*")) }),
+  r("pass-deny-wildcard", TYPES.iamPolicy, { policy: doc({ Effect: "Deny", Action: "*", Resource: "*" }) }),
+  r("pass-log-stream-suffix", TYPES.iamRolePolicy, { role: "r", policy: doc(allow(["logs:CreateLogStream", "logs:PutLogEvents"], LOG_GROUP)) }),
+  // Roles: inline policies are judged, the trust policy is not.
+  r("pass-role-trust-only", TYPES.iamRole, { assumeRolePolicy: JSON.stringify(doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" })) }),
+  r("fail-role-inline", TYPES.iamRole, { assumeRolePolicy: "{}", inlinePolicies: [{ name: "ok", policy: JSON.stringify(doc(allow("sqs:SendMessage", "arn:aws:sqs:us-east-1:1:q"))) }, { name: "broad", policy: JSON.stringify(doc(allow("sqs:*", "*"))) }] }),
+  // Attachments: AWS managed policies are judged by their real documents; customer-managed ones on their own resource.
+  r("fail-admin-attached", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+  r("fail-basic-execution-attached", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" }),
+  r("fail-user-admin", TYPES.iamUserPolicyAttachment, { user: "u", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+  r("fail-group-admin", TYPES.iamGroupPolicyAttachment, { group: "g", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+  r("fail-policy-attachment", TYPES.iamPolicyAttachment, { roles: ["r"], policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+  r("pass-xray-managed", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess" }),
+  r("pass-customer-managed", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::123456789012:policy/app" }),
+  r("pass-not-iam", TYPES.sqsQueue, { policy: doc(allow("*", "*")) }),
+];
+
+describe(POLICY, () => {
+  it("fails exactly the documents, inline policies and AWS managed attachments that grant wildcards", async () => {
+    const diags = await analyzeResources([iamScopedPermissions], fixtures);
+    expect(failingNames(diags, POLICY)).to.deep.equal([
+      "fail-admin-attached",
+      "fail-basic-execution-attached",
+      "fail-group-admin",
+      "fail-partial-wildcard",
+      "fail-passrole",
+      "fail-policy-attachment",
+      "fail-role-inline",
+      "fail-star-action",
+      "fail-star-resource",
+      "fail-user-admin",
+    ]);
+    expect(failingNames(diags, POLICY, "advisory")).to.deep.equal([]);
+  });
+
+  it("names the resource, the document, each offending statement and action", async () => {
+    const diags = await analyzeResources([iamScopedPermissions], fixtures);
+    const msg = (n: string) => diagnosticsFor(diags, POLICY, n).map((d) => d.message).join("\n");
+    expect(msg("fail-star-action")).to.include('aws:iam/policy:Policy "fail-star-action" grants wildcard permissions: policy document:').and.include("Admin");
+    expect(msg("fail-partial-wildcard")).to.include("dynamodb:Get*").and.include("ReadAll");
+    expect(msg("fail-role-inline")).to.include('inline policy "broad"').and.include("sqs:*").and.not.include('inline policy "ok"');
+    expect(msg("fail-admin-attached")).to.include("AWS managed policy AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess)");
+    expect(msg("fail-basic-execution-attached")).to.include("AWSLambdaBasicExecutionRole").and.include("logs:CreateLogGroup");
+  });
+
+  it("allowedWildcardActions from config adds exceptions", async () => {
+    const diags = await analyzeResources([iamScopedPermissions], [r("star-resource", TYPES.iamUserPolicy, { user: "u", policy: doc(allow("dynamodb:GetItem", "*")) })], {
+      [POLICY]: { allowedWildcardActions: ["dynamodb:GetItem"] },
+    });
+    expect(failingNames(diags, POLICY)).to.deep.equal([]);
+  });
+
+  it("decides what preview knows: Action '*' fails even with an unknown ARN; a fully unknown document is only advisory", async () => {
+    const diags = await analyzeResources([iamScopedPermissions], [
+      r("fail-star-with-unknown-arn", TYPES.iamPolicy, { policy: doc(allow("*", unknown.string)) }),
+      r("unknown-document", TYPES.iamRolePolicy, { role: "r", policy: unknown.string }),
+      r("unknown-inline", TYPES.iamRole, { inlinePolicies: unknown.array }),
+      r("unknown-arn", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: unknown.string }),
+    ]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-star-with-unknown-arn"]);
+    expect(failingNames(diags, POLICY, "advisory")).to.deep.equal(["unknown-arn", "unknown-document", "unknown-inline"]);
+    expect(diagnosticsFor(diags, POLICY, "unknown-document")[0].message).to.include("unknown during preview");
+  });
+
+  it("reports an unparsable document as advisory, never a crash", async () => {
+    const diags = await analyzeResources([iamScopedPermissions], [r("garbage", TYPES.iamPolicy, { policy: "{not json" })]);
+    expect(failingNames(diags, POLICY, "advisory")).to.deep.equal(["garbage"]);
+    expect(diags[0].message).to.include("not valid JSON");
+  });
+
+  it("exempt and excluded resources are advisory", async () => {
+    const tags = { "serverless-guard:exempt": POLICY, "serverless-guard:exempt-reason": "break-glass admin role" };
+    const diags = await analyzeResources(
+      [iamScopedPermissions],
+      [r("admin", TYPES.iamPolicy, { policy: doc(allow("*", "*")), tags }), fixtures[9]],
+      { [POLICY]: { exclude: ["*::fail-admin-*"] } },
+    );
+    expect(failingNames(diags, POLICY)).to.deep.equal([]);
+    expect(failingNames(diags, POLICY, "advisory")).to.deep.equal(["admin", "fail-admin-attached"]);
+  });
+});
