@@ -4,7 +4,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import Ajv from "ajv-draft-04";
+import { sarifErrors } from "../analyzer/support/sarif-schema";
 
 const root = path.join(__dirname, "..", "..");
 const bin = path.join(root, "bin", "serverless-guard.js");
@@ -111,14 +111,7 @@ describe("serverless-guard audit (spawned CLI)", function () {
       expect(r.status).to.equal(1);
       expect(r.stdout).to.equal("");
       const log = JSON.parse(fs.readFileSync(out, "utf8"));
-      const schema = JSON.parse(fs.readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
-      const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-      // The schema's string formats, checked with Node's own parsers (ajv-formats is not a dependency).
-      ajv.addFormat("uri", (u: string) => URL.canParse(u));
-      ajv.addFormat("uri-reference", (u: string) => URL.canParse(u, "file:///"));
-      ajv.addFormat("date-time", (d: string) => !Number.isNaN(Date.parse(d)));
-      const validate = ajv.compile(schema);
-      expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).to.equal(true);
+      expect(sarifErrors(log)).to.deep.equal([]);
       const run = log.runs[0];
       expect(run.tool.driver.rules).to.have.length(9);
       expect(run.results).to.have.length(UNOPTIMIZED_VIOLATIONS.length);

@@ -1,0 +1,94 @@
+import { expect } from "chai";
+import { EnforceResult } from "../../src/analyzer/enforce";
+import { ResourceGraph } from "../../src/analyzer/resource-record";
+import { formatReport } from "../../src/report";
+import { sarifErrors } from "./support/sarif-schema";
+
+const fnUrn = "urn:pulumi:dev::proj::app:Comp$aws:lambda/function:Function::big";
+const result = (): EnforceResult => ({
+  policyPack: { name: "serverless-guard", version: "1.2.3" },
+  violations: [
+    { policyName: "lambda-memory-limit", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: fnUrn, enforcementLevel: "mandatory", severity: "medium", message: "Limit memory.\nmemorySize 3008 MB exceeds 768 MB", phase: "analyze" },
+    { policyName: "lambda-log-group", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: fnUrn, enforcementLevel: "advisory", message: "no log group", phase: "analyzeStack" },
+    { policyName: "dlq-alarm", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", enforcementLevel: "mandatory", severity: "high", message: "stack-wide finding", phase: "analyzeStack" },
+  ],
+  remediations: [{ policyName: "dynamodb-on-demand", resourceUrn: "urn:pulumi:dev::proj::aws:dynamodb/table:Table::t", properties: { billingMode: "PAY_PER_REQUEST" } }],
+  summary: { resources: 4, mandatory: 2, advisory: 1, fakedInvokes: ["aws:ec2/getAmi:getAmi"] },
+  policies: [
+    { name: "lambda-memory-limit", description: "Limit memory", enforcementLevel: "mandatory", severity: "medium", remediationSteps: "Lower memorySize", policyType: "resource" },
+    { name: "lambda-log-group", description: "Log groups", enforcementLevel: "mandatory", policyType: "stack" },
+    { name: "dlq-alarm", description: "DLQ alarms", enforcementLevel: "mandatory", severity: "high", policyType: "stack" },
+  ],
+  config: {
+    "lambda-memory-limit": { enforcementLevel: "mandatory", properties: {} },
+    "lambda-log-group": { enforcementLevel: "advisory", properties: {} },
+    "dlq-alarm": { enforcementLevel: "disabled", properties: {} },
+  },
+  logs: [],
+});
+const graph: ResourceGraph = {
+  project: "proj",
+  stack: "dev",
+  fakedInvokes: [],
+  sourceFile: "stack/index.ts",
+  resources: [
+    { urn: fnUrn, type: "aws:lambda/function:Function", name: "big", custom: true, inputs: {}, outputs: {}, dependencies: [], propertyDependencies: {}, options: {}, sourcePosition: { uri: "stack/lambda.ts", line: 12, column: 3 } },
+  ],
+};
+
+describe("reports", () => {
+  it("text groups findings under each resource (own type, not the parent's), stack findings last, then the summary line", () => {
+    expect(formatReport("text", result(), graph)).to.equal(
+      [
+        "Policy pack serverless-guard@v1.2.3",
+        "",
+        "aws:lambda/function:Function  big",
+        "    [mandatory]  lambda-memory-limit (medium)",
+        "        Limit memory.",
+        "        memorySize 3008 MB exceeds 768 MB",
+        "    [advisory]  lambda-log-group",
+        "        no log group",
+        "",
+        "(stack)",
+        "    [mandatory]  dlq-alarm (high)",
+        "        stack-wide finding",
+        "",
+        "Remediations:",
+        '    dynamodb-on-demand  aws:dynamodb/table:Table  t: new properties {"billingMode":"PAY_PER_REQUEST"}',
+        "",
+        "Faked invokes (answered with an empty result): aws:ec2/getAmi:getAmi",
+        "",
+        "2 mandatory, 1 advisory violation(s) in 4 resource(s), 1 remediation(s)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("json has exactly the documented keys, with null for a stack-level finding's URN", () => {
+    const doc = JSON.parse(formatReport("json", result()));
+    expect(doc.violations[2]).to.deep.equal({ policyName: "dlq-alarm", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: null, enforcementLevel: "mandatory", severity: "high", message: "stack-wide finding" });
+    expect(doc.summary).to.deep.equal({ resources: 4, mandatory: 2, advisory: 1, fakedInvokes: ["aws:ec2/getAmi:getAmi"] });
+  });
+
+  it("sarif is schema-valid, maps levels, uses the declaration line when known and the source file otherwise", () => {
+    const log = JSON.parse(formatReport("sarif", result(), graph));
+    expect(sarifErrors(log)).to.deep.equal([]);
+    const [run] = log.runs;
+    expect(run.tool.driver.rules.map((r: any) => [r.id, r.defaultConfiguration.level, r.defaultConfiguration.enabled])).to.deep.equal([
+      ["lambda-memory-limit", "error", true],
+      ["lambda-log-group", "warning", true],
+      ["dlq-alarm", "none", false],
+    ]);
+    expect(run.tool.driver.rules[0].help.text).to.equal("Lower memorySize");
+    expect(run.results.map((r: any) => [r.ruleId, r.ruleIndex, r.level])).to.deep.equal([
+      ["lambda-memory-limit", 0, "error"],
+      ["lambda-log-group", 1, "warning"],
+      ["dlq-alarm", 2, "error"],
+    ]);
+    expect(run.results[0].locations[0]).to.deep.equal({
+      physicalLocation: { artifactLocation: { uri: "stack/lambda.ts" }, region: { startLine: 12, startColumn: 3 } },
+      logicalLocations: [{ name: "big", fullyQualifiedName: fnUrn, kind: "resource", properties: { type: "aws:lambda/function:Function" } }],
+    });
+    expect(run.results[2].locations[0]).to.deep.equal({ physicalLocation: { artifactLocation: { uri: "stack/index.ts" }, region: { startLine: 1 } } });
+  });
+});
