@@ -19,7 +19,7 @@ export interface LogProfile {
   memoryMb: number;
   invocations: number;
   intervalSeconds: number;
-  /** Max Memory Used is drawn from [low, peak - 1]; the middle invocation uses exactly `peak`. */
+  /** Max Memory Used is drawn from [low, peak - 1] (triangular); the middle invocation uses exactly `peak`. */
   memoryUsedMb: { low: number; peak: number };
   /** Billed Duration cycles through these values (ms); each must exceed the longest init. */
   billedCycleMs: number[];
@@ -62,7 +62,9 @@ export function* generateLog(p: LogProfile, seed: number, counts = { reports: 0,
     const t = start + i * p.intervalSeconds * 1000 + jitter;
     const iso = new Date(t).toISOString();
     const id = requestId(rand);
-    const used = i === peakAt ? p.memoryUsedMb.peak : Math.floor(range(p.memoryUsedMb.low, p.memoryUsedMb.peak));
+    // Mean of two uniforms: a triangular spread, closer to real memory use than a flat one.
+    const spread = (rand() + rand()) / 2;
+    const used = i === peakAt ? p.memoryUsedMb.peak : Math.floor(p.memoryUsedMb.low + spread * (p.memoryUsedMb.peak - p.memoryUsedMb.low));
     const billed = p.billedCycleMs[i % p.billedCycleMs.length];
     const cold = p.coldStartEvery > 0 && i % p.coldStartEvery === 0;
     const init = cold && p.initMs ? Number(range(p.initMs.low, p.initMs.high).toFixed(2)) : undefined;

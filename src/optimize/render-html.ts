@@ -17,10 +17,11 @@ function niceMax(v: number): number {
 
 /** Memory used distribution (bars) with the configured, recommended and peak lines. */
 function memoryChart(r: FunctionReport): string {
-  const W = 640, H = 230, left = 48, right = 16, top = 34, bottom = 40;
+  const W = 640, H = 244, left = 48, right = 16, top = 48, bottom = 40;
   const plotW = W - left - right, plotH = H - top - bottom;
   const xMax = niceMax(Math.max(r.currentMemoryMb, r.recommendedMemoryMb, r.maxMemoryUsedMb) * 1.04);
-  const bins = 64;
+  // About 3 px per bin: fine enough to show the shape even when the limit lines stretch the axis.
+  const bins = 160;
   const binMb = xMax / bins;
   const counts = new Array<number>(bins).fill(0);
   for (const [mb, n] of r.memoryUsedDistribution) counts[Math.min(bins - 1, Math.floor(mb / binMb))] += n;
@@ -35,7 +36,7 @@ function memoryChart(r: FunctionReport): string {
   counts.forEach((n, i) => {
     if (!n) return;
     const h = (n / yMax) * plotH;
-    parts.push(`<rect class="bar" x="${(x(i * binMb) + 0.5).toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${Math.max(1, plotW / bins - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS.bars}"><title>${Math.round(i * binMb)}-${Math.round((i + 1) * binMb)} MB: ${n} invocation(s)</title></rect>`);
+    parts.push(`<rect class="bar" x="${x(i * binMb).toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${Math.max(2, plotW / bins - 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS.bars}"><title>${Math.round(i * binMb)}-${Math.round((i + 1) * binMb)} MB: ${n} invocation(s)</title></rect>`);
   });
   for (let i = 0; i <= 8; i++) {
     const mb = (i / 8) * xMax;
@@ -43,19 +44,24 @@ function memoryChart(r: FunctionReport): string {
   }
   parts.push(`<text x="${left + plotW / 2}" y="${H - 4}" text-anchor="middle" class="axis">Max Memory Used per invocation (MB)</text>`);
   parts.push(`<text x="12" y="${top + plotH / 2}" text-anchor="middle" class="axis" transform="rotate(-90 12 ${top + plotH / 2})">invocations</text>`);
-  // Limit lines; labels alternate rows so that close lines do not overprint each other.
+  // Limit lines; each label takes the first of three rows where it does not overprint another.
   const markers = [
     { mb: r.maxMemoryUsedMb, label: `peak ${r.maxMemoryUsedMb} MB`, color: COLORS.peak, dash: "2 3", cls: "peak" },
     { mb: r.recommendedMemoryMb, label: `recommended ${r.recommendedMemoryMb} MB`, color: COLORS.recommended, dash: "", cls: "recommended" },
     { mb: r.currentMemoryMb, label: `configured ${r.currentMemoryMb} MB`, color: COLORS.configured, dash: "6 4", cls: "configured" },
   ].sort((a, b) => a.mb - b.mb);
-  markers.forEach((m, i) => {
+  const rowsEnd: number[] = [-Infinity, -Infinity, -Infinity];
+  for (const m of markers) {
     const mx = x(m.mb);
-    const anchor = mx > W - 150 ? "end" : mx < left + 60 ? "start" : "middle";
-    const ly = i % 2 === 0 ? 12 : 26;
-    parts.push(`<line class="limit ${m.cls}" x1="${mx}" x2="${mx}" y1="${top - 4}" y2="${top + plotH}" stroke="${m.color}" stroke-width="2" ${m.dash ? `stroke-dasharray="${m.dash}"` : ""}/>`);
-    parts.push(`<text x="${mx + (anchor === "start" ? 3 : anchor === "end" ? -3 : 0)}" y="${ly}" text-anchor="${anchor}" fill="${m.color}" class="label">${esc(m.label)}</text>`);
-  });
+    const textW = m.label.length * 6.6;
+    const anchor = mx + textW / 2 > W - 4 ? "end" : mx - textW / 2 < 4 ? "start" : "middle";
+    const from = anchor === "start" ? mx : anchor === "end" ? mx - textW : mx - textW / 2;
+    let row = rowsEnd.findIndex((end) => end + 8 <= from);
+    if (row < 0) row = rowsEnd.indexOf(Math.min(...rowsEnd));
+    rowsEnd[row] = from + textW;
+    parts.push(`<line class="limit ${m.cls}" x1="${mx}" x2="${mx}" y1="${12 + row * 14}" y2="${top + plotH}" stroke="${m.color}" stroke-width="2" ${m.dash ? `stroke-dasharray="${m.dash}"` : ""}/>`);
+    parts.push(`<text x="${mx + (anchor === "start" ? 3 : anchor === "end" ? -3 : 0)}" y="${10 + row * 14}" text-anchor="${anchor}" fill="${m.color}" class="label">${esc(m.label)}</text>`);
+  }
   return `<svg class="memory-chart" data-function="${esc(r.name)}" role="img" aria-label="${esc(`memory used distribution of ${r.name}`)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
 }
 
@@ -87,7 +93,7 @@ export function toHtml(reports: FunctionReport[], settings: AnalysisSettings): s
     ${memoryChart(r)}
     <div class="side">
       <dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>
-      <h3>Monthly cost <span class="delta">${esc(change(r.monthlyCostCurrentUsd, r.monthlyCostRecommendedUsd))}</span></h3>
+      <h3>Monthly cost <span class="delta${r.monthlyCostRecommendedUsd > r.monthlyCostCurrentUsd ? " up" : ""}">${esc(change(r.monthlyCostCurrentUsd, r.monthlyCostRecommendedUsd))}</span></h3>
       ${costChart(r.monthlyCostCurrentUsd, r.monthlyCostRecommendedUsd, "cost-chart")}
     </div>
   </div>
@@ -109,7 +115,7 @@ h1{font-size:22px;margin:0 0 4px}.sub{color:${COLORS.muted};margin:0 0 18px;font
 .status{color:#fff;border-radius:999px;padding:2px 10px;font-size:12px}
 .body{display:flex;gap:18px;align-items:flex-start;flex-wrap:wrap}.side{flex:1;min-width:300px}
 dl{display:grid;grid-template-columns:auto 1fr;gap:3px 12px;font-size:13px;margin:8px 0}dt{color:${COLORS.muted}}dd{margin:0}
-h3{font-size:13px;margin:10px 0 2px}.delta{color:${COLORS.recommended};font-weight:400;margin-left:6px}
+h3{font-size:13px;margin:10px 0 2px}.delta{color:${COLORS.recommended};font-weight:400;margin-left:6px}.delta.up{color:${COLORS.configured}}
 svg text{font-family:inherit}.tick{font-size:11px;fill:${COLORS.muted}}.axis{font-size:11px;fill:${COLORS.muted}}
 .label{font-size:11.5px;font-weight:600}.value{font-size:12px;fill:${COLORS.text}}
 .warnings{margin:6px 0 0;padding-left:18px;font-size:12.5px;color:#7a5a00}.warnings .loud{color:${COLORS.configured};font-weight:600}

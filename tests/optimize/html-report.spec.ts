@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { chromium, Browser } from "playwright-core";
+import { fixture, optimize } from "./helpers";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+/** Opens the report in headless Chromium, blocking every request that is not the file itself. */
+export async function openReport(browser: Browser, file: string) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
+  const external: string[] = [];
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("file://")) return route.continue();
+    external.push(url);
+    return route.abort();
+  });
+  await page.goto(`file://${file}`);
+  return { page, external };
+}
+
+describe("optimize --format html (headless Chromium)", function () {
+  let browser: Browser;
+  let dir: string;
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package with 'apt-get install -y chromium' (or set CHROMIUM_PATH)`);
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-html-"));
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it("renders one memory chart per function with its limit lines and a cost bar, from a self-contained file", async () => {
+    const out = path.join(dir, "report.html");
+    await optimize([
+      `tap-processor-dev=${fixture("processor-plain.log")}`,
+      `tap-enricher-dev=${fixture("enricher-json.log")}`,
+      `image-resizer=${fixture("image-resizer-plain.log")}`,
+      "--format",
+      "html",
+      "--output",
+      out,
+    ]);
+    const html = fs.readFileSync(out, "utf8");
+    expect(html).to.not.match(/<script|<link|@import|url\(/i);
+
+    const { page, external } = await openReport(browser, out);
+    const charts = await page.$$eval("svg.memory-chart", (svgs) =>
+      svgs.map((svg) => ({
+        name: svg.getAttribute("data-function"),
+        width: svg.getBoundingClientRect().width,
+        bars: svg.querySelectorAll("rect.bar").length,
+        labels: [...svg.querySelectorAll("text.label")].map((t) => t.textContent),
+        limits: [...svg.querySelectorAll("line.limit")].map((l) => l.getAttribute("class")),
+      })),
+    );
+    expect(charts.map((c) => c.name)).to.deep.equal(["tap-processor-dev", "tap-enricher-dev", "image-resizer"]);
+    for (const c of charts) {
+      expect(c.width).to.be.greaterThan(300);
+      expect(c.bars).to.be.greaterThan(0);
+      expect(c.limits).to.have.members(["limit peak", "limit recommended", "limit configured"]);
+    }
+    expect(charts[0].labels).to.have.members(["peak 180 MB", "recommended 256 MB", "configured 3008 MB"]);
+    expect(charts[1].labels).to.have.members(["peak 470 MB", "recommended 576 MB", "configured 512 MB"]);
+    // One before/after cost bar per function plus the total.
+    expect(await page.locator("svg.cost-chart").count()).to.equal(3);
+    expect(await page.locator("svg.total-cost-chart").count()).to.equal(1);
+    const processorCost = await page.locator('section[data-function="tap-processor-dev"] svg.cost-chart').textContent();
+    expect(processorCost).to.contain("$45.29").and.contain("$15.42");
+    expect(await page.locator("text=EXCEEDS POLICY LIMIT").count()).to.equal(1);
+    expect(external).to.deep.equal([]);
+
+    const shot = path.join(dir, "report.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(fs.statSync(shot).size).to.be.greaterThan(10_000);
+  });
+});
