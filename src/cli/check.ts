@@ -1,6 +1,44 @@
+import { runProgram } from "../program/run-program";
+import { parseConfigPairs } from "../program/project";
+import { COMMON_OPTIONS_HELP, runEnforceCommand, EnforceCommandSpec } from "./enforce-command";
 import { UsageError } from "./errors";
 
-// Placeholder until the check command lands (issue 3).
-export async function run(_argv: string[]): Promise<number> {
-  throw new UsageError("'check' is not implemented yet");
+export const CHECK_USAGE = `Usage: serverless-guard check [PROGRAM_DIR] [options]
+
+Runs a Pulumi TypeScript/JavaScript program (PROGRAM_DIR, default: stack/; its Pulumi.yaml gives the
+project name and main) in-process under a mock engine, with no Pulumi CLI, backend or cloud account,
+and enforces the serverless-guard policy pack on the resources it registers: each resource's inputs go
+to Analyze (as a preview would), all outputs to AnalyzeStack (as an update would).
+
+Outputs get realistic values (ids, ARNs, auto-names, queue URLs) so references flow as after deployment.
+aws.iam.getPolicyDocument, aws.getCallerIdentity, aws.getRegion and aws.getPartition are answered
+realistically; any other invoke gets an empty result and the report lists it as faked.
+Config comes from Pulumi.yaml, then Pulumi.<stack>.yaml (secure values are left unset), then --config.
+The program's own console output goes to stderr.
+
+Options:
+  --stack NAME               stack name seen by pulumi.getStack() (default: dev)
+  --config KEY=VALUE         config seen by new pulumi.Config(); repeatable. Keys without ':' get the
+                             project's prefix, e.g. --config owner=me --config aws:region=eu-west-1
+
+${COMMON_OPTIONS_HELP}`;
+
+const spec: EnforceCommandSpec = {
+  name: "check",
+  usage: CHECK_USAGE,
+  options: {
+    stack: { type: "string" },
+    config: { type: "string", multiple: true },
+  },
+  async load(positionals, values) {
+    if (positionals.length > 1) throw new UsageError(`expected at most one PROGRAM_DIR, got ${positionals.length} arguments`);
+    const stack = values.stack as string | undefined;
+    if (stack !== undefined && !/^[A-Za-z0-9_.\-/]+$/.test(stack)) throw new UsageError(`--stack '${stack}' is not a valid stack name`);
+    const config = parseConfigPairs((values.config as string[] | undefined) ?? []);
+    return runProgram(positionals[0] ?? "stack/", { stack, config });
+  },
+};
+
+export async function run(argv: string[]): Promise<number> {
+  return runEnforceCommand(spec, argv);
 }

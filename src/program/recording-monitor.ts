@@ -1,6 +1,9 @@
+import { fileURLToPath } from "url";
 import { SECRET_SIG, SECRET_SIG_VALUE, ResourceOptionsRecord, SourcePosition } from "../analyzer/resource-record";
 import { answerInvoke } from "./invokes";
 import { hexSuffix, mockState, providerId, withAutoName, MOCK_ACCOUNT_ID } from "./mock-outputs";
+
+const toPath = (uri: string): string => (uri.startsWith("file://") ? fileURLToPath(uri) : uri);
 
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
@@ -158,7 +161,8 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
           propertyDependencies,
           options,
           // Positions inside dependencies (e.g. the SDK's own Stack) say nothing about the program.
-          sourcePosition: pos && pos.getUri() && !pos.getUri().includes("/node_modules/") ? { uri: pos.getUri(), line: pos.getLine(), ...(pos.getColumn() ? { column: pos.getColumn() } : {}) } : undefined,
+          // A file path rather than the SDK's file:// URI, so reports can make it repository-relative.
+          sourcePosition: pos && pos.getUri() && !pos.getUri().includes("/node_modules/") ? { uri: toPath(pos.getUri()), line: pos.getLine(), ...(pos.getColumn() ? { column: pos.getColumn() } : {}) } : undefined,
         };
         registered.push(record);
         byUrn.set(urn, record);

@@ -1,0 +1,125 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+// Every case goes through the real entry point (bin/serverless-guard.js -> dist), spawned, as users run it.
+const root = path.join(__dirname, "..", "..");
+const bin = path.join(root, "bin", "serverless-guard.js");
+const programs = path.join(root, "tests", "fixtures", "programs");
+const check = (args: string[], cwd = root) => spawnSync(process.execPath, [bin, "check", ...args], { cwd, encoding: "utf8" });
+
+interface JsonReport {
+  policyPack: { name: string; version: string };
+  violations: { policyName: string; resourceUrn?: string; enforcementLevel: string; message: string }[];
+  summary: { resources: number; mandatory: number; advisory: number; fakedInvokes: string[] };
+}
+const nameOf = (urn?: string) => (urn ? urn.split("::").slice(3).join("::") : "(stack)");
+const pairs = (report: JsonReport) => report.violations.map((v) => `${v.policyName} ${nameOf(v.resourceUrn)}`).sort();
+
+function expectOneLineUsageError(r: ReturnType<typeof check>, pattern: RegExp) {
+  expect(r.status, r.stderr).to.equal(2);
+  expect(r.stdout).to.equal("");
+  const lines = r.stderr.trim().split("\n");
+  expect(lines[lines.length - 1]).to.match(pattern);
+  expect(r.stderr).not.to.match(/^\s+at /m); // no stack trace
+}
+
+describe("serverless-guard check", () => {
+  it("makes every one of the nine policies fire on the unoptimized program, exit 1", () => {
+    const r = check([path.join(programs, "unoptimized"), "--format", "json"]);
+    expect(r.status, r.stderr).to.equal(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(report.policyPack.name).to.equal("serverless-guard");
+    expect(pairs(report)).to.deep.equal(
+      [
+        "cost-allocation-tags reporter",
+        "critical-function-provisioned-concurrency processor",
+        "dlq-alarm processor-dlq",
+        "dynamodb-on-demand events",
+        "iam-scoped-permissions worker-admin",
+        "lambda-dead-letter-queue reporter",
+        "lambda-log-group reporter",
+        "lambda-memory-limit processor",
+        "log-group-retention forever-logs",
+        "log-group-retention unset-logs",
+      ].sort(),
+    );
+    expect(new Set(report.violations.map((v) => v.enforcementLevel))).to.deep.equal(new Set(["mandatory"]));
+    expect(report.summary).to.deep.include({ resources: 10, mandatory: 10, advisory: 0, fakedInvokes: [] });
+    const memory = report.violations.find((v) => v.policyName === "lambda-memory-limit")!;
+    expect(memory.message).to.contain("3008");
+  });
+
+  it("passes the compliant program with exit 0 and a text summary", () => {
+    const r = check([path.join(programs, "compliant")]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/0 mandatory, 0 advisory violation\(s\) in 10 resource\(s\)/);
+  });
+
+  it("counts the default provider's aws:defaultTags from stack config and explicit providers' defaultTags", () => {
+    const dev = check([path.join(programs, "default-tags"), "--format", "json"]);
+    expect(dev.status, dev.stderr).to.equal(1);
+    expect(pairs(JSON.parse(dev.stdout))).to.deep.equal(["cost-allocation-tags missing-owner"]);
+    expect(dev.stderr).to.contain("'default-tags:apiKey' is a secure value");
+    // Stack "prod" has no Pulumi.prod.yaml, so the default provider has no defaultTags there.
+    const prod = check([path.join(programs, "default-tags"), "--format", "json", "--stack", "prod"]);
+    expect(prod.status, prod.stderr).to.equal(1);
+    expect(pairs(JSON.parse(prod.stdout))).to.deep.equal(["cost-allocation-tags missing-owner", "cost-allocation-tags untagged-but-covered"]);
+    // --config supplies them again.
+    const tags = JSON.stringify({ tags: { Environment: "prod", Project: "p", Owner: "o", CostCenter: "c" } });
+    const configured = check([path.join(programs, "default-tags"), "--format", "json", "--stack", "prod", "--config", `aws:defaultTags=${tags}`]);
+    expect(pairs(JSON.parse(configured.stdout))).to.deep.equal(["cost-allocation-tags missing-owner"]);
+  });
+
+  it("lists the invokes it faked in the JSON summary", () => {
+    const r = check([path.join(programs, "invokes"), "--format", "json"]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout).summary.fakedInvokes).to.deep.equal(["aws:index/getAvailabilityZones:getAvailabilityZones"]);
+  });
+
+  it("defaults PROGRAM_DIR to stack/ under the cwd and keeps the program's console output off stdout", () => {
+    const r = check(["--format", "json"], path.join(programs, "default-dir"));
+    expect(r.status, r.stderr).to.equal(0);
+    const report = JSON.parse(r.stdout) as JsonReport; // parses: nothing else reached stdout
+    expect(report.summary.resources).to.equal(2);
+    expect(r.stderr).to.contain("hello from the program");
+  });
+
+  it("points SARIF results at the program's source line", () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sg-check-")), "report.sarif");
+    const r = check([path.join(programs, "unoptimized"), "--format", "sarif", "--output", out]);
+    expect(r.status, r.stderr).to.equal(1);
+    const log = JSON.parse(fs.readFileSync(out, "utf8"));
+    const memory = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === "lambda-memory-limit");
+    const physical = memory.locations[0].physicalLocation;
+    expect(physical.artifactLocation.uri).to.equal("tests/fixtures/programs/unoptimized/index.ts");
+    const line = fs.readFileSync(path.join(programs, "unoptimized", "index.ts"), "utf8").split("\n").findIndex((l) => l.includes('new aws.lambda.Function("processor"')) + 1;
+    expect(physical.region.startLine).to.equal(line);
+  });
+
+  it("prints its help with --help and exits 0", () => {
+    const r = check(["--help"]);
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/^Usage: serverless-guard check \[PROGRAM_DIR\]/);
+    for (const option of ["--stack NAME", "--config KEY=VALUE", "--policy-pack-config FILE", "--format", "--output FILE"]) expect(r.stdout).to.contain(option);
+  });
+
+  describe("bad input is a one-line error with exit 2", () => {
+    const cases: [string, string[], RegExp][] = [
+      ["a program with a syntax error", [path.join(programs, "bad-syntax")], /^serverless-guard check: program .*bad-syntax failed: Unexpected token ';' at .*index\.js:3$/],
+      ["a program that throws", [path.join(programs, "throws"), "--format", "json"], /^serverless-guard check: program .*throws failed: table name is required$/],
+      ["a missing program directory", [path.join(programs, "nope")], /^serverless-guard check: program directory .*nope does not exist$/],
+      ["a directory without Pulumi.yaml", [programs], /^serverless-guard check: program .* has no Pulumi\.yaml$/],
+      ["a missing main", [path.join(programs, "missing-main")], /^serverless-guard check: program .*missing-main: main .* does not exist$/],
+      ["--config without '='", [path.join(programs, "compliant"), "--config", "owner"], /^serverless-guard check: --config expects key=value, got 'owner'$/],
+      ["two program directories", [path.join(programs, "compliant"), path.join(programs, "throws")], /^serverless-guard check: expected at most one PROGRAM_DIR, got 2 arguments$/],
+      ["an unknown option", ["--frobnicate"], /^serverless-guard check: .*frobnicate.*$/],
+      ["a bad stack name", [path.join(programs, "compliant"), "--stack", "a b"], /^serverless-guard check: --stack 'a b' is not a valid stack name$/],
+    ];
+    for (const [what, args, pattern] of cases) {
+      it(`rejects ${what}`, () => expectOneLineUsageError(check(args), pattern));
+    }
+  });
+});
