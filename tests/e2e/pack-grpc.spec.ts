@@ -13,8 +13,8 @@ import { ResourceRecord } from "../../src/analyzer/resource-record";
 
 const root = path.join(__dirname, "..", "..");
 const NINE = [
-  "critical-function-provisioned-concurrency",
   "cost-allocation-tags",
+  "critical-function-provisioned-concurrency",
   "dlq-alarm",
   "dynamodb-on-demand",
   "iam-scoped-permissions",
