@@ -2,7 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "./common/define";
 import { TYPES } from "./common/types";
 import { probe } from "./common/unknowns";
-import { allOf, anyOf, dependsThrough, describe, identity, lambdaFunctionNameOf, ofType, probeString, Tri } from "./stack-graph";
+import { allOf, anyOf, dependsThrough, labelOf, identity, lambdaFunctionNameOf, ofType, probeString, Tri } from "./stack-graph";
 
 export const DEFAULT_CRITICAL_FUNCTION_PATTERN = "processor";
 export const DEFAULT_MIN_PROVISIONED_CONCURRENCY = 1;
@@ -109,7 +109,7 @@ export const criticalFunctionProvisionedConcurrency = stackPolicy<Config>({
     let pattern: RegExp;
     try {
       pattern = new RegExp(config.criticalFunctionPattern, "i");
-    } catch (e) {
+    } catch {
       // The stack wrapper turns this into a finding that names the bad setting.
       throw new Error(`criticalFunctionPattern "${config.criticalFunctionPattern}" is not a valid regular expression`);
     }
@@ -135,7 +135,7 @@ export const criticalFunctionProvisionedConcurrency = stackPolicy<Config>({
       const found = problems.length > 0 ? problems.join("; ") : "none targets it";
       report(
         fn,
-        `function ${describe(fn)} matches criticalFunctionPattern "${config.criticalFunctionPattern}" but has no aws.lambda.ProvisionedConcurrencyConfig with at least ${minimum} provisioned executions on an alias or a published version (${found}); publish a version, add an aws.lambda.Alias and a ProvisionedConcurrencyConfig on it, or exempt the function`,
+        `function ${labelOf(fn)} matches criticalFunctionPattern "${config.criticalFunctionPattern}" but has no aws.lambda.ProvisionedConcurrencyConfig with at least ${minimum} provisioned executions on an alias or a published version (${found}); publish a version, add an aws.lambda.Alias and a ProvisionedConcurrencyConfig on it, or exempt the function`,
       );
     }
   },

@@ -7,7 +7,7 @@ import {
   anyOf,
   arnLastSegment,
   dependsThrough,
-  describe,
+  labelOf,
   equalsProbe,
   isSqsArn,
   ofType,
@@ -141,7 +141,7 @@ export const dlqAlarm = stackPolicy({
       const usedBy = users.map((u) => `${USER_KINDS[u.type] ?? u.type} "${u.name}"`).join(", ");
       report(
         queue,
-        `queue ${describe(queue)} is the dead-letter queue of ${usedBy}, but no aws.cloudwatch.MetricAlarm watches ${DLQ_ALARM_NAMESPACE} ${DLQ_ALARM_METRIC} with ${dimension}, so failed messages pile up unnoticed; add a MetricAlarm on that metric with threshold 0 and comparisonOperator GreaterThanThreshold`,
+        `queue ${labelOf(queue)} is the dead-letter queue of ${usedBy}, but no aws.cloudwatch.MetricAlarm watches ${DLQ_ALARM_NAMESPACE} ${DLQ_ALARM_METRIC} with ${dimension}, so failed messages pile up unnoticed; add a MetricAlarm on that metric with threshold 0 and comparisonOperator GreaterThanThreshold`,
       );
     }
   },

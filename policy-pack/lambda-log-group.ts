@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "./common/define";
 import { TYPES } from "./common/types";
-import { dependsThrough, describe, ofType, probeString } from "./stack-graph";
+import { dependsThrough, labelOf, ofType, probeString } from "./stack-graph";
 
 export const LAMBDA_LOG_GROUP_PREFIX = "/aws/lambda/";
 
@@ -61,7 +61,7 @@ export const lambdaLogGroup = stackPolicy({
         : "declare a LogGroup named /aws/lambda/<function name> with retentionInDays";
       report(
         fn,
-        `function ${describe(fn)} has no ${wanted} in this stack, so Lambda creates one on first invocation that never expires; ${fix}`,
+        `function ${labelOf(fn)} has no ${wanted} in this stack, so Lambda creates one on first invocation that never expires; ${fix}`,
       );
     }
   },

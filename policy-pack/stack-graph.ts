@@ -18,12 +18,6 @@ export function ofType(resources: readonly PolicyResource[], type: string): Poli
   return resources.filter((r) => r.type === type);
 }
 
-/** Resources of `type` whose outputs fed `property` of `resource` (the engine's propertyDependencies). */
-export function propertySources(resource: PolicyResource, property: string, type: string): PolicyResource[] {
-  const sources = readKnown(() => resource.propertyDependencies?.[property]) ?? [];
-  return sources.filter((r) => r.type === type);
-}
-
 /** True when `resource`'s `property` was computed from an output of `source`. */
 export function dependsThrough(resource: PolicyResource, property: string, source: PolicyResource): boolean {
   const sources = readKnown(() => resource.propertyDependencies?.[property]) ?? [];
@@ -93,7 +87,7 @@ export function resolveReference(options: {
 }
 
 /** `"name"` (logical name) plus the physical name when it differs, for messages. */
-export function describe(resource: PolicyResource): string {
+export function labelOf(resource: PolicyResource): string {
   const { name } = identity(resource);
   return name && name !== resource.name ? `"${resource.name}" (name ${name})` : `"${resource.name}"`;
 }
