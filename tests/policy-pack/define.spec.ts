@@ -1,0 +1,104 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { resourcePolicy, stackPolicy } from "../../policy-pack/common/define";
+import { policies } from "../../policy-pack/policies";
+import { TYPES } from "../../policy-pack/common/types";
+import { analyzeResources, analyzeStack, failingNames, FixtureResource, remediate, unknown, urnOf } from "../support/policy-harness";
+
+// The wrappers every policy is built with: config defaults, exemptions, exclude, and never crashing the analysis.
+const base = {
+  description: "test policy for the wrappers",
+  severity: "low" as const,
+  remediationSteps: "none",
+  metadata: { equivalents: {}, topics: ["test"] },
+};
+
+const throwsOnOddInput = resourcePolicy({
+  ...base,
+  name: "throws-on-odd-input",
+  defaults: { limit: 3 },
+  configProperties: { limit: { type: "integer", default: 3, description: "limit" } },
+  validate(resource, config, report) {
+    const items = resource.props.items as unknown[];
+    if (items.length > config.limit) report(`"${resource.name}" has ${items.length} items, more than ${config.limit}`);
+  },
+});
+
+const reportsEveryQueue = stackPolicy({
+  ...base,
+  name: "reports-every-queue",
+  defaults: {},
+  validate(args, _config, report) {
+    for (const r of args.resources) if (r.type === TYPES.sqsQueue) report(r, `queue "${r.name}" found`);
+  },
+});
+
+const exemptTags = (names: string, reason?: string) => ({
+  tags: { "serverless-guard:exempt": names, ...(reason !== undefined ? { "serverless-guard:exempt-reason": reason } : {}) },
+});
+
+describe("policy wrappers (common/define)", () => {
+  it("applies config defaults and overrides", async () => {
+    const res = [{ name: "four", type: "t:m:T", props: { items: [1, 2, 3, 4] } }];
+    expect(failingNames(await analyzeResources([throwsOnOddInput], res), "throws-on-odd-input")).to.deep.equal(["four"]);
+    expect(await analyzeResources([throwsOnOddInput], res, { "throws-on-odd-input": { limit: 10 } })).to.deep.equal([]);
+  });
+
+  it("turns an exception into a finding that says why, instead of failing the whole analysis", async () => {
+    const diags = await analyzeResources([throwsOnOddInput], [{ name: "odd", type: "t:m:T", props: { items: null } }]);
+    expect(failingNames(diags, "throws-on-odd-input")).to.deep.equal(["odd"]);
+    expect(diags[0].message).to.include("could not evaluate throws-on-odd-input on this resource");
+  });
+
+  it("lets unknown values through to the SDK's preview advisory", async () => {
+    const diags = await analyzeResources([throwsOnOddInput], [{ name: "u", type: "t:m:T", props: { items: unknown.array } }]);
+    expect(failingNames(diags, "throws-on-odd-input", "advisory")).to.deep.equal(["u"]);
+    expect(diags[0].message).to.include("during preview");
+  });
+
+  it("the exempt tag accepts a list of names or *, and needs a reason", async () => {
+    const items = { items: [1, 2, 3, 4] };
+    const diags = await analyzeResources([throwsOnOddInput], [
+      { name: "listed", type: "t:m:T", props: { ...items, ...exemptTags("other, throws-on-odd-input", "known") } },
+      { name: "star", type: "t:m:T", props: { ...items, ...exemptTags("*", "all of them") } },
+      { name: "blank-reason", type: "t:m:T", props: { ...items, ...exemptTags("throws-on-odd-input", "  ") } },
+    ]);
+    expect(failingNames(diags, "throws-on-odd-input", "advisory")).to.deep.equal(["listed", "star"]);
+    expect(failingNames(diags, "throws-on-odd-input")).to.deep.equal(["blank-reason"]);
+    expect(diags.filter((d) => d.resourceName === "blank-reason")).to.have.length(2);
+  });
+
+  it("stack policies: findings are attributed to the resource, with its exemption applied", async () => {
+    const diags = await analyzeStack([reportsEveryQueue], [
+      { name: "plain", type: TYPES.sqsQueue, props: {} },
+      { name: "exempt", type: TYPES.sqsQueue, props: exemptTags("reports-every-queue", "scratch") },
+      { name: "no-reason", type: TYPES.sqsQueue, props: exemptTags("reports-every-queue") },
+      { name: "excluded", type: TYPES.sqsQueue, props: {} },
+    ], { "reports-every-queue": { exclude: [urnOf(TYPES.sqsQueue, "excl*")] } });
+    expect(failingNames(diags, "reports-every-queue")).to.deep.equal(["no-reason", "plain"]);
+    expect(failingNames(diags, "reports-every-queue", "advisory")).to.deep.equal(["excluded", "exempt"]);
+    expect(diags.find((d) => d.resourceName === "exempt")!.message).to.include("[exempt by tag: scratch]");
+    expect(diags.find((d) => d.resourceName === "excluded")!.message).to.include("[excluded by config pattern");
+  });
+
+  it("no policy of the pack crashes or gives up on arbitrary property values (property test)", async () => {
+    const types = [TYPES.lambdaFunction, TYPES.logGroup, TYPES.dynamodbTable, TYPES.iamPolicy, TYPES.iamRole, TYPES.iamRolePolicyAttachment, TYPES.sqsQueue];
+    const keys = ["memorySize", "architectures", "deadLetterConfig", "retentionInDays", "billingMode", "readCapacity", "tags", "policy", "inlinePolicies", "policyArn", "name"];
+    const sentinel = fc.constantFrom(...Object.values(unknown));
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), sentinel);
+    const resource = fc.record({
+      type: fc.constantFrom(...types),
+      props: fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 5 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(resource, { minLength: 1, maxLength: 4 }), async (drawn) => {
+        const fixtures: FixtureResource[] = drawn.map((r, i) => ({ name: `r${i}`, ...r }));
+        const diags = await analyzeResources(policies, fixtures);
+        const stack = await analyzeStack(policies, fixtures);
+        for (const f of fixtures) await remediate(policies, f, { all: "remediate" });
+        for (const d of [...diags, ...stack]) expect(d.message).to.not.include("could not evaluate");
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
