@@ -7,7 +7,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { packageRoot } from "../paths";
-import { readPolicyPackConfigFile, reconcilePolicyPackConfig, ReconciledConfig } from "../pack-config";
+import { PolicyPackConfigFile, readPolicyPackConfigFile, reconcilePolicyPackConfig, ReconciledConfig } from "../pack-config";
 import { call, startEngineServer, startPack, EngineLogEntry } from "./pack-process";
 import { AnalyzerInfo, analyzerInfoFromProto, EnforcementLevel, levelFromProto, levelToProto, PolicyInfo, severityFromProto } from "./policy-info";
 import { ResourceGraph, ResourceRecord } from "./resource-record";
@@ -92,9 +92,9 @@ async function runProtocol(
   client: Parameters<typeof call>[0],
   graph: ResourceGraph,
   options: EnforceOptions,
+  userConfig: PolicyPackConfigFile | undefined,
   logs: EngineLogEntry[],
 ): Promise<EnforceResult> {
-  const userConfig = options.policyPackConfigFile !== undefined ? readPolicyPackConfigFile(options.policyPackConfigFile) : undefined;
   const info: AnalyzerInfo = analyzerInfoFromProto(await call(client, "getAnalyzerInfo", new Empty()));
   const config = reconcilePolicyPackConfig(info, userConfig);
 
@@ -174,13 +174,13 @@ async function runProtocol(
  * Throws UsageError for a bad config file.
  */
 export async function enforce(graph: ResourceGraph, options: EnforceOptions = {}): Promise<EnforceResult> {
-  // Fail on an unreadable or malformed config file before paying for the pack's start-up.
-  if (options.policyPackConfigFile !== undefined) readPolicyPackConfigFile(options.policyPackConfigFile);
+  // Read once (it may be a pipe), and fail on a malformed file before paying for the pack's start-up.
+  const userConfig = options.policyPackConfigFile !== undefined ? readPolicyPackConfigFile(options.policyPackConfigFile) : undefined;
   const engine = await startEngineServer();
   try {
     const pack = await startPack(options.packDir ?? packageRoot(), engine.address, engine.logs);
     try {
-      return await runProtocol(pack.client, graph, options, engine.logs);
+      return await runProtocol(pack.client, graph, options, userConfig, engine.logs);
     } finally {
       await pack.stop();
     }
