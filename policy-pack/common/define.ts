@@ -64,6 +64,19 @@ function configSchema(spec: PolicyBase<object>): PolicyConfigSchema {
   return { properties: { ...(spec.configProperties ?? {}), ...excludeSchema } as PolicyConfigSchema["properties"] };
 }
 
+/** The SDK fields and metadata resource and stack policies share. */
+function sharedFields(spec: PolicyBase<object>) {
+  return {
+    name: spec.name,
+    description: spec.description,
+    severity: spec.severity,
+    remediationSteps: spec.remediationSteps,
+    enforcementLevel: spec.enforcementLevel,
+    configSchema: configSchema(spec),
+    metadata: spec.metadata,
+  };
+}
+
 /**
  * Wraps SDK's reportViolation with exemptions. Exempt findings are still reported, at advisory level, with the
  * reason (nothing is hidden). The object form of reportViolation is what the SDK itself uses to carry a
@@ -104,13 +117,7 @@ function undecided(policyName: string, e: unknown): string {
 export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): ServerlessGuardResourcePolicy {
   const applies = (type: string) => !spec.types || spec.types.includes(type);
   const policy: ServerlessGuardResourcePolicy = {
-    name: spec.name,
-    description: spec.description,
-    severity: spec.severity,
-    remediationSteps: spec.remediationSteps,
-    enforcementLevel: spec.enforcementLevel,
-    configSchema: configSchema(spec),
-    metadata: spec.metadata,
+    ...sharedFields(spec),
     validateResource: (args, reportViolation) => {
       if (!applies(args.type)) return;
       const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
@@ -144,13 +151,7 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
 
 export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): ServerlessGuardStackPolicy {
   return {
-    name: spec.name,
-    description: spec.description,
-    severity: spec.severity,
-    remediationSteps: spec.remediationSteps,
-    enforcementLevel: spec.enforcementLevel,
-    configSchema: configSchema(spec),
-    metadata: spec.metadata,
+    ...sharedFields(spec),
     validateStack: (args, reportViolation) => {
       const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
       const seen = new Set<string>();

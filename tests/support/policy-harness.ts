@@ -42,6 +42,19 @@ export function secret(value: unknown): Record<string, unknown> {
 }
 
 export const PACK_NAME = "serverless-guard-test";
+
+/** The nine policies the pack must serve (issue 2), for specs that check the pack's contents. */
+export const PACK_POLICY_NAMES = [
+  "cost-allocation-tags",
+  "critical-function-provisioned-concurrency",
+  "dlq-alarm",
+  "dynamodb-on-demand",
+  "iam-scoped-permissions",
+  "lambda-dead-letter-queue",
+  "lambda-log-group",
+  "lambda-memory-limit",
+  "log-group-retention",
+] as const;
 const PROJECT = "proj";
 const STACK = "dev";
 
