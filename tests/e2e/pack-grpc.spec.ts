@@ -10,19 +10,10 @@ import { call, startEngineServer, startPack, PackProcess } from "../../src/analy
 import { analyzeRequest, stackResource, UNKNOWN_VALUE } from "../../src/analyzer/wire";
 import { levelFromProto, levelToProto } from "../../src/analyzer/policy-info";
 import { ResourceRecord } from "../../src/analyzer/resource-record";
+import { PACK_POLICY_NAMES } from "../support/policy-harness";
 
 const root = path.join(__dirname, "..", "..");
-const NINE = [
-  "cost-allocation-tags",
-  "critical-function-provisioned-concurrency",
-  "dlq-alarm",
-  "dynamodb-on-demand",
-  "iam-scoped-permissions",
-  "lambda-dead-letter-queue",
-  "lambda-log-group",
-  "lambda-memory-limit",
-  "log-group-retention",
-];
+const NINE = [...PACK_POLICY_NAMES];
 const TAGS = { Environment: "test", Project: "e2e", Owner: "team", CostCenter: "42" };
 const urn = (type: string, name: string) => `urn:pulumi:dev::e2e::${type}::${name}`;
 const provider = { urn: urn("pulumi:providers:aws", "default_7_48_0"), name: "default_7_48_0", type: "pulumi:providers:aws", properties: { region: "us-east-1" } };
