@@ -24,4 +24,17 @@ describe("serverless-guard (entry point)", () => {
     expect(r.status).to.equal(0);
     expect(r.stdout.trim()).to.equal(require("../../package.json").version);
   });
+
+  it("prints usage and exits 2 when no command is given", () => {
+    const r = cli();
+    expect(r.status).to.equal(2);
+    expect(r.stdout).to.contain("Usage: serverless-guard <command>");
+  });
+
+  it("prefixes a command's usage error with the command name, on one line, exit 2", () => {
+    const r = cli("audit", "--format", "yaml", "x.json");
+    expect(r.status).to.equal(2);
+    expect(r.stdout).to.equal("");
+    expect(r.stderr).to.equal("serverless-guard audit: unknown --format 'yaml' (expected one of: text, json, sarif)\n");
+  });
 });
