@@ -27,12 +27,14 @@ function isCritical(fn: PolicyResource, pattern: RegExp): Tri {
  * and Alias both take such a reference.
  */
 function refersTo(holder: PolicyResource, fn: PolicyResource): Tri {
-  if (dependsThrough(holder, "functionName", fn)) return "yes";
   const reference = probeString(() => holder.props.functionName);
   const { name, arn } = identity(fn);
-  if (!reference.known || name === undefined) return "undecided";
-  if (reference.value === undefined) return "no";
-  return reference.value === arn || lambdaFunctionNameOf(reference.value) === name ? "yes" : "no";
+  if (reference.known && name !== undefined) {
+    if (reference.value === undefined) return "no";
+    return reference.value === arn || lambdaFunctionNameOf(reference.value) === name ? "yes" : "no";
+  }
+  // Unknown during preview: the engine's record that functionName came from this function's outputs decides.
+  return dependsThrough(holder, "functionName", fn) ? "yes" : "undecided";
 }
 
 interface Check {
@@ -50,13 +52,13 @@ function checkQualifier(pcc: PolicyResource, fn: PolicyResource, aliases: readon
       ? { verdict: "no", problem: `its qualifier is alias "${alias.name}", which points at ${LATEST}` }
       : { verdict: "yes" };
   };
-  // qualifier: alias.name or fn.version, resolved only after deployment.
-  const feedingAlias = ownAliases.find((a) => dependsThrough(pcc, "qualifier", a));
-  if (feedingAlias) return aliasProblem(feedingAlias);
-  if (dependsThrough(pcc, "qualifier", fn)) return { verdict: "yes" };
-
   const qualifier = probeString(() => pcc.props.qualifier);
-  if (!qualifier.known) return { verdict: "undecided" };
+  if (!qualifier.known) {
+    // qualifier: alias.name or fn.version, resolved only after deployment.
+    const feedingAlias = ownAliases.find((a) => dependsThrough(pcc, "qualifier", a));
+    if (feedingAlias) return aliasProblem(feedingAlias);
+    return { verdict: dependsThrough(pcc, "qualifier", fn) ? "yes" : "undecided" };
+  }
   const value = qualifier.value;
   if (value === undefined) return { verdict: "no", problem: "it has no qualifier" };
   if (value === LATEST) return { verdict: "no", problem: `its qualifier is ${LATEST}, which AWS rejects for provisioned concurrency` };

@@ -87,9 +87,10 @@ function metricWatches(
   fedByQueue: boolean,
 ): Tri {
   let sameQueue: Tri;
-  if (fedByQueue) sameQueue = "yes";
-  else if (!metric.queueName.known || !queueName.known) sameQueue = "undecided";
-  else sameQueue = metric.queueName.value !== undefined && metric.queueName.value === queueName.value ? "yes" : "no";
+  // Known names decide; only when one is unknown (preview) does "the dimension was computed from the queue" count.
+  if (metric.queueName.known && queueName.known) {
+    sameQueue = metric.queueName.value !== undefined && metric.queueName.value === queueName.value ? "yes" : "no";
+  } else sameQueue = fedByQueue ? "yes" : "undecided";
   return allOf([equalsProbe(metric.namespace, DLQ_ALARM_NAMESPACE), equalsProbe(metric.metricName, DLQ_ALARM_METRIC), sameQueue]);
 }
 

@@ -21,23 +21,21 @@ function expectedLogGroup(fn: PolicyResource): { known: true; value: string } | 
 }
 
 function verdictFor(fn: PolicyResource, logGroups: readonly PolicyResource[]): Verdict {
-  // A log group built from the function's outputs (`/aws/lambda/${fn.name}`) or one the function's
-  // loggingConfig was built from is that function's log group, whatever preview knows of the names.
-  if (logGroups.some((lg) => dependsThrough(lg, "name", fn) || dependsThrough(fn, "loggingConfig", lg))) {
-    return { kind: "pass" };
-  }
   const expected = expectedLogGroup(fn);
-  if (!expected.known) {
-    // Without the name nothing in the stack can be ruled out, unless the stack has no log group at all.
-    return logGroups.length === 0 ? { kind: "fail" } : { kind: "undecided" };
-  }
-  let someNameUnknown = false;
+  let undecided = false;
   for (const lg of logGroups) {
     const name = probeString(() => lg.props.name);
-    if (!name.known) someNameUnknown = true;
-    else if (name.value === expected.value) return { kind: "pass" };
+    if (expected.known && name.known) {
+      if (name.value === expected.value) return { kind: "pass" };
+      continue;
+    }
+    // A name is unknown (preview). A log group named from the function's outputs (`/aws/lambda/${fn.name}`), or
+    // one the function's loggingConfig was built from, is taken as the function's; any other might still match.
+    if (dependsThrough(lg, "name", fn) || dependsThrough(fn, "loggingConfig", lg)) return { kind: "pass" };
+    undecided = true;
   }
-  return someNameUnknown ? { kind: "undecided" } : { kind: "fail", expected: expected.value };
+  if (undecided) return { kind: "undecided" };
+  return { kind: "fail", expected: expected.known ? expected.value : undefined };
 }
 
 export const lambdaLogGroup = stackPolicy({

@@ -118,6 +118,15 @@ describe("critical-function-provisioned-concurrency", () => {
     const viaVersion = provisioned("pc", unknown.string, unknown.string, 1, { propertyDependencies: { functionName: [fUrn], qualifier: [fUrn] } });
     expect(await analyzeStack([policy], [f, viaVersion])).to.deep.equal([]);
 
+    // the qualifier comes from an alias known to point at $LATEST
+    const staleAlias = alias("stale", unknown.string, "$LATEST", { propertyDependencies: { functionName: [fUrn] } });
+    const viaStaleAlias = provisioned("pc", unknown.string, unknown.string, 1, {
+      propertyDependencies: { functionName: [fUrn], qualifier: [urnOf(TYPES.lambdaAlias, "stale")] },
+    });
+    const stale = await analyzeStack([policy], [f, staleAlias, viaStaleAlias]);
+    expect(failingNames(stale, POLICY)).to.deep.equal(["order-processor"]);
+    expect(stale[0].message).to.include('its qualifier is alias "stale", which points at $LATEST');
+
     // the function is known to be targeted and the qualifier is known to be $LATEST: decided even in preview
     const latest = provisioned("pc", unknown.string, "$LATEST", 1, { propertyDependencies: { functionName: [fUrn] } });
     expect(failingNames(await analyzeStack([policy], [f, latest]), POLICY)).to.deep.equal(["order-processor"]);
@@ -128,6 +137,8 @@ describe("critical-function-provisioned-concurrency", () => {
     expect(failingNames(unknownCount, POLICY)).to.deep.equal([]);
     const unknownTarget = await analyzeStack([policy], [fn("order-processor"), provisioned("pc", unknown.string, "2", 1)]);
     expect(failingNames(unknownTarget, POLICY)).to.deep.equal([]);
+    const unknownQualifier = await analyzeStack([policy], [fn("order-processor"), provisioned("pc", "order-processor-1", unknown.string, 1)]);
+    expect(failingNames(unknownQualifier, POLICY)).to.deep.equal([]);
     // logical name does not match and the physical name is not known yet
     const unknownName = await analyzeStack([policy], [{ name: "batch", type: TYPES.lambdaFunction, props: { name: unknown.string } }]);
     expect(failingNames(unknownName, POLICY)).to.deep.equal([]);

@@ -127,6 +127,13 @@ describe("dlq-alarm", () => {
     expect(failingNames(await analyzeStack([dlqAlarm], [dlq, fedByRedrive]), POLICY)).to.deep.equal(["dlq"]);
   });
 
+  it("lets known names decide over dependencies: an alarm computed from the queue but on another name fails", async () => {
+    const dlq = queue("dlq");
+    const alarm = depthAlarm("alarm", "dlq-1-old", { propertyDependencies: { dimensions: [urnOf(TYPES.sqsQueue, "dlq")] } });
+    const diags = await analyzeStack([dlqAlarm], [dlq, fn("user", arnOf(dlq)), alarm]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(["dlq"]);
+  });
+
   it("reports nothing mandatory when preview cannot tell which queue or alarm is meant", async () => {
     const dlq = queue("dlq");
     const unresolved = await analyzeStack([dlqAlarm], [dlq, fn("user", unknown.string)]);

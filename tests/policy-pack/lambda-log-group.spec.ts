@@ -63,6 +63,15 @@ describe("lambda-log-group", () => {
     expect(viaLoggingConfig).to.deep.equal([]);
   });
 
+  it("lets known names decide over dependencies: a group named from the function but not its log group fails", async () => {
+    const fnUrn = urnOf(TYPES.lambdaFunction, "fn");
+    const diags = await analyzeStack(
+      [lambdaLogGroup],
+      [fn("fn", { name: "fn-1" }), logGroup("audit", { name: "/custom/fn-1" }, { propertyDependencies: { name: [fnUrn] } })],
+    );
+    expect(failingNames(diags, POLICY)).to.deep.equal(["fn"]);
+  });
+
   it("reports nothing mandatory when preview cannot tell which log group a function has", async () => {
     const nameUnknown = await analyzeStack([lambdaLogGroup], [fn("a", { name: unknown.string }), logGroup("other", { name: "/aws/lambda/other" })]);
     expect(failingNames(nameUnknown, POLICY)).to.deep.equal([]);
