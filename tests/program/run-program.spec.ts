@@ -180,6 +180,7 @@ describe("runProgram", () => {
     const cases: [string, string, RegExp][] = [
       ["a syntax error", "bad-syntax", /^UsageError: program .*bad-syntax failed: Unexpected token ';' at .*bad-syntax\/index\.js:3$/],
       ["a program that throws", "throws", /^UsageError: program .*throws failed: table name is required$/],
+      ["a failure inside an apply", "throws-async", /^UsageError: program .*throws-async failed: .*cannot derive a name from source-[0-9a-f]{7}$/],
       ["a missing main", "missing-main", /^UsageError: program .*missing-main: main .*does-not-exist\.ts does not exist$/],
       ["a directory without Pulumi.yaml", ".", /^UsageError: program .*programs has no Pulumi\.yaml$/],
       ["a directory that does not exist", "no-such-program", /^UsageError: program directory .*no-such-program does not exist$/],
