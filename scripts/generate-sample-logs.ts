@@ -29,6 +29,8 @@ export interface LogProfile {
   /** Roughly one noise line per this many REPORT lines (0 = none). */
   noiseEvery: number;
   start: string;
+  /** Only REPORT lines, no START/END (the benchmark's million lines). */
+  reportOnly?: boolean;
 }
 
 /** mulberry32: a tiny, well-known seeded PRNG; Math.random cannot be seeded. */
@@ -44,8 +46,8 @@ export function prng(seed: number): () => number {
 }
 
 function requestId(rand: () => number): string {
-  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join("");
-  return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+  const hex = Array.from({ length: 4 }, () => Math.floor(rand() * 2 ** 32).toString(16).padStart(8, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 const STREAM = "2026/11/01/[$LATEST]7f3c2a9e4b1d4c8f9a0e6d5b3c2a1f0e";
@@ -71,17 +73,17 @@ export function* generateLog(p: LogProfile, seed: number, counts = { reports: 0,
     // Billed Duration includes INIT (billed since Aug 2025) and rounds up to the next ms.
     const duration = Math.max(0.5, Number((billed - (init ?? 0) - range(0.01, 0.99)).toFixed(2)));
     if (p.format === "plain") {
-      yield `${iso} ${STREAM} START RequestId: ${id} Version: $LATEST`;
+      if (!p.reportOnly) yield `${iso} ${STREAM} START RequestId: ${id} Version: $LATEST`;
       if (p.noiseEvery && rand() * p.noiseEvery < 1) {
         yield noiseLine(rand, iso, id, p.format);
         counts.noise++;
       }
-      yield `${iso} ${STREAM} END RequestId: ${id}`;
+      if (!p.reportOnly) yield `${iso} ${STREAM} END RequestId: ${id}`;
       yield (
         `${iso} ${STREAM} REPORT RequestId: ${id}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${billed} ms\t` +
         `Memory Size: ${p.memoryMb} MB\tMax Memory Used: ${used} MB${init !== undefined ? `\tInit Duration: ${init.toFixed(2)} ms` : ""}\t`
       );
-      counts.noise += 2;
+      if (!p.reportOnly) counts.noise += 2;
     } else {
       yield JSON.stringify({ time: iso, type: "platform.start", record: { requestId: id, version: "$LATEST" } });
       if (p.noiseEvery && rand() * p.noiseEvery < 1) {

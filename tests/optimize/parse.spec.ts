@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { parseReportLine } from "../../src/optimize/parse";
 
 describe("optimize: REPORT line parsing", () => {
@@ -63,5 +64,25 @@ describe("optimize: REPORT line parsing", () => {
       "",
     ];
     for (const line of noise) expect(parseReportLine(line), line).to.equal(undefined);
+  });
+
+  it("reads any leading UTC or offset time exactly as Date.parse does", () => {
+    const line = "REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB";
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true }),
+        fc.constantFrom("ms", "s", "us", "offset"),
+        (date, form) => {
+          const iso = date.toISOString();
+          const stamp = form === "s" ? iso.slice(0, 19) + "Z" : form === "us" ? iso.replace("Z", "123Z") : form === "offset" ? iso.replace("Z", "+00:00") : iso;
+          expect(parseReportLine(`${stamp} stream ${line}`)!.timestampMs).to.equal(Date.parse(stamp));
+        },
+      ),
+    );
+  });
+
+  it("keeps the record but drops a garbled leading time stamp", () => {
+    expect(parseReportLine("2026-13-99T00:00:00Z REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB")!.timestampMs).to.equal(undefined);
+    expect(parseReportLine("20x6-11-01T00:00:00Z REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB")!.timestampMs).to.equal(undefined);
   });
 });
