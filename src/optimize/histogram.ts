@@ -1,20 +1,24 @@
 /**
- * A count per integer value, kept in a sparse map so memory depends on the number of distinct
- * values, never on the number of samples. Values are clamped to [0, max], so the map holds at most
- * max + 1 keys whatever the input (10,241 for memory in MB, 900,001 for durations in ms, the most a
- * Lambda invocation can run; real logs use a few thousand).
+ * A count per integer value. Values up to `denseUpTo` are counted in a typed array (no hashing in
+ * the per-line hot path); larger ones in a sparse map. Values are clamped to [0, max], so memory is
+ * bounded whatever the input: at most 64 KB dense plus max - 16,384 map keys (for durations up to
+ * Lambda's 900,000 ms; real logs hold a few thousand distinct values).
  */
 export class IntHistogram {
-  private readonly counts = new Map<number, number>();
+  private readonly dense: Uint32Array;
+  private readonly sparse = new Map<number, number>();
   private total = 0;
-  private maxSeen = -Infinity;
+  private maxSeen = -1;
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly max: number, denseUpTo = 16_384) {
+    this.dense = new Uint32Array(Math.min(max, denseUpTo) + 1);
+  }
 
   /** Adds one sample, rounded UP to the next integer (so percentiles never understate). */
   add(value: number): void {
-    const v = Math.min(this.max, Math.max(0, Math.ceil(value)));
-    this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
+    const v = value <= 0 ? 0 : value >= this.max ? this.max : Math.ceil(value);
+    if (v < this.dense.length) this.dense[v]++;
+    else this.sparse.set(v, (this.sparse.get(v) ?? 0) + 1);
     this.total++;
     if (v > this.maxSeen) this.maxSeen = v;
   }
@@ -35,19 +39,20 @@ export class IntHistogram {
     if (!this.total) return undefined;
     const rank = Math.max(1, Math.ceil((p / 100) * this.total));
     let seen = 0;
-    for (const v of this.sortedValues()) {
-      seen += this.counts.get(v)!;
+    for (const [v, n] of this.entries()) {
+      seen += n;
       if (seen >= rank) return v;
     }
     return this.maxSeen;
   }
 
-  /** [value, count] pairs in ascending value order (for charts). */
+  /** [value, count] pairs in ascending value order. */
   entries(): Array<[number, number]> {
-    return this.sortedValues().map((v) => [v, this.counts.get(v)!]);
-  }
-
-  private sortedValues(): number[] {
-    return [...this.counts.keys()].sort((a, b) => a - b);
+    const out: Array<[number, number]> = [];
+    const denseEnd = Math.min(this.dense.length - 1, this.maxSeen);
+    for (let v = 0; v <= denseEnd; v++) if (this.dense[v]) out.push([v, this.dense[v]]);
+    const rest = [...this.sparse.keys()].sort((a, b) => a - b);
+    for (const v of rest) out.push([v, this.sparse.get(v)!]);
+    return out;
   }
 }
