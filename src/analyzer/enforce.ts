@@ -122,7 +122,7 @@ async function runProtocol(
     let inputs = r.inputs;
     // As the engine does: remediations first, each seeing the previous one's result; Analyze then sees the fixed inputs.
     if (anyRemediate) {
-      const res: analyzerpb.RemediateResponse = await call(client, "remediate", analyzeRequest(r, inputs));
+      const res: analyzerpb.RemediateResponse = await call(client, "remediate", analyzeRequest(r, inputs), r.urn);
       for (const rem of res.getRemediationsList()) {
         const props = rem.getProperties();
         if (props) {
@@ -142,7 +142,7 @@ async function runProtocol(
         }
       }
     }
-    const res: analyzerpb.AnalyzeResponse = await call(client, "analyze", analyzeRequest(r, inputs));
+    const res: analyzerpb.AnalyzeResponse = await call(client, "analyze", analyzeRequest(r, inputs), r.urn);
     violations.push(...diagnosticsToViolations(res.getDiagnosticsList(), "analyze", r.urn));
     return { violations, remediations };
   });

@@ -161,9 +161,16 @@ function firstLines(text: string): string {
   return text.replace(/\u001b\[[0-9;]*m/g, "").trim().split("\n").slice(0, 3).map((l) => l.trim()).join(" | ");
 }
 
-/** Promisified unary call on the analyzer client. */
-export function call<Req, Res>(client: analyzerrpc.AnalyzerClient, method: string, req: Req): Promise<Res> {
+/**
+ * Promisified unary call on the analyzer client. A failed call (a policy that threw, a pack that
+ * died) rejects with one line naming the RPC and the resource, not the pack's multi-line stack.
+ */
+export function call<Req, Res>(client: analyzerrpc.AnalyzerClient, method: string, req: Req, resourceUrn?: string): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
-    (client as any)[method](req, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res)));
+    (client as any)[method](req, (err: grpc.ServiceError | null, res: Res) => {
+      if (!err) return resolve(res);
+      const where = resourceUrn ? ` on ${resourceUrn}` : "";
+      reject(new Error(`policy pack ${method}${where} failed: ${firstLines(err.details || err.message)}`));
+    });
   });
 }

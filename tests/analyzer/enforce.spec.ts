@@ -107,4 +107,18 @@ describe("enforce() driver", function () {
     }
     expect(err?.message).to.match(/exited with code \d+ before serving/).and.to.contain("pack exploded on load");
   });
+
+  it("turns a policy that throws into a one-line error naming the RPC and the resource", async () => {
+    const dir = writePack("throws", `new PolicyPack("throws", { policies: [{ name: "boom", description: "boom", validateResource: () => { throw new Error("policy bug"); } }] });`);
+    temp.push(dir);
+    const fn = res("aws:lambda/function:Function", "f", {});
+    let err: Error | undefined;
+    try {
+      await enforce(graph(fn), { packDir: dir });
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.message).to.not.contain("\n");
+    expect(err?.message).to.match(new RegExp(`^policy pack analyze on ${fn.urn.replace(/[$]/g, "\\$")} failed: .*policy bug`));
+  });
 });
