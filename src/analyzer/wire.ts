@@ -76,7 +76,7 @@ export function providerResource(p: ProviderRecord): analyzerpb.AnalyzerProvider
   return pr;
 }
 
-/** Analyze (preview-like): the resource's inputs. */
+/** Analyze (preview-like) and Remediate: the resource's inputs. */
 export function analyzeRequest(r: ResourceRecord, inputs: Record<string, unknown> = r.inputs): analyzerpb.AnalyzeRequest {
   const req = new analyzerpb.AnalyzeRequest();
   req.setType(r.type);
@@ -86,10 +86,6 @@ export function analyzeRequest(r: ResourceRecord, inputs: Record<string, unknown
   req.setOptions(resourceOptions(r));
   if (r.provider) req.setProvider(providerResource(r.provider));
   return req;
-}
-
-export function remediateRequest(r: ResourceRecord): analyzerpb.AnalyzeRequest {
-  return analyzeRequest(r);
 }
 
 /** AnalyzeStack (update-like): every resource's outputs with the graph edges. */
