@@ -163,22 +163,23 @@ export const FIXTURE_PROFILES: Record<string, LogProfile> = {
   },
 };
 
-/** The bundled sample logs behind the README run: the reference stack's three functions over twelve hours. */
+/** The bundled sample logs behind the README run. */
 export const SAMPLE_PROFILES: Record<string, LogProfile> = {
+  // The reference stack at its Pulumi.yaml defaults (512/512/768 MB), one busy hour.
   "tap-validator-dev": {
-    file: "tap-validator-dev.log", format: "plain", memoryMb: 1024, invocations: 1440, intervalSeconds: 30,
-    memoryUsedMb: { low: 62, peak: 94 }, billedCycleMs: [38, 45, 52, 61, 44, 40], coldStartEvery: 96,
-    initMs: { low: 140, high: 260 }, noiseEvery: 6, start: "2026-11-20T06:00:00.000Z",
+    file: "tap-validator-dev.log", format: "plain", memoryMb: 512, invocations: 1800, intervalSeconds: 2,
+    memoryUsedMb: { low: 62, peak: 94 }, billedCycleMs: [38, 45, 52, 61, 44, 40], coldStartEvery: 150,
+    initMs: { low: 140, high: 260 }, noiseEvery: 6, start: "2026-11-20T14:00:00.000Z",
   },
   "tap-enricher-dev": {
-    file: "tap-enricher-dev.log", format: "json", memoryMb: 512, invocations: 720, intervalSeconds: 60,
-    memoryUsedMb: { low: 310, peak: 468 }, billedCycleMs: [420, 510, 380, 650], coldStartEvery: 120,
-    initMs: { low: 200, high: 340 }, noiseEvery: 5, start: "2026-11-20T06:00:00.000Z",
+    file: "tap-enricher-dev.log", format: "json", memoryMb: 512, invocations: 900, intervalSeconds: 4,
+    memoryUsedMb: { low: 310, peak: 468 }, billedCycleMs: [420, 510, 380, 650], coldStartEvery: 150,
+    initMs: { low: 200, high: 340 }, noiseEvery: 5, start: "2026-11-20T14:00:00.000Z",
   },
   "tap-processor-dev": {
-    file: "tap-processor-dev.log", format: "plain", memoryMb: 3008, invocations: 2160, intervalSeconds: 20,
-    memoryUsedMb: { low: 120, peak: 212 }, billedCycleMs: [820, 1140, 960, 1310, 700], coldStartEvery: 144,
-    initMs: { low: 320, high: 640 }, noiseEvery: 4, start: "2026-11-20T06:00:00.000Z",
+    file: "tap-processor-dev.log", format: "plain", memoryMb: 768, invocations: 2400, intervalSeconds: 1.5,
+    memoryUsedMb: { low: 150, peak: 296 }, billedCycleMs: [820, 1140, 960, 1310, 700], coldStartEvery: 200,
+    initMs: { low: 320, high: 640 }, noiseEvery: 4, start: "2026-11-20T14:00:00.000Z",
   },
 };
 

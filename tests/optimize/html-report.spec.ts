@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { chromium, Browser } from "playwright-core";
-import { fixture, optimize } from "./helpers";
+import { fixture, optimize, ROOT } from "./helpers";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -77,6 +77,18 @@ describe("optimize --format html (headless Chromium)", function () {
     expect(external).to.deep.equal([]);
 
     const shot = path.join(dir, "report.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(fs.statSync(shot).size).to.be.greaterThan(10_000);
+  });
+
+  it("renders the bundled sample logs (UPDATE_DOCS_SCREENSHOT=1 refreshes docs/optimize-report.png)", async () => {
+    const out = path.join(dir, "samples.html");
+    const names = ["tap-validator-dev", "tap-enricher-dev", "tap-processor-dev"];
+    await optimize([...names.map((n) => `${n}=${path.join(ROOT, "samples", "logs", `${n}.log`)}`), "--format", "html", "--output", out]);
+    const { page, external } = await openReport(browser, out);
+    expect(await page.$$eval("svg.memory-chart", (svgs) => svgs.map((s) => s.getAttribute("data-function")))).to.deep.equal(names);
+    expect(external).to.deep.equal([]);
+    const shot = process.env.UPDATE_DOCS_SCREENSHOT === "1" ? path.join(ROOT, "docs", "optimize-report.png") : path.join(dir, "samples.png");
     await page.screenshot({ path: shot, fullPage: true });
     expect(fs.statSync(shot).size).to.be.greaterThan(10_000);
   });
