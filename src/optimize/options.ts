@@ -23,7 +23,7 @@ Options:
   --current-arch x86_64|arm64    architecture the functions run on now (default x86_64)
   --arch x86_64|arm64            architecture to price the recommendation on (default: --current-arch)
   --cpu-bound-share F            share of duration assumed CPU-bound when estimating the slow-down
-                                 below ${1769} MB, 0..1 (default 0.5; 1 = worst case)
+                                 below 1769 MB, 0..1 (default 0.5; 1 = worst case)
   --provisioned-concurrency NAME=N
                                  price NAME with N provisioned instances all month (repeatable)
   --format text|json|html        output format (default text)

@@ -214,6 +214,8 @@ describe("optimize: bad input is one line on stderr and exit 2, with no output f
     await rejects([PROCESSOR, PROCESSOR], /function 'tap-processor-dev' given twice/);
     await rejects([PROCESSOR, "--since", "3d"], /only apply with --live/);
     await rejects([], /expected at least one NAME=FILE/);
+    await rejects([`fn=${os.tmpdir()}`], /fn: '.*' is not a regular file/);
+    await rejects([PROCESSOR, "--output", "/nonexistent/dir/report.txt"], /--output '\/nonexistent\/dir\/report\.txt': directory '\/nonexistent\/dir' does not exist/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-"));
     const config = path.join(dir, "bad.json");
     fs.writeFileSync(config, JSON.stringify({ "lambda-memory-limit": { maxMemoryMb: "lots" } }));
