@@ -2,6 +2,8 @@
  * AWS Lambda prices for us-east-1, the one table every cost figure in `optimize` comes from.
  * Source: https://aws.amazon.com/lambda/pricing/ (first duration tier; the tiered discounts above
  * 6 billion GB-seconds a month are ignored, which can only overstate a very large bill).
+ * `asOf` is when the table was last checked: on 2026-11-27 against the project's reference notes and
+ * published copies of that page (the page itself was not reachable from the build machine).
  */
 export const LAMBDA_PRICING = {
   region: "us-east-1",
