@@ -173,14 +173,19 @@ async function runProtocol(
  * runs Configure, Remediate/Analyze per resource and AnalyzeStack; always stops the child.
  * Throws UsageError for a bad config file.
  */
-export async function enforce(graph: ResourceGraph, options: EnforceOptions = {}): Promise<EnforceResult> {
+export async function enforce(
+  graph: ResourceGraph | Promise<ResourceGraph>,
+  options: EnforceOptions = {},
+): Promise<EnforceResult> {
   // Read once (it may be a pipe), and fail on a malformed file before paying for the pack's start-up.
   const userConfig = options.policyPackConfigFile !== undefined ? readPolicyPackConfigFile(options.policyPackConfigFile) : undefined;
+  // The graph may still be in the making (check runs the program meanwhile): the pack starts on the other core.
+  Promise.resolve(graph).catch(() => undefined); // its failure is reported where it is awaited below
   const engine = await startEngineServer();
   try {
     const pack = await startPack(options.packDir ?? packageRoot(), engine.address, engine.logs);
     try {
-      return await runProtocol(pack.client, graph, options, userConfig, engine.logs);
+      return await runProtocol(pack.client, await graph, options, userConfig, engine.logs);
     } finally {
       await pack.stop();
     }
