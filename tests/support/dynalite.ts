@@ -5,7 +5,6 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 
 // dynalite ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const dynalite: (options: Record<string, unknown>) => Server = require("dynalite");
 
 /** A real DynamoDB API server (dynalite, in memory) on 127.0.0.1 with an OS-chosen port. */
