@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LambdaComponent } from "./lambda-component";
+import { LambdaComponent, type LambdaComponentArgs } from "./lambda-component";
 
 export interface TapStackArgs {
   environmentSuffix: string;
@@ -76,51 +76,29 @@ export class TapStack extends pulumi.ComponentResource {
       child,
     );
 
-    const common = (service: string) => ({
-      POWERTOOLS_SERVICE_NAME: service,
-      LOG_LEVEL: args.logLevel ?? "INFO",
-      TABLE_NAME: this.table.name,
-    });
+    type Stage = keyof TapStackArgs["codeDirs"];
+    const stage = (name: Stage, extra: Partial<LambdaComponentArgs>) =>
+      new LambdaComponent(
+        name,
+        {
+          functionName: `tap-${name}-${suffix}`,
+          codeDir: args.codeDirs[name],
+          memoryMb: args.memoryMb[name],
+          environment: { POWERTOOLS_SERVICE_NAME: `tap-${name}`, LOG_LEVEL: args.logLevel ?? "INFO", TABLE_NAME: this.table.name },
+          deadLetterQueueArn: this.deadLetterQueue.arn,
+          ...extra,
+        },
+        child,
+      );
 
     // Built last-to-first: each function's success destination must exist before it.
-    this.processor = new LambdaComponent(
-      "processor",
-      {
-        functionName: `tap-processor-${suffix}`,
-        codeDir: args.codeDirs.processor,
-        memoryMb: args.memoryMb.processor,
-        timeoutSeconds: 30,
-        environment: common("tap-processor"),
-        deadLetterQueueArn: this.deadLetterQueue.arn,
-        statements: [{ actions: ["dynamodb:PutItem"], resources: [this.table.arn] }],
-        provisionedConcurrency: { aliasName: "live", executions: args.processorProvisionedConcurrency ?? 1 },
-      },
-      child,
-    );
-    this.enricher = new LambdaComponent(
-      "enricher",
-      {
-        functionName: `tap-enricher-${suffix}`,
-        codeDir: args.codeDirs.enricher,
-        memoryMb: args.memoryMb.enricher,
-        environment: common("tap-enricher"),
-        deadLetterQueueArn: this.deadLetterQueue.arn,
-        onSuccessInvokeArn: this.processor.invokeTargetArn,
-      },
-      child,
-    );
-    this.validator = new LambdaComponent(
-      "validator",
-      {
-        functionName: `tap-validator-${suffix}`,
-        codeDir: args.codeDirs.validator,
-        memoryMb: args.memoryMb.validator,
-        environment: common("tap-validator"),
-        deadLetterQueueArn: this.deadLetterQueue.arn,
-        onSuccessInvokeArn: this.enricher.invokeTargetArn,
-      },
-      child,
-    );
+    this.processor = stage("processor", {
+      timeoutSeconds: 30,
+      statements: [{ actions: ["dynamodb:PutItem"], resources: [this.table.arn] }],
+      provisionedConcurrency: { aliasName: "live", executions: args.processorProvisionedConcurrency ?? 1 },
+    });
+    this.enricher = stage("enricher", { onSuccessInvokeArn: this.processor.invokeTargetArn });
+    this.validator = stage("validator", { onSuccessInvokeArn: this.enricher.invokeTargetArn });
 
     this.tableName = this.table.name;
     this.dlqUrl = this.deadLetterQueue.url;
