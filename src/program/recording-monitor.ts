@@ -73,10 +73,11 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
   const fakedInvokes = new Set<string>();
 
   const newUrn = (parent: string, type: string, name: string): string => {
-    // As the engine does (and unlike MockMonitor): children of the root stack carry no parent type.
+    // As the engine does (and unlike MockMonitor): a child's type is qualified by its parent's whole type chain
+    // (`tap:index:TapStack$tap:index:LambdaComponent$aws:...`), and children of the root stack carry none.
     let qualified = type;
-    const parentType = parent ? parent.split("::")[2].split("$").pop() : undefined;
-    if (parentType && parentType !== "pulumi:pulumi:Stack") qualified = `${parentType}$${type}`;
+    const parentQualified = parent ? parent.split("::")[2] : undefined;
+    if (parentQualified && parentQualified !== "pulumi:pulumi:Stack") qualified = `${parentQualified}$${type}`;
     return `urn:pulumi:${env.stack}::${env.project}::${qualified}::${name}`;
   };
 

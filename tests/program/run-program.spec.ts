@@ -196,4 +196,22 @@ describe("runProgram", () => {
       });
     }
   });
+
+  describe("component trees (the reference stack)", () => {
+    it("qualifies a nested resource's URN type with its parents' whole type chain, as the engine does", () => {
+      const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "print-graph.ts"), path.join(root, "stack")], {
+        cwd: root,
+        encoding: "utf8",
+      });
+      expect(r.status, r.stderr).to.equal(0);
+      const g = JSON.parse(r.stdout) as ResourceGraph;
+      const fn = g.resources.find((x) => x.type === "aws:lambda/function:Function" && x.name.includes("processor"));
+      expect(fn, "processor function").to.not.equal(undefined);
+      const component = g.resources.find((x) => x.urn === fn!.parent)!;
+      const stack = g.resources.find((x) => x.urn === component.parent)!;
+      // Function inside LambdaComponent inside TapStack inside the root stack.
+      expect(fn!.urn).to.equal(`urn:pulumi:dev::tap::${stack.type}$${component.type}$aws:lambda/function:Function::${fn!.name}`);
+      expect(stack.urn).to.equal(`urn:pulumi:dev::tap::${stack.type}::${stack.name}`);
+    });
+  });
 });
