@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { stackPolicy } from "./common/define";
+import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
 import { probe } from "./common/unknowns";
 import { allOf, anyOf, dependsThrough, labelOf, identity, lambdaFunctionNameOf, ofType, probeString, Tri } from "./stack-graph";
@@ -39,7 +39,22 @@ function refersTo(holder: PolicyResource, fn: PolicyResource): Tri {
 
 interface Check {
   verdict: Tri;
+  /** Why the verdict is "no", for the violation. */
   problem?: string;
+  /** What preview left unknown when the verdict is "undecided", for the advisory. */
+  unknown?: string;
+}
+
+/**
+ * A version taken from the function's `version` output (unknown in preview until the update publishes one) is a
+ * published version only when the function sets `publish: true`; otherwise `version` is $LATEST.
+ */
+function functionVersionCheck(fn: PolicyResource, what: string): Check {
+  const publish = probe(() => fn.props.publish);
+  if (!publish.known) return { verdict: "undecided", unknown: `${what} comes from the function's version, and whether it is published is unknown` };
+  return publish.value === true
+    ? { verdict: "yes" }
+    : { verdict: "no", problem: `${what} is the function's version, which is ${LATEST} because the function does not set publish: true` };
 }
 
 /** The qualifier must be a published version number or an alias of the function that does not point at $LATEST. */
@@ -47,7 +62,11 @@ function checkQualifier(pcc: PolicyResource, fn: PolicyResource, aliases: readon
   const ownAliases = aliases.filter((a) => refersTo(a, fn) !== "no");
   const aliasProblem = (alias: PolicyResource): Check => {
     const version = probeString(() => alias.props.functionVersion);
-    if (!version.known) return { verdict: "undecided" };
+    if (!version.known) {
+      return dependsThrough(alias, "functionVersion", fn)
+        ? functionVersionCheck(fn, `its qualifier is alias "${alias.name}", whose functionVersion`)
+        : { verdict: "undecided", unknown: `alias "${alias.name}"'s functionVersion is unknown` };
+    }
     return version.value === LATEST
       ? { verdict: "no", problem: `its qualifier is alias "${alias.name}", which points at ${LATEST}` }
       : { verdict: "yes" };
@@ -57,7 +76,9 @@ function checkQualifier(pcc: PolicyResource, fn: PolicyResource, aliases: readon
     // qualifier: alias.name or fn.version, resolved only after deployment.
     const feedingAlias = ownAliases.find((a) => dependsThrough(pcc, "qualifier", a));
     if (feedingAlias) return aliasProblem(feedingAlias);
-    return { verdict: dependsThrough(pcc, "qualifier", fn) ? "yes" : "undecided" };
+    return dependsThrough(pcc, "qualifier", fn)
+      ? functionVersionCheck(fn, "its qualifier")
+      : { verdict: "undecided", unknown: "its qualifier is unknown and comes from neither an alias nor a version of this function" };
   }
   const value = qualifier.value;
   if (value === undefined) return { verdict: "no", problem: "it has no qualifier" };
@@ -67,15 +88,18 @@ function checkQualifier(pcc: PolicyResource, fn: PolicyResource, aliases: readon
     const aliasName = probeString(() => a.props.name);
     return !aliasName.known || aliasName.value === value;
   });
-  const checks = named.map((a) => (probeString(() => a.props.name).known ? aliasProblem(a) : { verdict: "undecided" as Tri }));
+  const checks = named.map((a): Check =>
+    probeString(() => a.props.name).known ? aliasProblem(a) : { verdict: "undecided", unknown: `alias "${a.name}"'s name is unknown` },
+  );
   const best = anyOf(checks.map((c) => c.verdict));
-  if (best === "yes" || best === "undecided") return { verdict: best };
+  if (best === "yes") return { verdict: best };
+  if (best === "undecided") return checks.find((c) => c.verdict === "undecided")!;
   return checks.find((c) => c.problem) ?? { verdict: "no", problem: `its qualifier "${value}" is neither a version number nor an aws.lambda.Alias of this function in the stack` };
 }
 
 function checkExecutions(pcc: PolicyResource, minimum: number): Check {
   const executions = probe(() => pcc.props.provisionedConcurrentExecutions);
-  if (!executions.known) return { verdict: "undecided" };
+  if (!executions.known) return { verdict: "undecided", unknown: "its provisionedConcurrentExecutions is unknown" };
   const count = typeof executions.value === "number" ? executions.value : 0;
   return count >= minimum
     ? { verdict: "yes" }
@@ -111,29 +135,57 @@ export const criticalFunctionProvisionedConcurrency = stackPolicy<Config>({
     let pattern: RegExp;
     try {
       pattern = new RegExp(config.criticalFunctionPattern, "i");
-    } catch {
-      // The stack wrapper turns this into a finding that names the bad setting.
-      throw new Error(`criticalFunctionPattern "${config.criticalFunctionPattern}" is not a valid regular expression`);
+    } catch (e) {
+      // A config mistake, not a resource's: one finding on the stack, at the policy's level, so it cannot pass unseen.
+      report(
+        undefined,
+        `config criticalFunctionPattern "${config.criticalFunctionPattern}" is not a valid regular expression (${(e as Error).message}), so no function was checked; fix it in the policy pack config file`,
+      );
+      return;
     }
     const minimum = config.minProvisionedConcurrency;
     const configs = ofType(args.resources, TYPES.lambdaProvisionedConcurrency);
     const aliases = ofType(args.resources, TYPES.lambdaAlias);
     for (const fn of ofType(args.resources, TYPES.lambdaFunction)) {
-      // "undecided" (a name unknown during preview) is never a mandatory violation.
-      if (isCritical(fn, pattern) !== "yes") continue;
+      const critical = isCritical(fn, pattern);
+      if (critical === "no") continue;
       const problems: string[] = [];
+      const unknowns: string[] = [];
       const verdicts = configs.map((pcc) => {
         const targets = refersTo(pcc, fn);
         if (targets === "no") return "no" as Tri;
         const qualifier = checkQualifier(pcc, fn, aliases);
         const executions = checkExecutions(pcc, minimum);
-        if (targets === "yes") {
-          const why = [qualifier.problem, executions.problem].filter((p): p is string => p !== undefined);
-          if (why.length > 0) problems.push(`ProvisionedConcurrencyConfig "${pcc.name}": ${why.join(" and ")}`);
-        }
-        return allOf([targets, qualifier.verdict, executions.verdict]);
+        const checks: Check[] = [
+          targets === "undecided" ? { verdict: "undecided", unknown: "its functionName is unknown and does not come from this function" } : { verdict: "yes" },
+          qualifier,
+          executions,
+        ];
+        const verdict = allOf(checks.map((c) => c.verdict));
+        const why = (key: "problem" | "unknown") => checks.map((c) => c[key]).filter((p): p is string => p !== undefined);
+        if (verdict === "no" && targets === "yes") problems.push(`ProvisionedConcurrencyConfig "${pcc.name}": ${why("problem").join(" and ")}`);
+        if (verdict === "undecided") unknowns.push(`ProvisionedConcurrencyConfig "${pcc.name}": ${why("unknown").join(" and ")}`);
+        return verdict;
       });
-      if (anyOf(verdicts) !== "no") continue;
+      const verdict = anyOf(verdicts);
+      if (verdict === "yes") continue;
+      if (critical === "undecided") {
+        // Only worth saying when it would matter: a function with valid provisioned concurrency passes either way.
+        report(
+          fn,
+          `${UNVERIFIED_PREFIX}function ${labelOf(fn)} does not match criticalFunctionPattern "${config.criticalFunctionPattern}" by its logical name and its physical name is unknown, so whether it needs provisioned concurrency is unverified`,
+          { advisory: true },
+        );
+        continue;
+      }
+      if (verdict === "undecided") {
+        report(
+          fn,
+          `${UNVERIFIED_PREFIX}function ${labelOf(fn)} matches criticalFunctionPattern "${config.criticalFunctionPattern}", but whether it has at least ${minimum} provisioned executions on an alias or a published version is unverified (${unknowns.join("; ")})`,
+          { advisory: true },
+        );
+        continue;
+      }
       const found = problems.length > 0 ? problems.join("; ") : "none targets it";
       report(
         fn,

@@ -55,10 +55,20 @@ export interface ResourcePolicySpec<C extends object> extends PolicyBase<C> {
   remediate?(resource: ResourceValidationArgs, config: C & CommonConfig): Record<string, any> | undefined;
 }
 
+/**
+ * Reports a stack policy's finding about `resource` (its URN, its exemptions), or about the stack as a whole when
+ * `resource` is undefined (e.g. a bad config value). `{ advisory: true }` as for {@link Report}.
+ */
+export type StackReport = (resource: PolicyResource | undefined, message: string, options?: { advisory?: boolean }) => void;
+
 export interface StackPolicySpec<C extends object> extends PolicyBase<C> {
-  /** `report(resource, message)` attributes the finding to that resource (and applies its exemptions). */
-  validate(args: StackValidationArgs, config: C & CommonConfig, report: (resource: PolicyResource, message: string) => void): void;
+  validate(args: StackValidationArgs, config: C & CommonConfig, report: StackReport): void;
 }
+
+/** Prefix of every finding a policy reports because preview left values unknown (REFERENCE.md: unverified, not a pass). */
+export const UNVERIFIED_PREFIX = "could not verify during preview: ";
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
 
 function configSchema(spec: PolicyBase<object>): PolicyConfigSchema {
   return { properties: { ...(spec.configProperties ?? {}), ...excludeSchema } as PolicyConfigSchema["properties"] };
@@ -154,20 +164,26 @@ export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): Serverl
     ...sharedFields(spec),
     validateStack: (args, reportViolation) => {
       const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
+      // Findings about the stack as a whole go on the stack resource, so they still point somewhere in the engine's output.
+      const stackUrn = args.resources.find((r) => r.type === STACK_TYPE)?.urn;
       const seen = new Set<string>();
-      const report = (resource: PolicyResource, message: string) => {
+      const report: StackReport = (resource, message, options) => {
+        if (!resource) {
+          reporterFor(spec.name, reportViolation, { kind: "none" }, stackUrn)(message, options);
+          return;
+        }
         const exemption = exemptionOf(spec.name, resource, config.exclude);
         if (exemption.kind === "missing-reason" && !seen.has(resource.urn)) {
           seen.add(resource.urn);
           reportViolation(missingReasonMessage(spec.name), resource.urn);
         }
-        reporterFor(spec.name, reportViolation, exemption, resource.urn)(message);
+        reporterFor(spec.name, reportViolation, exemption, resource.urn)(message, options);
       };
       try {
         spec.validate(args, config, report);
       } catch (e) {
         if (isUnknownValueError(e)) throw e;
-        reportViolation(undecided(spec.name, e));
+        report(undefined, undecided(spec.name, e));
       }
     },
   };

@@ -101,14 +101,18 @@ describe("critical-function-provisioned-concurrency", () => {
     expect(diagnosticsFor(needsThree, POLICY, "order-processor")[0].message).to.include("it provisions 2 concurrent executions, below the minimum of 3");
   });
 
-  it("reports an invalid pattern as a finding instead of crashing", async () => {
-    const diags = await analyzeStack([policy], fixture, { [POLICY]: { criticalFunctionPattern: "(" } });
-    expect(diags).to.have.length(1);
-    expect(diags[0].message).to.include('criticalFunctionPattern "(" is not a valid regular expression');
+  it("reports an invalid pattern as one config finding on the stack instead of crashing", async () => {
+    const stack: FixtureResource = { name: "proj-dev", type: "pulumi:pulumi:Stack", props: {} };
+    const diags = await analyzeStack([policy], [stack, ...fixture], { [POLICY]: { criticalFunctionPattern: "(" } });
+    expect(diags.map((d) => [d.resourceName, d.enforcementLevel])).to.deep.equal([["proj-dev", "mandatory"]]);
+    expect(diags[0].urn).to.equal(urnOf("pulumi:pulumi:Stack", "proj-dev"));
+    expect(diags[0].message).to.match(
+      /\nconfig criticalFunctionPattern "\(" is not a valid regular expression \(Invalid regular expression: .*\), so no function was checked; fix it in the policy pack config file$/,
+    );
   });
 
   it("follows propertyDependencies when names, ARNs or qualifiers are unknown (preview)", async () => {
-    const f: FixtureResource = { name: "order-processor", type: TYPES.lambdaFunction, props: { name: unknown.string, arn: unknown.string, version: unknown.string } };
+    const f: FixtureResource = { name: "order-processor", type: TYPES.lambdaFunction, props: { name: unknown.string, arn: unknown.string, version: unknown.string, publish: true } };
     const fUrn = urnOf(TYPES.lambdaFunction, "order-processor");
     const a = alias("live", unknown.string, unknown.string, { propertyDependencies: { functionName: [fUrn], functionVersion: [fUrn] } });
     const aUrn = urnOf(TYPES.lambdaAlias, "live");
@@ -127,21 +131,75 @@ describe("critical-function-provisioned-concurrency", () => {
     expect(failingNames(stale, POLICY)).to.deep.equal(["order-processor"]);
     expect(stale[0].message).to.include('its qualifier is alias "stale", which points at $LATEST');
 
+    // fn.version of a function that does not publish is $LATEST, through an alias or directly
+    const unpublished: FixtureResource = { ...f, props: { ...f.props, publish: false } };
+    const viaUnpublishedAlias = await analyzeStack([policy], [unpublished, a, viaAlias]);
+    expect(failingNames(viaUnpublishedAlias, POLICY)).to.deep.equal(["order-processor"]);
+    expect(viaUnpublishedAlias[0].message).to.include(
+      'its qualifier is alias "live", whose functionVersion is the function\'s version, which is $LATEST because the function does not set publish: true',
+    );
+    const viaUnpublishedVersion = await analyzeStack([policy], [unpublished, viaVersion]);
+    expect(failingNames(viaUnpublishedVersion, POLICY)).to.deep.equal(["order-processor"]);
+    // whether it publishes is unknown: unverified, not failed
+    const publishUnknown: FixtureResource = { ...f, props: { ...f.props, publish: unknown.boolean } };
+    const maybe = await analyzeStack([policy], [publishUnknown, viaVersion]);
+    expect(maybe.map((d) => d.enforcementLevel)).to.deep.equal(["advisory"]);
+    expect(maybe[0].message).to.include("its qualifier comes from the function's version, and whether it is published is unknown");
+
     // the function is known to be targeted and the qualifier is known to be $LATEST: decided even in preview
     const latest = provisioned("pc", unknown.string, "$LATEST", 1, { propertyDependencies: { functionName: [fUrn] } });
     expect(failingNames(await analyzeStack([policy], [f, latest]), POLICY)).to.deep.equal(["order-processor"]);
   });
 
-  it("reports nothing mandatory when preview cannot decide", async () => {
-    const unknownCount = await analyzeStack([policy], [fn("order-processor"), provisioned("pc", "order-processor-1", "2", unknown.number)]);
-    expect(failingNames(unknownCount, POLICY)).to.deep.equal([]);
-    const unknownTarget = await analyzeStack([policy], [fn("order-processor"), provisioned("pc", unknown.string, "2", 1)]);
-    expect(failingNames(unknownTarget, POLICY)).to.deep.equal([]);
-    const unknownQualifier = await analyzeStack([policy], [fn("order-processor"), provisioned("pc", "order-processor-1", unknown.string, 1)]);
-    expect(failingNames(unknownQualifier, POLICY)).to.deep.equal([]);
-    // logical name does not match and the physical name is not known yet
-    const unknownName = await analyzeStack([policy], [{ name: "batch", type: TYPES.lambdaFunction, props: { name: unknown.string } }]);
-    expect(failingNames(unknownName, POLICY)).to.deep.equal([]);
+  it("reports what preview cannot decide as an advisory that says what is unknown, never as mandatory", async () => {
+    const cases: Array<[string, FixtureResource[], string]> = [
+      [
+        "order-processor",
+        [fn("order-processor"), provisioned("pc", "order-processor-1", "2", unknown.number)],
+        '(ProvisionedConcurrencyConfig "pc": its provisionedConcurrentExecutions is unknown)',
+      ],
+      [
+        "order-processor",
+        [fn("order-processor"), provisioned("pc", unknown.string, "2", 1)],
+        '(ProvisionedConcurrencyConfig "pc": its functionName is unknown and does not come from this function)',
+      ],
+      [
+        "order-processor",
+        [fn("order-processor"), provisioned("pc", "order-processor-1", unknown.string, 1)],
+        '(ProvisionedConcurrencyConfig "pc": its qualifier is unknown and comes from neither an alias nor a version of this function)',
+      ],
+      [
+        "order-processor",
+        [fn("order-processor"), alias("live", "order-processor-1", unknown.string), provisioned("pc", "order-processor-1", "live", 1)],
+        '(ProvisionedConcurrencyConfig "pc": alias "live"\'s functionVersion is unknown)',
+      ],
+      // logical name does not match and the physical name is not known yet
+      ["batch", [{ name: "batch", type: TYPES.lambdaFunction, props: { name: unknown.string } }], "its physical name is unknown"],
+    ];
+    for (const [name, resources, why] of cases) {
+      const diags = await analyzeStack([policy], resources);
+      expect(failingNames(diags, POLICY), why).to.deep.equal([]);
+      expect(failingNames(diags, POLICY, "advisory"), why).to.deep.equal([name]);
+      expect(diags, why).to.have.length(1);
+      expect(diags[0].message).to.match(/^could not verify during preview: function "/);
+      expect(diags[0].message).to.include(why);
+    }
+  });
+
+  it("stays silent in preview when the outcome cannot depend on the unknown part", async () => {
+    // one valid config is enough, whatever the other one turns out to be
+    const passing = await analyzeStack([policy], [
+      fn("order-processor"),
+      provisioned("pc", "order-processor-1", "2", 1),
+      provisioned("maybe", unknown.string, unknown.string, unknown.number),
+    ]);
+    expect(passing).to.deep.equal([]);
+    // an unknown physical name does not matter when the function has valid provisioned concurrency anyway
+    const covered = await analyzeStack([policy], [
+      { name: "batch", type: TYPES.lambdaFunction, props: { name: unknown.string, arn: unknown.string } },
+      provisioned("pc", unknown.string, "2", 1, { propertyDependencies: { functionName: [urnOf(TYPES.lambdaFunction, "batch")] } }),
+    ]);
+    expect(covered).to.deep.equal([]);
   });
 
   it("reports an exempt function at advisory level with the reason", async () => {
