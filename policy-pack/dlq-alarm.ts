@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { stackPolicy } from "./common/define";
+import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
 import { probe, Probe } from "./common/unknowns";
 import {
@@ -24,6 +24,10 @@ const USER_KINDS: Record<string, string> = {
   [TYPES.sqsQueue]: "queue",
   [TYPES.sqsRedrivePolicy]: "redrive policy",
 };
+
+function kindOf(resource: PolicyResource): string {
+  return USER_KINDS[resource.type] ?? resource.type;
+}
 
 /** `redrivePolicy` arrives as a JSON string (the provider's shape) or, from hand-written state, an object. */
 function deadLetterTargetArnOf(holder: PolicyResource): Probe<string | undefined> {
@@ -59,25 +63,34 @@ function deadLetterUses(resources: readonly PolicyResource[]): DeadLetterUse[] {
   return uses;
 }
 
-/** Queues in the stack used as a dead-letter queue, each with the resources that use it. */
-function deadLetterQueues(resources: readonly PolicyResource[]): Map<PolicyResource, PolicyResource[]> {
-  const queues = ofType(resources, TYPES.sqsQueue);
-  const found = new Map<PolicyResource, PolicyResource[]>();
+interface DeadLetterQueues {
+  /** Queues in the stack used as a dead-letter queue, each with the resources that use it. */
+  queues: Map<PolicyResource, PolicyResource[]>;
+  /** Users whose dead-letter target is unknown during preview, with no dependency saying which queue it is. */
+  unresolved: DeadLetterUse[];
+}
+
+function deadLetterQueues(resources: readonly PolicyResource[]): DeadLetterQueues {
+  const candidates = ofType(resources, TYPES.sqsQueue);
+  const queues = new Map<PolicyResource, PolicyResource[]>();
+  const unresolved: DeadLetterUse[] = [];
   for (const use of deadLetterUses(resources)) {
     // SNS topics are valid Lambda DLQs but have no queue depth to alarm on.
     if (use.reference.known && use.reference.value !== undefined && !isSqsArn(use.reference.value)) continue;
-    const resolution = resolveReference({ ...use, candidates: queues, nameOfReference: arnLastSegment });
+    const others = candidates.filter((q) => q !== use.holder);
+    // With no other queue in the stack, even an unknown target cannot be a queue this stack must alarm on.
+    if (others.length === 0) continue;
+    const resolution = resolveReference({ ...use, candidates: others, nameOfReference: arnLastSegment });
     // "none": no reference, or a queue outside this stack (its alarm belongs with the stack that owns it).
-    // "undecided": unknown during preview and no dependency says which queue: never a mandatory violation.
+    if (resolution.kind === "undecided") unresolved.push(use);
     if (resolution.kind !== "found") continue;
     for (const queue of resolution.targets) {
-      if (queue === use.holder) continue;
-      const users = found.get(queue) ?? [];
+      const users = queues.get(queue) ?? [];
       if (!users.includes(use.holder)) users.push(use.holder);
-      found.set(queue, users);
+      queues.set(queue, users);
     }
   }
-  return found;
+  return { queues, unresolved };
 }
 
 /** Does one metric (the alarm's own fields, or one entry of metricQueries) watch the queue's depth? */
@@ -134,12 +147,31 @@ export const dlqAlarm = stackPolicy({
   defaults: {},
   validate: (args, _config, report) => {
     const alarms = ofType(args.resources, TYPES.metricAlarm);
-    for (const [queue, users] of deadLetterQueues(args.resources)) {
-      // Only a definite "no" is a violation: "undecided" means preview has not resolved names yet.
-      if (anyOf(alarms.map((alarm) => alarmWatches(alarm, queue))) !== "no") continue;
+    const { queues, unresolved } = deadLetterQueues(args.resources);
+    for (const use of unresolved) {
+      // Unverified, never a pass: the target may be a queue of this stack that no alarm watches.
+      report(
+        use.holder,
+        `${UNVERIFIED_PREFIX}${kindOf(use.holder)} ${labelOf(use.holder)} has a ${use.property === "redrivePolicy" ? "redrivePolicy deadLetterTargetArn" : "deadLetterConfig.targetArn"} that is unknown and computed from no queue of this stack, so whether its dead-letter queue has an alarm is unverified`,
+        { advisory: true },
+      );
+    }
+    for (const [queue, users] of queues) {
+      const verdicts = alarms.map((alarm) => alarmWatches(alarm, queue));
+      const verdict = anyOf(verdicts);
+      if (verdict === "yes") continue;
       const name = probeString(() => queue.props.name);
       const dimension = name.known && name.value ? `dimensions.QueueName "${name.value}"` : "this queue's QueueName";
-      const usedBy = users.map((u) => `${USER_KINDS[u.type] ?? u.type} "${u.name}"`).join(", ");
+      const usedBy = users.map((u) => `${kindOf(u)} "${u.name}"`).join(", ");
+      if (verdict === "undecided") {
+        const maybe = alarms.filter((_, i) => verdicts[i] === "undecided").map((a) => `"${a.name}"`);
+        report(
+          queue,
+          `${UNVERIFIED_PREFIX}queue ${labelOf(queue)} is the dead-letter queue of ${usedBy}; whether alarm ${maybe.join(", ")} watches ${DLQ_ALARM_NAMESPACE} ${DLQ_ALARM_METRIC} with ${dimension} is unverified because its namespace, metric or dimensions are unknown`,
+          { advisory: true },
+        );
+        continue;
+      }
       report(
         queue,
         `queue ${labelOf(queue)} is the dead-letter queue of ${usedBy}, but no aws.cloudwatch.MetricAlarm watches ${DLQ_ALARM_NAMESPACE} ${DLQ_ALARM_METRIC} with ${dimension}, so failed messages pile up unnoticed; add a MetricAlarm on that metric with threshold 0 and comparisonOperator GreaterThanThreshold`,

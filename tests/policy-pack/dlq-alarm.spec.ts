@@ -134,18 +134,39 @@ describe("dlq-alarm", () => {
     expect(failingNames(diags, POLICY)).to.deep.equal(["dlq"]);
   });
 
-  it("reports nothing mandatory when preview cannot tell which queue or alarm is meant", async () => {
+  it("reports what preview cannot tell (which queue, which alarm) as an advisory, never as mandatory", async () => {
     const dlq = queue("dlq");
     const unresolved = await analyzeStack([dlqAlarm], [dlq, fn("user", unknown.string)]);
     expect(failingNames(unresolved, POLICY)).to.deep.equal([]);
+    expect(failingNames(unresolved, POLICY, "advisory")).to.deep.equal(["user"]);
+    expect(unresolved[0].message).to.equal(
+      'could not verify during preview: function "user" (name user-1) has a deadLetterConfig.targetArn that is unknown and computed from no queue of this stack, so whether its dead-letter queue has an alarm is unverified',
+    );
+    const redriveUnknown = await analyzeStack([dlqAlarm], [dlq, queue("src", { redrivePolicy: unknown.string })]);
+    expect(failingNames(redriveUnknown, POLICY, "advisory")).to.deep.equal(["src"]);
+    expect(redriveUnknown[0].message).to.include('queue "src" (name src-1) has a redrivePolicy deadLetterTargetArn that is unknown');
+
     const alarmUnknown = await analyzeStack([dlqAlarm], [dlq, fn("user", arnOf(dlq)), depthAlarm("maybe", unknown.string)]);
     expect(failingNames(alarmUnknown, POLICY)).to.deep.equal([]);
+    expect(failingNames(alarmUnknown, POLICY, "advisory")).to.deep.equal(["dlq"]);
+    expect(alarmUnknown[0].message).to.equal(
+      'could not verify during preview: queue "dlq" (name dlq-1) is the dead-letter queue of function "user"; whether alarm "maybe" watches AWS/SQS ApproximateNumberOfMessagesVisible with dimensions.QueueName "dlq-1" is unverified because its namespace, metric or dimensions are unknown',
+    );
     const queriesUnknown = await analyzeStack([dlqAlarm], [
       dlq,
       fn("user", arnOf(dlq)),
       { name: "q", type: TYPES.metricAlarm, props: { metricQueries: unknown.array } },
     ]);
     expect(failingNames(queriesUnknown, POLICY)).to.deep.equal([]);
+    expect(failingNames(queriesUnknown, POLICY, "advisory")).to.deep.equal(["dlq"]);
+    expect(queriesUnknown[0].message).to.include('whether alarm "q" watches');
+  });
+
+  it("stays silent when an unknown target cannot be a queue of this stack", async () => {
+    // the only queue is the one whose redrivePolicy is unknown (a queue is not its own DLQ)
+    expect(await analyzeStack([dlqAlarm], [queue("src", { redrivePolicy: unknown.string })])).to.deep.equal([]);
+    // no queue at all
+    expect(await analyzeStack([dlqAlarm], [fn("user", unknown.string)])).to.deep.equal([]);
   });
 
   it("still decides when the unknown part cannot matter", async () => {
