@@ -1,11 +1,11 @@
 import { PolicyResource } from "@pulumi/policy";
-import { stackPolicy } from "./common/define";
+import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
 import { dependsThrough, labelOf, ofType, probeString } from "./stack-graph";
 
 export const LAMBDA_LOG_GROUP_PREFIX = "/aws/lambda/";
 
-type Verdict = { kind: "pass" } | { kind: "undecided" } | { kind: "fail"; expected?: string };
+type Verdict = { kind: "pass" } | { kind: "undecided"; why: string } | { kind: "fail"; expected?: string };
 
 /**
  * Which log group a function writes to: the one its `loggingConfig.logGroup` names, else `/aws/lambda/<name>`.
@@ -22,7 +22,7 @@ function expectedLogGroup(fn: PolicyResource): { known: true; value: string } | 
 
 function verdictFor(fn: PolicyResource, logGroups: readonly PolicyResource[]): Verdict {
   const expected = expectedLogGroup(fn);
-  let undecided = false;
+  const maybe: string[] = [];
   for (const lg of logGroups) {
     const name = probeString(() => lg.props.name);
     if (expected.known && name.known) {
@@ -32,9 +32,13 @@ function verdictFor(fn: PolicyResource, logGroups: readonly PolicyResource[]): V
     // A name is unknown (preview). A log group named from the function's outputs (`/aws/lambda/${fn.name}`), or
     // one the function's loggingConfig was built from, is taken as the function's; any other might still match.
     if (dependsThrough(lg, "name", fn) || dependsThrough(fn, "loggingConfig", lg)) return { kind: "pass" };
-    undecided = true;
+    maybe.push(`"${lg.name}"`);
   }
-  if (undecided) return { kind: "undecided" };
+  if (maybe.length > 0) {
+    const unknownSide = expected.known ? `the name of log group ${maybe.join(", ")} is unknown` : "the function's name or loggingConfig.logGroup is unknown";
+    const wanted = expected.known ? `"${expected.value}"` : "its log group";
+    return { kind: "undecided", why: `${unknownSide}, so whether the stack declares ${wanted} is unverified` };
+  }
   return { kind: "fail", expected: expected.known ? expected.value : undefined };
 }
 
@@ -51,8 +55,12 @@ export const lambdaLogGroup = stackPolicy({
     const logGroups = ofType(args.resources, TYPES.logGroup);
     for (const fn of ofType(args.resources, TYPES.lambdaFunction)) {
       const verdict = verdictFor(fn, logGroups);
-      // "undecided" only happens during preview: an unknown name is never a mandatory violation.
-      if (verdict.kind !== "fail") continue;
+      if (verdict.kind === "pass") continue;
+      if (verdict.kind === "undecided") {
+        // Only during preview: unverified, never a pass and never a mandatory violation.
+        report(fn, `${UNVERIFIED_PREFIX}function ${labelOf(fn)}: ${verdict.why}`, { advisory: true });
+        continue;
+      }
       const wanted = verdict.expected ? `aws.cloudwatch.LogGroup named "${verdict.expected}"` : "aws.cloudwatch.LogGroup";
       const fix = verdict.expected
         ? `declare a LogGroup with name "${verdict.expected}" and retentionInDays`

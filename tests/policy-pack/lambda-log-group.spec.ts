@@ -72,11 +72,28 @@ describe("lambda-log-group", () => {
     expect(failingNames(diags, POLICY)).to.deep.equal(["fn"]);
   });
 
-  it("reports nothing mandatory when preview cannot tell which log group a function has", async () => {
+  it("reports what preview cannot tell as an advisory that says what is unknown, never as mandatory", async () => {
     const nameUnknown = await analyzeStack([lambdaLogGroup], [fn("a", { name: unknown.string }), logGroup("other", { name: "/aws/lambda/other" })]);
     expect(failingNames(nameUnknown, POLICY)).to.deep.equal([]);
-    const groupUnknown = await analyzeStack([lambdaLogGroup], [fn("b", { name: "b-1" }), logGroup("g", { name: unknown.string })]);
+    expect(failingNames(nameUnknown, POLICY, "advisory")).to.deep.equal(["a"]);
+    expect(nameUnknown[0].message).to.equal(
+      'could not verify during preview: function "a": the function\'s name or loggingConfig.logGroup is unknown, so whether the stack declares its log group is unverified',
+    );
+    const groupUnknown = await analyzeStack([lambdaLogGroup], [fn("b", { name: "b-1" }), logGroup("g", { name: unknown.string }), logGroup("h", { name: "/other" })]);
     expect(failingNames(groupUnknown, POLICY)).to.deep.equal([]);
+    expect(failingNames(groupUnknown, POLICY, "advisory")).to.deep.equal(["b"]);
+    expect(groupUnknown[0].message).to.equal(
+      'could not verify during preview: function "b" (name b-1): the name of log group "g" is unknown, so whether the stack declares "/aws/lambda/b-1" is unverified',
+    );
+  });
+
+  it("stays silent in preview when a known log group already matches", async () => {
+    const diags = await analyzeStack([lambdaLogGroup], [
+      fn("b", { name: "b-1" }),
+      logGroup("g", { name: unknown.string }),
+      logGroup("b-logs", { name: "/aws/lambda/b-1" }),
+    ]);
+    expect(diags).to.deep.equal([]);
   });
 
   it("still fails an unknown-named function when the stack has no log group at all", async () => {
