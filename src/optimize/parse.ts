@@ -21,9 +21,58 @@ const LEADING_ISO_TIME = /^\s*(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z
  */
 export function parseReportLine(line: string): ReportRecord | undefined {
   const plainAt = line.indexOf(PLAIN_MARKER);
-  if (plainAt >= 0) return parsePlain(line, plainAt);
-  if (line.includes(JSON_MARKER)) return parseJson(line);
-  return undefined;
+  if (plainAt >= 0) {
+    // A quote right before the marker: the line is a CloudWatch event whose "message" holds the log line.
+    return line.charCodeAt(plainAt - 1) === 34 ? parseEventMessage(line, plainAt) : parsePlain(line, plainAt);
+  }
+  const jsonAt = line.indexOf(JSON_MARKER);
+  if (jsonAt < 0) return undefined;
+  // `\"platform.report\"`: a JSON log record escaped inside an event's "message" string.
+  return line.charCodeAt(jsonAt - 2) === 92 ? parseEventMessage(line, jsonAt) : parseJson(line);
+}
+
+const MESSAGE_KEY = '"message"';
+const EVENT_TIMESTAMP = /"timestamp"\s*:\s*(\d{10,16})\b/;
+
+/**
+ * A CloudWatch Logs event as the AWS CLI prints it (`aws logs filter-log-events`, its default JSON
+ * output, or one event per line after `jq -c '.events[]'`): the log line is the JSON string value of
+ * "message", with tabs escaped as `\t`. It is unescaped with JSON.parse and read like any other
+ * line; the event's epoch-ms "timestamp" on the same line gives the time.
+ */
+function parseEventMessage(line: string, markerAt: number): ReportRecord | undefined {
+  const keyAt = line.lastIndexOf(MESSAGE_KEY, markerAt);
+  if (keyAt < 0) return undefined;
+  const open = line.indexOf('"', keyAt + MESSAGE_KEY.length);
+  if (open < 0 || open > markerAt) return undefined;
+  let close = open + 1;
+  for (; close < line.length; close++) {
+    const c = line.charCodeAt(close);
+    if (c === 92 /* backslash */) close++;
+    else if (c === 34 /* quote */) break;
+  }
+  if (close >= line.length) return undefined;
+  let message: unknown;
+  try {
+    message = JSON.parse(line.slice(open, close + 1));
+  } catch {
+    return undefined;
+  }
+  if (typeof message !== "string") return undefined;
+  const plainAt = message.indexOf(PLAIN_MARKER);
+  const record = plainAt >= 0 ? parsePlain(message, plainAt) : message.includes(JSON_MARKER) ? parseJson(message) : undefined;
+  if (record && record.timestampMs === undefined) {
+    const stamp = eventTimestampMs(line);
+    if (stamp !== undefined) record.timestampMs = stamp;
+  }
+  return record;
+}
+
+/** The epoch-ms `"timestamp": N` of a CloudWatch event (pretty-printed output puts it on the line before "message"). */
+export function eventTimestampMs(line: string): number | undefined {
+  if (!line.includes('"timestamp"')) return undefined;
+  const m = EVENT_TIMESTAMP.exec(line);
+  return m ? Number(m[1]) : undefined;
 }
 
 // Hand-rolled indexOf scanning rather than one regular expression: it is about 3x faster, and the

@@ -1,14 +1,19 @@
 import * as fs from "fs";
 import * as readline from "readline";
-import { Readable } from "stream";
+import { pipeline, Readable } from "stream";
+import * as zlib from "zlib";
 import { UsageError } from "../cli/errors";
-import { parseReportLine } from "./parse";
+import { eventTimestampMs, parseReportLine } from "./parse";
 import { FunctionStats } from "./stats";
 
-/** Streams one function's log lines (a file, or stdin for `-`) into its stats, line by line. */
+/**
+ * Streams one function's log lines (a file, or stdin for `-`) into its stats, line by line.
+ * Gzipped input (S3 exports of log groups, `aws logs ... | gzip`) is recognised by its magic bytes
+ * and inflated on the fly.
+ */
 export async function readLogInto(stats: FunctionStats, file: string, stdin: Readable): Promise<void> {
-  let input: Readable;
-  if (file === "-") input = stdin;
+  let source: Readable;
+  if (file === "-") source = stdin;
   else {
     try {
       const st = fs.statSync(file);
@@ -18,18 +23,43 @@ export async function readLogInto(stats: FunctionStats, file: string, stdin: Rea
       if (err instanceof UsageError) throw err;
       throw new UsageError(`${stats.name}: cannot read '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    input = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
+    source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   }
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
   try {
+    const lines = readline.createInterface({ input: await inflateIfGzipped(source), crlfDelay: Infinity });
+    // Pretty-printed `aws logs filter-log-events` output carries each event's time on the line before its message.
+    let previousLineTime: number | undefined;
     for await (const line of lines) {
       if (line.length === 0) continue;
-      stats.addRecord(parseReportLine(line));
+      const record = parseReportLine(line);
+      if (record) {
+        if (record.timestampMs === undefined && previousLineTime !== undefined) record.timestampMs = previousLineTime;
+        previousLineTime = undefined;
+      } else previousLineTime = eventTimestampMs(line);
+      stats.addRecord(record);
     }
   } catch (err) {
     throw new UsageError(`${stats.name}: error while reading '${file}': ${(err as Error).message}`);
   }
   requireReports(stats, file === "-" ? "stdin" : `'${file}'`);
+}
+
+/** The stream itself, or a gunzip of it when its first bytes are gzip's magic number (1f 8b). */
+async function inflateIfGzipped(source: Readable): Promise<Readable> {
+  const chunks = source[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  if (first.done) return Readable.from([]);
+  const head: Buffer = Buffer.isBuffer(first.value) ? first.value : Buffer.from(String(first.value));
+  async function* all() {
+    yield head;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  const body = Readable.from(all(), { objectMode: false });
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return body;
+  const gunzip = zlib.createGunzip();
+  // pipeline forwards an error on either side (a truncated or corrupt .gz) to the line reader.
+  pipeline(body, gunzip, () => undefined);
+  return gunzip;
 }
 
 export function requireReports(stats: FunctionStats, where: string): void {

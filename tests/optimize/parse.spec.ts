@@ -81,6 +81,28 @@ describe("optimize: REPORT line parsing", () => {
     );
   });
 
+  it("reads a CloudWatch event's escaped \"message\" as `aws logs filter-log-events` prints it, with the event's timestamp", () => {
+    const plain = "REPORT RequestId: x\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\tInit Duration: 101.25 ms\t\n";
+    const record = { durationMs: 12.5, billedDurationMs: 13, memorySizeMb: 128, maxMemoryUsedMb: 70, initDurationMs: 101.25 };
+    // One event per line (`jq -c '.events[]'`): the timestamp sits on the same line.
+    const compact = JSON.stringify({ logStreamName: "s", timestamp: 1793491200000, message: plain, ingestionTime: 1793491201000, eventId: "1" });
+    expect(parseReportLine(compact)).to.deep.equal({ ...record, timestampMs: 1793491200000 });
+    // Pretty-printed: the message line alone (sources.ts takes the time from the line before).
+    expect(parseReportLine(`            "message": ${JSON.stringify(plain)},`)).to.deep.equal(record);
+    // The JSON log format's record, escaped inside the message string; its own "time" wins.
+    const jsonRecord = JSON.stringify({ time: "2026-11-01T10:00:00.000Z", type: "platform.report", record: { metrics: { durationMs: 9.5, billedDurationMs: 10, memorySizeMB: 256, maxMemoryUsedMB: 80 } } });
+    expect(parseReportLine(JSON.stringify({ timestamp: 1, message: jsonRecord }))).to.deep.equal({
+      durationMs: 9.5,
+      billedDurationMs: 10,
+      memorySizeMb: 256,
+      maxMemoryUsedMb: 80,
+      timestampMs: Date.parse("2026-11-01T10:00:00Z"),
+    });
+    // Truncated or non-REPORT messages stay skipped.
+    expect(parseReportLine(`"message": "REPORT RequestId: x\\tDuration: 12.50 ms\\tBilled`)).to.equal(undefined);
+    expect(parseReportLine(JSON.stringify({ timestamp: 1, message: "INFO REPORT RequestId: is not a report" }))).to.equal(undefined);
+  });
+
   it("keeps the record but drops a garbled leading time stamp", () => {
     expect(parseReportLine("2026-13-99T00:00:00Z REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB")!.timestampMs).to.equal(undefined);
     expect(parseReportLine("20x6-11-01T00:00:00Z REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB")!.timestampMs).to.equal(undefined);
