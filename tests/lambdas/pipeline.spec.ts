@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { createHash } from "crypto";
+import { MAX_EPOCH_MS, MAX_PAYLOAD_NESTING } from "../../lambdas/shared/records";
 import { startDynalite, startThrottlingProxy, type LocalDynamo } from "../support/dynalite";
 
 // Handlers read LOG_LEVEL when their module loads: quiet the success logs, keep ERROR lines (asserted below).
@@ -134,6 +135,42 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
     expect(error.message).to.include("records.2");
     expect(error.message).to.not.include("records.0");
     expect(await dynamo.scanAll(table)).to.deep.equal([]);
+  });
+
+  it("rejects, before anything is written, values the enricher or DynamoDB could not handle", async () => {
+    const table = await freshTable();
+    // MAX_PAYLOAD_NESTING + 1 objects below payload.
+    let nested: Record<string, unknown> = { leaf: 1 };
+    for (let level = 0; level < MAX_PAYLOAD_NESTING; level++) nested = { n: nested };
+    const bad = {
+      records: [
+        record("u-1", { occurredAt: MAX_EPOCH_MS + 1 }), // year 10000: no ISO-8601 four-digit year
+        record("u-2", { payload: { orderNo: 2 ** 53 } }), // lib-dynamodb refuses it
+        record("u-3", { payload: { list: [1, { tiny: 1e-200 }] } }), // below DynamoDB's number range
+        record("u-4", { payload: { n: nested } }), // deeper than DynamoDB nests
+      ],
+    };
+    const { outcome } = await captureStderr(() => runPipeline(bad));
+    const error = outcome as Error;
+    expect(error.name).to.equal("ValidationError");
+    expect(error.message).to.include("records.0.occurredAt: Too big", error.message);
+    expect(error.message).to.include("records.1.payload.orderNo: number 9007199254740992 is beyond ±2^53");
+    expect(error.message).to.include("records.2.payload.list.1.tiny: number 1e-200 is smaller than DynamoDB's 1e-130");
+    expect(error.message, error.message).to.match(/records\.3\.payload(\.n)+: nested deeper than 30 levels/);
+    expect(await dynamo.scanAll(table)).to.deep.equal([]);
+  });
+
+  it("stores the extremes that are still valid: the last Date, ±2^53-1, 1e-130 and 30 levels of nesting", async () => {
+    const table = await freshTable();
+    // Exactly MAX_PAYLOAD_NESTING objects below payload.
+    let nested: Record<string, unknown> = { leaf: 1 };
+    for (let level = 1; level < MAX_PAYLOAD_NESTING; level++) nested = { n: nested };
+    const payload = { max: Number.MAX_SAFE_INTEGER, min: -Number.MAX_SAFE_INTEGER, small: 1e-130, zero: 0, n: nested };
+    const result = await runPipeline({ records: [record("x-1", { occurredAt: MAX_EPOCH_MS, payload })] });
+    expect(result.written).to.deep.equal(["x-1"]);
+    const [item] = await dynamo.scanAll(table);
+    expect(item.occurredAt).to.equal("9999-12-31T23:59:59.999Z");
+    expect(item.payload).to.deep.equal(payload);
   });
 
   it("rejects events that are not a batch, and empty batches", async () => {
