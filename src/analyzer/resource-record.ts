@@ -8,6 +8,26 @@
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
+/**
+ * Provider inputs with their JSON-encoded strings decoded: the Node SDK sends object-valued provider
+ * args as JSON strings, and state keeps them so (`"defaultTags": "{\"tags\":{...}}"`). Both `check`
+ * and `audit` build ProviderRecord.properties with this, so a policy sees the same shape from either.
+ */
+export function decodeProviderProperties(inputs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(inputs)) {
+    out[key] = value;
+    if (typeof value === "string" && /^\s*[[{]/.test(value)) {
+      try {
+        out[key] = JSON.parse(value);
+      } catch {
+        // Not JSON after all: keep the string.
+      }
+    }
+  }
+  return out;
+}
+
 /** The provider a resource is managed by, with its configuration (e.g. the AWS provider's defaultTags). */
 export interface ProviderRecord {
   urn: string;

@@ -9,7 +9,7 @@
  */
 import * as fs from "fs";
 import { UsageError } from "../cli/errors";
-import { ProviderRecord, ResourceGraph, ResourceOptionsRecord, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE, SourcePosition } from "./resource-record";
+import { decodeProviderProperties, ProviderRecord, ResourceGraph, ResourceOptionsRecord, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE, SourcePosition } from "./resource-record";
 
 type Json = Record<string, unknown>;
 
@@ -30,23 +30,6 @@ function normalizeSecrets(value: unknown): unknown {
     return value;
   }
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeSecrets(v)]));
-}
-
-/** Provider config in state holds objects as JSON strings (`"defaultTags": "{\"tags\":{...}}"`). */
-function decodeProviderConfig(inputs: Json): Json {
-  const out: Json = {};
-  for (const [k, v] of Object.entries(inputs)) {
-    if (typeof v === "string" && /^\s*[[{]/.test(v)) {
-      try {
-        out[k] = JSON.parse(v);
-        continue;
-      } catch {
-        // not JSON after all: keep the string
-      }
-    }
-    out[k] = v;
-  }
-  return out;
 }
 
 /** `project:///index.ts#12,5` (how state records where a resource was declared). */
@@ -111,7 +94,7 @@ export function stackExportToGraph(doc: unknown, file: string): ResourceGraph {
   for (const r of live) {
     if (!(r.type as string).startsWith("pulumi:providers:")) continue;
     const inputs = normalizeSecrets(isObject(r.inputs) ? r.inputs : {}) as Json;
-    providers.set(r.urn as string, { urn: r.urn as string, name: nameOf(r.urn as string), type: r.type as string, properties: decodeProviderConfig(inputs) });
+    providers.set(r.urn as string, { urn: r.urn as string, name: nameOf(r.urn as string), type: r.type as string, properties: decodeProviderProperties(inputs) });
   }
 
   const resources: ResourceRecord[] = live.map((r) => {

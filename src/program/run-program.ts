@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../cli/errors";
-import { ProviderRecord, ResourceGraph, ResourceRecord } from "../analyzer/resource-record";
+import { decodeProviderProperties, ProviderRecord, ResourceGraph, ResourceRecord } from "../analyzer/resource-record";
 import { loadProject, loadStackConfig, qualifyConfigKey } from "./project";
 import { createRecordingMonitor, RegisteredResource } from "./recording-monitor";
 
@@ -10,22 +10,6 @@ export interface RunProgramOptions {
   stack?: string;
   /** `key=value` config; keys without ':' get the project prefix. Overrides Pulumi.<stack>.yaml. */
   config?: Record<string, string>;
-}
-
-/** Decodes JSON-encoded provider inputs (the Node SDK sends object-valued provider args as JSON strings). */
-function decodeProviderProperties(inputs: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(inputs)) {
-    out[key] = value;
-    if (typeof value === "string" && /^\s*[[{]/.test(value)) {
-      try {
-        out[key] = JSON.parse(value);
-      } catch {
-        // Not JSON after all: keep the string.
-      }
-    }
-  }
-  return out;
 }
 
 function providerPackageVersion(pkg: string, programDir: string): string | undefined {
