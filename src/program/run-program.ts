@@ -184,7 +184,8 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     options: r.options,
     ...(r.sourcePosition ? { sourcePosition: r.sourcePosition } : {}),
   }));
-  return { project: project.name, stack, resources, fakedInvokes: [...recorder.fakedInvokes].sort() };
+  // sourceFile: where SARIF points a finding whose resource has no recorded declaration (e.g. a default provider).
+  return { project: project.name, stack, resources, fakedInvokes: [...recorder.fakedInvokes].sort(), sourceFile: project.main };
 }
 
 /**

@@ -53,6 +53,10 @@ describe("runProgram", () => {
       expect(g.fakedInvokes).to.deep.equal([]);
     });
 
+    it("names the program's main as the graph's source file (SARIF's fallback location)", () => {
+      expect(g.sourceFile).to.equal(path.join(programs, "compliant", "index.ts"));
+    });
+
     it("auto-names like Pulumi and gives ARNs in each service's real shape", () => {
       const fn = byName(g, "processor");
       const fnName = fn.outputs.name as string;
