@@ -135,7 +135,8 @@ export class LambdaComponent extends pulumi.ComponentResource {
           maximumRetryAttempts: 2,
           destinationConfig: { onSuccess: { destination: args.onSuccessInvokeArn } },
         },
-        child,
+        // Lambda checks that the role may invoke the destination, also when only the destination changes.
+        { ...child, dependsOn: [this.rolePolicy] },
       );
     }
 

@@ -51,9 +51,10 @@ export class TapStack extends pulumi.ComponentResource {
       child,
     );
 
+    const dlqName = `tap-dlq-${suffix}`;
     this.deadLetterQueue = new aws.sqs.Queue(
       "dlq",
-      { name: `tap-dlq-${suffix}`, messageRetentionSeconds: DLQ_RETENTION_SECONDS, sqsManagedSseEnabled: true },
+      { name: dlqName, messageRetentionSeconds: DLQ_RETENTION_SECONDS, sqsManagedSseEnabled: true },
       child,
     );
 
@@ -61,7 +62,7 @@ export class TapStack extends pulumi.ComponentResource {
       "dlq-visible",
       {
         name: `tap-dlq-visible-${suffix}`,
-        alarmDescription: `Events failed every retry and wait in ${`tap-dlq-${suffix}`}`,
+        alarmDescription: `Events failed every retry and wait in ${dlqName}`,
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: this.deadLetterQueue.name },

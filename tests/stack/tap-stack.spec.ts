@@ -146,6 +146,11 @@ describe("stack: TapStack under Pulumi mocks", () => {
   });
 
   it("chains validator -> enricher -> processor's alias with Lambda Destinations", () => {
+    for (const name of ["validator", "enricher"]) {
+      // PutFunctionEventInvokeConfig checks that the role may invoke the destination.
+      const config = one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", `${name}-destinations`);
+      expect(config.dependencies).to.include(one("aws:iam/rolePolicy:RolePolicy", `${name}-policy`).urn);
+    }
     const configs = ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").map((r) => r.inputs);
     expect(configs).to.have.deep.members([
       {
