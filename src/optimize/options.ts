@@ -133,13 +133,21 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   const invocationsPerMonth = new Map<string, number>();
   for (const item of v["invocations-per-month"] ?? []) {
     const [key, raw] = splitNamed(item);
-    invocationsPerMonth.set(key ?? "*", number(`--invocations-per-month ${item}`, raw, 0, 1e13));
+    invocationsPerMonth.set(key ?? "*", number("--invocations-per-month", raw, 0, 1e13, item));
   }
   const provisionedConcurrency = new Map<string, number>();
   for (const item of v["provisioned-concurrency"] ?? []) {
     const [key, raw] = splitNamed(item);
     if (key === undefined) throw new UsageError(`bad --provisioned-concurrency '${item}': expected NAME=N`);
-    provisionedConcurrency.set(key, integer(`--provisioned-concurrency ${item}`, raw, 0, 100_000));
+    provisionedConcurrency.set(key, integer("--provisioned-concurrency", raw, 0, 100_000, item));
+  }
+
+  // A per-function value for a name that is not analysed would silently price nothing: say so.
+  const names = new Set([...inputs.map((i) => i.name), ...liveNames]);
+  for (const [flag, byName] of [["--invocations-per-month", invocationsPerMonth], ["--provisioned-concurrency", provisionedConcurrency]] as const) {
+    for (const key of byName.keys()) {
+      if (key !== "*" && !help && !names.has(key)) throw new UsageError(`${flag} names '${key}', which is not one of the functions given (${[...names].join(", ")})`);
+    }
   }
 
   return {
@@ -212,15 +220,17 @@ function splitNamed(item: string): [string | undefined, string] {
   return eq > 0 ? [item.slice(0, eq), item.slice(eq + 1)] : [undefined, item];
 }
 
-function number(flag: string, raw: string, min: number, max: number): number {
-  const n = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`bad ${flag} '${raw}': expected a number from ${min} to ${max}`);
+/** A plain decimal; digit groups (`1,000,000`, `1_000_000`) and an exponent (`1e6`) are allowed for volumes. */
+function number(flag: string, raw: string, min: number, max: number, shown = raw): number {
+  const plain = raw.trim().replace(/(?<=\d)[_,](?=\d{3})/g, "");
+  const n = /^\d+(\.\d+)?(e\d+)?$/i.test(plain) ? Number(plain) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`bad ${flag} '${shown}': expected a number from ${min} to ${max}`);
   return n;
 }
 
-function integer(flag: string, raw: string, min: number, max: number): number {
-  const n = number(flag, raw, min, max);
-  if (!Number.isInteger(n)) throw new UsageError(`bad ${flag} '${raw}': expected a whole number`);
+function integer(flag: string, raw: string, min: number, max: number, shown = raw): number {
+  const n = number(flag, raw, min, max, shown);
+  if (!Number.isInteger(n)) throw new UsageError(`bad ${flag} '${shown}': expected a whole number`);
   return n;
 }
 

@@ -70,6 +70,10 @@ describe("optimize: recommendations and statuses from the generated fixtures", (
 
   it("prices a fixed monthly volume and the arm64 alternative to the cent", async () => {
     const enricher = (await optimize([ENRICHER, "--invocations-per-month", "10000000"])).reports[0];
+    // The same volume written with digit groups or an exponent.
+    for (const volume of ["10,000,000", "10_000_000", "1e7", "tap-enricher-dev=1E7"]) {
+      expect((await optimize([ENRICHER, "--invocations-per-month", volume])).reports[0].invocationsPerMonth, volume).to.equal(10_000_000);
+    }
     // Mean billed (100 + 300) / 2 = 200 ms. Now at 512 MB: 0.2 s x 0.5 GB = 0.1 GB-s.
     // 10,000,000 x (0.0000002 + 0.1 x 0.0000166667) = 10,000,000 x 0.00000186667 = $18.67
     expect(enricher.monthlyCostCurrentUsd).to.be.closeTo(18.67, CENT);
@@ -213,6 +217,10 @@ describe("optimize: bad input is one line on stderr and exit 2, with no output f
     await rejects([PROCESSOR, "--arch", "sparc"], /bad --arch 'sparc'/);
     await rejects([PROCESSOR, PROCESSOR], /function 'tap-processor-dev' given twice/);
     await rejects([PROCESSOR, "--since", "3d"], /only apply with --live/);
+    await rejects([PROCESSOR, "--invocations-per-month", "tap-procesor-dev=1000"], /^--invocations-per-month names 'tap-procesor-dev', which is not one of the functions given \(tap-processor-dev\)$/);
+    await rejects([PROCESSOR, "--provisioned-concurrency", "other=2"], /^--provisioned-concurrency names 'other', which is not one of the functions given/);
+    await rejects([PROCESSOR, "--provisioned-concurrency", "tap-processor-dev=1.5"], /^bad --provisioned-concurrency 'tap-processor-dev=1\.5': expected a whole number$/);
+    await rejects([PROCESSOR, "--invocations-per-month", "1,00"], /^bad --invocations-per-month '1,00': expected a number/);
     await rejects([], /expected at least one NAME=FILE/);
     await rejects([`fn=${os.tmpdir()}`], /fn: '.*' is not a regular file/);
     await rejects([PROCESSOR, "--output", "/nonexistent/dir/report.txt"], /--output '\/nonexistent\/dir\/report\.txt': directory '\/nonexistent\/dir' does not exist/);
