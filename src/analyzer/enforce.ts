@@ -82,9 +82,12 @@ function diagnosticsToViolations(diags: analyzerpb.AnalyzeDiagnostic[], phase: V
   }));
 }
 
-/** Whether a resource is analyzed per resource. The engine does not analyze its default providers. */
+/**
+ * Whether a resource is analyzed per resource. The engine does not analyze its default providers, nor
+ * reads (`Resource.get`, which it handles apart from registrations).
+ */
 function isAnalyzed(r: ResourceRecord): boolean {
-  return !(r.type.startsWith("pulumi:providers:") && r.name.startsWith("default"));
+  return !r.external && !(r.type.startsWith("pulumi:providers:") && r.name.startsWith("default"));
 }
 
 /** Connects to a running pack and performs a whole enforcement run. */

@@ -63,6 +63,11 @@ export interface ResourceRecord {
   options: ResourceOptionsRecord;
   /** Where the resource was declared, when known (for SARIF). */
   sourcePosition?: SourcePosition;
+  /**
+   * A read (`Resource.get`), which state marks `external`: the stack does not manage it, and the engine
+   * never sends reads to Analyze. It still appears in AnalyzeStack's view of the stack.
+   */
+  external?: boolean;
 }
 
 export interface ResourceOptionsRecord {

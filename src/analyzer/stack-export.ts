@@ -5,7 +5,9 @@
  *   JSON strings in state (e.g. `defaultTags`) are decoded;
  * - secrets stay secrets: ciphertext ones are passed on with an unknown value (we cannot decrypt),
  *   `--show-secrets` ones (`plaintext`) with their value;
- * - components (custom=false) and other providers' resources are kept; pending deletes are not.
+ * - components (custom=false) and other providers' resources are kept; pending deletes are not;
+ * - reads (`external: true`) are kept but marked, so they reach AnalyzeStack and not Analyze, as under the engine;
+ * - `pending_operations` (creates or updates an interrupted update left behind) are not resources yet: ignored.
  */
 import * as fs from "fs";
 import { UsageError } from "../cli/errors";
@@ -119,6 +121,7 @@ export function stackExportToGraph(doc: unknown, file: string): ResourceGraph {
     }
     const pos = parseSourcePosition(r.sourcePosition);
     if (pos) record.sourcePosition = pos;
+    if (r.external === true) record.external = true;
     return record;
   });
 

@@ -90,6 +90,32 @@ describe("serverless-guard audit (spawned CLI)", function () {
       expect(r.report.summary.mandatory).to.equal(0);
     });
 
+    it("takes real-world odd shapes without throwing: reads, pending deletes and operations, nulls, other packages, no inputs", () => {
+      const oddShapes = path.join(fixtures, "odd-shapes.json");
+      const r = auditJson(oddShapes);
+      expect(r.stderr).to.equal("");
+      expect(r.status).to.equal(1);
+      // Not flagged: the read role (untagged, not the stack's), the pending delete (10240 MB), the pending
+      // creation (4096 MB), the bucket without inputs (tagged by the provider), the namespace of another package.
+      expect(found(r.report)).to.deep.equal([
+        "cost-allocation-tags worker", // its provider reference dangles, so no defaultTags reach it
+        "dynamodb-on-demand sessions", // inputs: null is no billingMode, i.e. PROVISIONED
+        "lambda-dead-letter-queue worker",
+        "lambda-log-group worker",
+        "lambda-memory-limit worker", // memorySize "abc" is not a number
+      ]);
+      const resources = JSON.parse(fs.readFileSync(oddShapes, "utf8")).deployment.resources;
+      expect(r.report.summary.resources).to.equal(resources.filter((x: any) => x.delete !== true).length);
+    });
+
+    it("passes an empty stack (no resources key, as a new stack exports) with exit 0", () => {
+      const r = auditJson(writeTmp("empty.json", { version: 3, deployment: { manifest: { time: "2026-11-20T10:00:00Z", magic: "", version: "v3.200.0" } } }));
+      expect(r.stderr).to.equal("");
+      expect(r.status).to.equal(0);
+      expect(r.report.violations).to.deep.equal([]);
+      expect(r.report.summary.resources).to.equal(0);
+    });
+
     it("prints text grouped by resource with a summary line", () => {
       const r = cli(unoptimized);
       expect(r.status).to.equal(1);
@@ -168,6 +194,8 @@ describe("serverless-guard audit (spawned CLI)", function () {
     it("a directory", () => bad([tmp], "is a directory"));
     it("not JSON", () => bad([writeTmp("broken.json", "{ not json")], "broken.json: not valid JSON"));
     it("wrong version", () => bad([writeTmp("v2.json", { version: 2, deployment: { resources: [] } })], "unsupported stack export version 2 (expected 3"));
+    it("a v1 export", () => bad([writeTmp("v1.json", { version: 1, checkpoint: { stack: "dev" } })], "unsupported stack export version 1 (expected 3"));
+    it("a state file without a version", () => bad([writeTmp("nover.json", { deployment: { resources: [] } })], "unsupported stack export version null (expected 3"));
     it("no deployment", () => bad([writeTmp("nodep.json", { version: 3 })], "missing 'deployment'"));
     it("a resource without a urn", () => bad([writeTmp("nourn.json", { version: 3, deployment: { resources: [{ type: "x" }] } })], "deployment.resources[0]"));
     it("unknown --format", () => bad([clean, "--format", "xml"], "unknown --format 'xml' (expected one of: text, json, sarif)"));
