@@ -96,6 +96,17 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
     expect(byId["r-1"].contentHash).to.equal(expectedHash);
   });
 
+  it("writes each record once when two deliveries of the same event run at the same time", async () => {
+    const table = await freshTable();
+    const ids = Array.from({ length: 50 }, (_, i) => `c-${i}`);
+    const batch = await enricher(await validator({ records: ids.map((id) => record(id)) }));
+    // Async invocations are at-least-once: the same event can reach two instances concurrently.
+    const [a, b] = await Promise.all([processor(batch), processor(batch)]);
+    expect([...a.written, ...b.written].sort()).to.deep.equal([...ids].sort());
+    expect([...a.alreadyProcessed, ...b.alreadyProcessed].sort()).to.deep.equal([...ids].sort());
+    expect(await dynamo.scanAll(table)).to.have.length(ids.length);
+  });
+
   it("hashes content independently of key order", async () => {
     const a = await enricher({ records: [record("h-1", { payload: { x: 1, y: { q: 1, p: [2, { n: 1, m: 0 }] } } })] });
     const b = await enricher({ records: [record("h-2", { payload: { y: { p: [2, { m: 0, n: 1 }], q: 1 }, x: 1 } })] });
