@@ -182,6 +182,9 @@ export async function enforce(
 ): Promise<EnforceResult> {
   // Read once (it may be a pipe), and fail on a malformed file before paying for the pack's start-up.
   const userConfig = options.policyPackConfigFile !== undefined ? readPolicyPackConfigFile(options.policyPackConfigFile) : undefined;
+  // A graph that has already failed (audit reads its file synchronously) fails here, before the pack's
+  // ~1 s start-up: race() settles with the first argument when it has already settled.
+  await Promise.race([graph, undefined]);
   // The graph may still be in the making (check runs the program meanwhile): the pack starts on the other core.
   Promise.resolve(graph).catch(() => undefined); // its failure is reported where it is awaited below
   const engine = await startEngineServer();

@@ -31,6 +31,13 @@ describe("enforce() driver", function () {
     expect(r.logs.some((l) => l.message.includes("Running program"))).to.equal(true);
   });
 
+  it("fails with the graph's own error, before starting any pack, when the graph has already failed", async () => {
+    // The pack directory does not exist: were a pack started, its start-up error would come first.
+    const failed = Promise.reject(new Error("state.json: not valid JSON"));
+    const err = await enforce(failed, { packDir: path.join(__dirname, "no-such-pack") }).then(() => undefined, (e: Error) => e);
+    expect(err?.message).to.equal("state.json: not valid JSON");
+  });
+
   it("never crashes or gives a mandatory verdict on an encrypted secret the policy needs", async () => {
     const fn = res("aws:lambda/function:Function", "secret-mem", {
       memorySize: { [SECRET_SIG]: SECRET_SIG_VALUE, ciphertext: "v1:abc" },
