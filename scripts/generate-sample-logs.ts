@@ -21,7 +21,10 @@ export interface LogProfile {
   intervalSeconds: number;
   /** Max Memory Used is drawn from [low, peak - 1] (triangular); the middle invocation uses exactly `peak`. */
   memoryUsedMb: { low: number; peak: number };
-  /** Billed Duration cycles through these values (ms); each must exceed the longest init. */
+  /**
+   * Billed Duration cycles through these values (ms). A cold start's init is part of its value when it
+   * fits; otherwise that invocation bills Duration + init (the mean is then no longer the cycle's).
+   */
   billedCycleMs: number[];
   /** Every Nth invocation (from the first) is a cold start; 0 = none. */
   coldStartEvery: number;
@@ -67,11 +70,16 @@ export function* generateLog(p: LogProfile, seed: number, counts = { reports: 0,
     // Mean of two uniforms: a triangular spread, closer to real memory use than a flat one.
     const spread = (rand() + rand()) / 2;
     const used = i === peakAt ? p.memoryUsedMb.peak : Math.floor(p.memoryUsedMb.low + spread * (p.memoryUsedMb.peak - p.memoryUsedMb.low));
-    const billed = p.billedCycleMs[i % p.billedCycleMs.length];
+    let billed = p.billedCycleMs[i % p.billedCycleMs.length];
     const cold = p.coldStartEvery > 0 && i % p.coldStartEvery === 0;
     const init = cold && p.initMs ? Number(range(p.initMs.low, p.initMs.high).toFixed(2)) : undefined;
-    // Billed Duration includes INIT (billed since Aug 2025) and rounds up to the next ms.
-    const duration = Math.max(0.5, Number((billed - (init ?? 0) - range(0.01, 0.99)).toFixed(2)));
+    // Billed Duration includes INIT (billed since Aug 2025) and rounds up to the next ms. An init that
+    // fits in the cycle's billed value leaves the rest as Duration (so the billed mean stays exact);
+    // a longer one (a fast handler in a slow runtime) is billed on top of a warm-length Duration.
+    const warm = billed - range(0.01, 0.99);
+    const initOnTop = init !== undefined && init + 1 > billed;
+    const duration = Number((initOnTop ? warm : warm - (init ?? 0)).toFixed(2));
+    if (initOnTop) billed = Math.ceil(duration + init);
     if (p.format === "plain") {
       if (!p.reportOnly) yield `${iso} ${STREAM} START RequestId: ${id} Version: $LATEST`;
       if (p.noiseEvery && rand() * p.noiseEvery < 1) {
