@@ -55,7 +55,11 @@ export const handler = instrumented(logger, async (event): Promise<ProcessResult
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, records.length) }, worker));
+  const workers = await Promise.allSettled(Array.from({ length: Math.min(WRITE_CONCURRENCY, records.length) }, worker));
+  // Fail only once every write in flight has finished: Lambda freezes the sandbox when the handler
+  // settles, and a write still open would resume inside the next invocation.
+  const failure = workers.find((w): w is PromiseRejectedResult => w.status === "rejected");
+  if (failure) throw failure.reason;
   logger.info("batch processed", { written: result.written.length, alreadyProcessed: result.alreadyProcessed.length });
   return result;
 });

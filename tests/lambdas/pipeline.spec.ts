@@ -250,6 +250,27 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
     }
   });
 
+  it("fails only after the batch's other writes have finished, leaving nothing running into the next invocation", async () => {
+    const table = await freshTable();
+    // One record's write is throttled at once; every other write takes a while to answer.
+    const proxy = await startThrottlingProxy(dynamo.endpoint, ["PutItem"], { onlyIfBodyIncludes: '"w-0"', forwardDelayMs: 150 });
+    try {
+      process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
+      process.env.AWS_MAX_ATTEMPTS = "1";
+      const batch = await enricher(await validator({ records: Array.from({ length: 8 }, (_, i) => record(`w-${i}`)) }));
+      const { outcome } = await captureStderr(() => processor(batch));
+      expect((outcome as Error).name).to.equal("ProvisionedThroughputExceededException");
+      // Lambda freezes the sandbox once the handler settles: a write still open here would resume
+      // inside whatever invocation runs next.
+      expect(proxy.inFlight()).to.equal(0);
+      expect((await dynamo.scanAll(table)).map((i) => i.recordId).sort()).to.deep.equal(["w-1", "w-2", "w-3", "w-4", "w-5", "w-6", "w-7"]);
+    } finally {
+      delete process.env.AWS_MAX_ATTEMPTS;
+      process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+      await proxy.stop();
+    }
+  });
+
   it("the esbuild bundles the stack deploys run the same pipeline", async () => {
     const { buildHandlers } = require("../../lambdas/build");
     const dirs: Record<string, string> = buildHandlers();

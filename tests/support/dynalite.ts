@@ -93,7 +93,16 @@ export interface ThrottlingProxy {
   endpoint: string;
   /** How many requests of each throttled operation were refused. */
   throttled: Map<string, number>;
+  /** Requests received and not yet answered. */
+  inFlight(): number;
   stop(): Promise<void>;
+}
+
+export interface ThrottlingOptions {
+  /** Throttle only requests whose body contains this text (e.g. one record id); default all. */
+  onlyIfBodyIncludes?: string;
+  /** Hold every forwarded request this long first, so slow writes are still running when one fails. */
+  forwardDelayMs?: number;
 }
 
 /**
@@ -101,15 +110,24 @@ export interface ThrottlingProxy {
  * (e.g. "PutItem") with DynamoDB's real throttling error and forwards every other request to the
  * DynamoDB server at `targetEndpoint`.
  */
-export async function startThrottlingProxy(targetEndpoint: string, operations: string[]): Promise<ThrottlingProxy> {
+export async function startThrottlingProxy(
+  targetEndpoint: string,
+  operations: string[],
+  options: ThrottlingOptions = {},
+): Promise<ThrottlingProxy> {
   const target = new URL(targetEndpoint);
   const throttled = new Map<string, number>();
+  let inFlight = 0;
   const server = http.createServer((req, res) => {
+    inFlight++;
+    res.on("close", () => inFlight--);
     const operation = String(req.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      if (operations.includes(operation)) {
+      const body = Buffer.concat(chunks);
+      const selected = options.onlyIfBodyIncludes === undefined || body.includes(options.onlyIfBodyIncludes);
+      if (operations.includes(operation) && selected) {
         throttled.set(operation, (throttled.get(operation) ?? 0) + 1);
         res.writeHead(400, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "throttled" });
         res.end(
@@ -120,15 +138,19 @@ export async function startThrottlingProxy(targetEndpoint: string, operations: s
         );
         return;
       }
-      const forward = http.request(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-        (upstream) => {
-          res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-          upstream.pipe(res);
-        },
-      );
-      forward.on("error", () => res.destroy());
-      forward.end(Buffer.concat(chunks));
+      const forward = () => {
+        const upstreamRequest = http.request(
+          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+          (upstream) => {
+            res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+            upstream.pipe(res);
+          },
+        );
+        upstreamRequest.on("error", () => res.destroy());
+        upstreamRequest.end(body);
+      };
+      if (options.forwardDelayMs) setTimeout(forward, options.forwardDelayMs);
+      else forward();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
@@ -136,6 +158,7 @@ export async function startThrottlingProxy(targetEndpoint: string, operations: s
   return {
     endpoint: `http://127.0.0.1:${port}`,
     throttled,
+    inFlight: () => inFlight,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
