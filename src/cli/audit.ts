@@ -6,8 +6,9 @@ export const AUDIT_USAGE = `Usage: serverless-guard audit STATE.json [options]
 
 Enforces the serverless-guard policy pack on a saved stack: STATE.json is the output of
 \`pulumi stack export\` (version 3). Each resource's inputs go to Analyze (as a preview would),
-all outputs to AnalyzeStack (as an update would). Secrets stay encrypted: a policy that needs a
-secret value reports it as unverifiable (advisory) instead of guessing.
+all outputs to AnalyzeStack (as an update would). Resources pending deletion are skipped, and reads
+(\`external\`) are not analyzed per resource, as under the engine. Secrets stay encrypted: a policy
+that needs a secret value reports it as unverifiable (advisory) instead of guessing.
 
 ${COMMON_OPTIONS_HELP}`;
 
