@@ -49,7 +49,7 @@ describe("stack: loading stack/ the way the Pulumi CLI's Node.js runtime does", 
   before(function () {
     // Type-checking the program against @pulumi/aws's declarations takes 10-20 s on two cores.
     this.timeout(120_000);
-    const env = { ...process.env, ENVIRONMENT_SUFFIX: "dev" };
+    const env: NodeJS.ProcessEnv = { ...process.env, ENVIRONMENT_SUFFIX: "dev" };
     delete env.TS_NODE_PROJECT;
     delete env.TS_NODE_TRANSPILE_ONLY;
     run = spawnSync(process.execPath, ["-e", CHILD, ROOT], { cwd: ROOT, encoding: "utf8", env, timeout: 110_000 });
