@@ -7,7 +7,7 @@ import { change, totalsOf, usd } from "./report";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-const COLORS = { bars: "#6b8fd6", configured: "#d64545", recommended: "#1f9d55", peak: "#e08a00", grid: "#e3e6ec", text: "#2b2f36", muted: "#6b7280" };
+const COLORS = { bars: "#6b8fd6", configured: "#d64545", recommended: "#1f9d55", peak: "#e08a00", pack: "#7c3aed", grid: "#e3e6ec", text: "#2b2f36", muted: "#6b7280" };
 const STATUS_COLORS: Record<string, string> = { overprovisioned: "#1f9d55", underprovisioned: "#d64545", optimized: "#4b5563", "insufficient-data": "#b7791f" };
 
 function niceMax(v: number): number {
@@ -15,23 +15,41 @@ function niceMax(v: number): number {
   return Math.ceil(v / step) * step;
 }
 
-/** Memory used distribution (bars) with the configured, recommended and peak lines. */
-function memoryChart(r: FunctionReport): string {
-  const W = 640, H = 244, left = 48, right = 16, top = 48, bottom = 40;
+/** A round tick step (1, 2 or 5 x 10^k) that divides 0..max into at most `ticks` steps. */
+export function niceStep(max: number, ticks = 4): number {
+  const raw = Math.max(max, 1) / ticks;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((f) => f * magnitude).find((s) => s >= raw)!;
+  return Math.max(1, step);
+}
+
+/** Memory used distribution (bars) with the configured, recommended and peak lines (and the pack's ceiling when exceeded). */
+function memoryChart(r: FunctionReport, packMaxMemoryMb: number): string {
+  const markers = [
+    { mb: r.maxMemoryUsedMb, label: `peak ${r.maxMemoryUsedMb} MB`, color: COLORS.peak, dash: "2 3", cls: "peak" },
+    { mb: r.recommendedMemoryMb, label: `recommended ${r.recommendedMemoryMb} MB`, color: COLORS.recommended, dash: "", cls: "recommended" },
+    { mb: r.currentMemoryMb, label: `configured ${r.currentMemoryMb} MB`, color: COLORS.configured, dash: "6 4", cls: "configured" },
+  ];
+  // The loud case gets its own line: how far the recommendation goes past the policy's ceiling.
+  if (r.exceedsPackLimit) markers.push({ mb: packMaxMemoryMb, label: `pack max ${packMaxMemoryMb} MB`, color: COLORS.pack, dash: "1 4", cls: "pack" });
+  markers.sort((a, b) => a.mb - b.mb);
+  // One label row per marker, so labels never overprint whatever their spacing.
+  const W = 640, H = 202 + 14 * markers.length, left = 48, right = 16, top = 6 + 14 * markers.length, bottom = 40;
   const plotW = W - left - right, plotH = H - top - bottom;
-  const xMax = niceMax(Math.max(r.currentMemoryMb, r.recommendedMemoryMb, r.maxMemoryUsedMb) * 1.04);
+  const xMax = niceMax(Math.max(...markers.map((m) => m.mb)) * 1.04);
   // About 3 px per bin: fine enough to show the shape even when the limit lines stretch the axis.
   const bins = 160;
   const binMb = xMax / bins;
   const counts = new Array<number>(bins).fill(0);
   for (const [mb, n] of r.memoryUsedDistribution) counts[Math.min(bins - 1, Math.floor(mb / binMb))] += n;
-  const yMax = Math.max(...counts, 1);
+  const yStep = niceStep(Math.max(...counts));
+  const yMax = Math.ceil(Math.max(...counts, 1) / yStep) * yStep;
   const x = (mb: number) => left + (mb / xMax) * plotW;
   const parts: string[] = [];
-  for (let i = 0; i <= 4; i++) {
-    const y = top + plotH - (i / 4) * plotH;
+  for (let v = 0; v <= yMax; v += yStep) {
+    const y = top + plotH - (v / yMax) * plotH;
     parts.push(`<line x1="${left}" x2="${W - right}" y1="${y}" y2="${y}" stroke="${COLORS.grid}"/>`);
-    parts.push(`<text x="${left - 6}" y="${y + 4}" text-anchor="end" class="tick">${Math.round((i / 4) * yMax)}</text>`);
+    parts.push(`<text x="${left - 6}" y="${y + 4}" text-anchor="end" class="tick y-tick">${v}</text>`);
   }
   counts.forEach((n, i) => {
     if (!n) return;
@@ -44,13 +62,8 @@ function memoryChart(r: FunctionReport): string {
   }
   parts.push(`<text x="${left + plotW / 2}" y="${H - 4}" text-anchor="middle" class="axis">Max Memory Used per invocation (MB)</text>`);
   parts.push(`<text x="12" y="${top + plotH / 2}" text-anchor="middle" class="axis" transform="rotate(-90 12 ${top + plotH / 2})">invocations</text>`);
-  // Limit lines; each label takes the first of three rows where it does not overprint another.
-  const markers = [
-    { mb: r.maxMemoryUsedMb, label: `peak ${r.maxMemoryUsedMb} MB`, color: COLORS.peak, dash: "2 3", cls: "peak" },
-    { mb: r.recommendedMemoryMb, label: `recommended ${r.recommendedMemoryMb} MB`, color: COLORS.recommended, dash: "", cls: "recommended" },
-    { mb: r.currentMemoryMb, label: `configured ${r.currentMemoryMb} MB`, color: COLORS.configured, dash: "6 4", cls: "configured" },
-  ].sort((a, b) => a.mb - b.mb);
-  const rowsEnd: number[] = [-Infinity, -Infinity, -Infinity];
+  // Limit lines; each label takes the first row where it does not overprint another.
+  const rowsEnd: number[] = markers.map(() => -Infinity);
   for (const m of markers) {
     const mx = x(m.mb);
     const textW = m.label.length * 6.6;
@@ -90,7 +103,7 @@ export function toHtml(reports: FunctionReport[], settings: AnalysisSettings): s
       return `<section class="card" data-function="${esc(r.name)}">
   <header><h2>${esc(r.name)}</h2><span class="status" style="background:${STATUS_COLORS[r.status]}">${r.status}</span></header>
   <div class="body">
-    ${memoryChart(r)}
+    ${memoryChart(r, settings.packMaxMemoryMb)}
     <div class="side">
       <dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>
       <h3>Monthly cost <span class="delta${r.monthlyCostRecommendedUsd > r.monthlyCostCurrentUsd ? " up" : ""}">${esc(change(r.monthlyCostCurrentUsd, r.monthlyCostRecommendedUsd))}</span></h3>

@@ -58,16 +58,38 @@ describe("optimize --format html (headless Chromium)", function () {
         bars: svg.querySelectorAll("rect.bar").length,
         labels: [...svg.querySelectorAll("text.label")].map((t) => t.textContent),
         limits: [...svg.querySelectorAll("line.limit")].map((l) => l.getAttribute("class")),
+        yTicks: [...svg.querySelectorAll("text.y-tick")].map((t) => Number(t.textContent)),
+        tallestBar: Math.max(...[...svg.querySelectorAll("rect.bar title")].map((t) => Number(/: (\d+) invocation/.exec(t.textContent ?? "")![1]))),
+        labelBoxes: [...svg.querySelectorAll("text.label")].map((t) => {
+          const b = t.getBoundingClientRect();
+          return { left: b.left, right: b.right, top: b.top, bottom: b.bottom };
+        }),
       })),
     );
     expect(charts.map((c) => c.name)).to.deep.equal(["tap-processor-dev", "tap-enricher-dev", "image-resizer"]);
     for (const c of charts) {
       expect(c.width).to.be.greaterThan(300);
       expect(c.bars).to.be.greaterThan(0);
-      expect(c.limits).to.have.members(["limit peak", "limit recommended", "limit configured"]);
+      // Round y ticks (0, then a 1/2/5 x 10^k step) reaching at least the tallest bar.
+      const step = c.yTicks[1];
+      expect(c.yTicks[0], c.name!).to.equal(0);
+      expect(step / 10 ** Math.floor(Math.log10(step)), c.name!).to.be.oneOf([1, 2, 5]);
+      expect(c.yTicks, c.name!).to.deep.equal(c.yTicks.map((_, i) => i * step));
+      expect(c.yTicks[c.yTicks.length - 1], c.name!).to.be.at.least(c.tallestBar);
+      // No two limit labels overprint each other.
+      for (const [i, a] of c.labelBoxes.entries()) {
+        for (const b of c.labelBoxes.slice(i + 1)) {
+          const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+          expect(overlap, `${c.name}: labels overlap`).to.equal(false);
+        }
+      }
     }
+    expect(charts[0].limits).to.have.members(["limit peak", "limit recommended", "limit configured"]);
     expect(charts[0].labels).to.have.members(["peak 180 MB", "recommended 256 MB", "configured 3008 MB"]);
     expect(charts[1].labels).to.have.members(["peak 470 MB", "recommended 576 MB", "configured 512 MB"]);
+    // Above the pack's ceiling, the ceiling itself is drawn too.
+    expect(charts[2].limits).to.have.members(["limit peak", "limit recommended", "limit configured", "limit pack"]);
+    expect(charts[2].labels).to.have.members(["peak 900 MB", "recommended 1088 MB", "configured 2048 MB", "pack max 768 MB"]);
     // One before/after cost bar per function plus the total.
     expect(await page.locator("svg.cost-chart").count()).to.equal(3);
     expect(await page.locator("svg.total-cost-chart").count()).to.equal(1);
