@@ -86,6 +86,9 @@ export const costAllocationTags = resourcePolicy({
     if (!isTaggableType(resource.type)) return;
     const own = tagMap(() => resource.props.tags);
     const defaults = providerDefaultTags(resource);
+    // In state (outputs) the provider has already merged defaultTags into tagsAll; it decides when the provider's
+    // own properties are not available (e.g. a state export analysed without the provider's config).
+    const merged = tagMap(() => resource.props.tagsAll);
     const missing: string[] = [];
     const empty: string[] = [];
     const unknownTags: string[] = [];
@@ -94,7 +97,7 @@ export const costAllocationTags = resourcePolicy({
       const fromDefaults = defaults.known ? defaults.value.get(key) : { known: false as const };
       const fromOwn = own.known ? own.value.get(key) : isFilled(fromDefaults) ? undefined : { known: false as const };
       const effective = fromOwn ?? fromDefaults;
-      if (isFilled(effective)) continue;
+      if (isFilled(effective) || (merged.known && isFilled(merged.value.get(key)))) continue;
       if (!effective) missing.push(key);
       else if (!effective.known) unknownTags.push(key);
       else empty.push(key);

@@ -19,6 +19,9 @@ const fixtures: FixtureResource[] = [
   // State files carry provider config as JSON strings.
   r("pass-provider-json-string", TYPES.lambdaFunction, {}, { name: "aws-json", props: { defaultTags: JSON.stringify({ tags: ALL }) } }),
   r("fail-override-empty", TYPES.lambdaFunction, { tags: { Owner: "" } }, { name: "aws-defaults", props: { defaultTags: { tags: ALL } } }),
+  // Stack outputs: the provider's merge of defaultTags and tags, with no provider config at hand.
+  r("pass-tags-all", TYPES.sqsQueue, { tags: { Owner: "team-c" }, tagsAll: { ...ALL, Owner: "team-c" } }),
+  r("fail-tags-all-incomplete", TYPES.sqsQueue, { tagsAll: { Environment: "prod" } }),
   r("pass-asg-list-tags", "aws:autoscaling/group:Group", { tags: Object.entries(ALL).map(([key, value]) => ({ key, value, propagateAtLaunch: true })) }),
   // Not taggable in @pulumi/aws: never checked.
   r("pass-role-policy", TYPES.iamRolePolicy, {}),
@@ -30,7 +33,8 @@ const fixtures: FixtureResource[] = [
 describe(POLICY, () => {
   it("fails exactly the taggable resources missing a required tag, counting the provider's defaultTags", async () => {
     const diags = await analyzeResources([costAllocationTags], fixtures);
-    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-empty-owner", "fail-no-tags", "fail-override-empty", "fail-two-missing"]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-empty-owner", "fail-no-tags", "fail-override-empty", "fail-tags-all-incomplete", "fail-two-missing"]);
+    expect(diagnosticsFor(diags, POLICY, "fail-tags-all-incomplete")[0].message).to.include("missing Project, Owner, CostCenter;");
   });
 
   it("names the resource, the missing and empty tags and the fix", async () => {
