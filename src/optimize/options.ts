@@ -10,7 +10,8 @@ export const USAGE = `Usage: serverless-guard optimize NAME=FILE [NAME=FILE ...]
        serverless-guard optimize --live NAME [NAME ...] [options]
 
 Right-sizes Lambda memory from REPORT log lines (plain text or JSON log format) and prices the change.
-FILE '-' reads stdin. NAME is the function name (used for --emit pulumi and --live).
+FILE '-' reads stdin; gzipped files and 'aws logs filter-log-events' output are read as they are.
+NAME is the function name (used for --emit pulumi and --live).
 
 Options:
   --headroom PCT                 free memory to keep above the observed peak, percent (default 20)
@@ -122,6 +123,7 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
 
   const format = oneOf("--format", v.format ?? "text", ["text", "json", "html"] as const);
   const emit = v.emit === undefined ? undefined : oneOf("--emit", v.emit, ["pulumi"] as const);
+  if (emit !== undefined && v.format !== undefined) throw new UsageError("--emit pulumi prints commands, not a report: drop --format");
   const currentArch = oneOf("--current-arch", v["current-arch"] ?? "x86_64", ARCHITECTURES) as Architecture;
   const recommendedArch = oneOf("--arch", v.arch ?? currentArch, ARCHITECTURES) as Architecture;
   if (v.stack !== undefined && !/^[A-Za-z0-9_./-]+$/.test(v.stack)) throw new UsageError(`bad --stack '${v.stack}'`);

@@ -217,6 +217,7 @@ describe("optimize: bad input is one line on stderr and exit 2, with no output f
     await rejects([PROCESSOR, "--arch", "sparc"], /bad --arch 'sparc'/);
     await rejects([PROCESSOR, PROCESSOR], /function 'tap-processor-dev' given twice/);
     await rejects([PROCESSOR, "--since", "3d"], /only apply with --live/);
+    await rejects([PROCESSOR, "--emit", "pulumi", "--format", "html"], /^--emit pulumi prints commands, not a report: drop --format$/);
     await rejects([PROCESSOR, "--invocations-per-month", "tap-procesor-dev=1000"], /^--invocations-per-month names 'tap-procesor-dev', which is not one of the functions given \(tap-processor-dev\)$/);
     await rejects([PROCESSOR, "--provisioned-concurrency", "other=2"], /^--provisioned-concurrency names 'other', which is not one of the functions given/);
     await rejects([PROCESSOR, "--provisioned-concurrency", "tap-processor-dev=1.5"], /^bad --provisioned-concurrency 'tap-processor-dev=1\.5': expected a whole number$/);
