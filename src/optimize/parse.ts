@@ -23,7 +23,9 @@ export function parseReportLine(line: string): ReportRecord | undefined {
   const plainAt = line.indexOf(PLAIN_MARKER);
   if (plainAt >= 0) {
     // A quote right before the marker: the line is a CloudWatch event whose "message" holds the log line.
-    return line.charCodeAt(plainAt - 1) === 34 ? parseEventMessage(line, plainAt) : parsePlain(line, plainAt);
+    // (A quoted REPORT without a "message" key, e.g. a Logs Insights CSV export, is read as it stands.)
+    const isEvent = line.charCodeAt(plainAt - 1) === 34 && line.lastIndexOf(MESSAGE_KEY, plainAt) >= 0;
+    return isEvent ? parseEventMessage(line, plainAt) : parsePlain(line, plainAt);
   }
   const jsonAt = line.indexOf(JSON_MARKER);
   if (jsonAt < 0) return undefined;

@@ -98,6 +98,8 @@ describe("optimize: REPORT line parsing", () => {
       maxMemoryUsedMb: 80,
       timestampMs: Date.parse("2026-11-01T10:00:00Z"),
     });
+    // A quoted REPORT that is not an event's "message" (a Logs Insights CSV export) is read as it stands.
+    expect(parseReportLine(`2026-11-01 10:00:00.000,"${plain.trimEnd()}"`)).to.deep.equal(record);
     // Truncated or non-REPORT messages stay skipped.
     expect(parseReportLine(`"message": "REPORT RequestId: x\\tDuration: 12.50 ms\\tBilled`)).to.equal(undefined);
     expect(parseReportLine(JSON.stringify({ timestamp: 1, message: "INFO REPORT RequestId: is not a report" }))).to.equal(undefined);
