@@ -127,6 +127,7 @@ export const criticalFunctionProvisionedConcurrency = stackPolicy<Config>({
       description: "Fewest provisioned concurrent executions a critical function needs.",
     },
   },
+  subjectTypes: [TYPES.lambdaFunction],
   defaults: {
     criticalFunctionPattern: DEFAULT_CRITICAL_FUNCTION_PATTERN,
     minProvisionedConcurrency: DEFAULT_MIN_PROVISIONED_CONCURRENCY,

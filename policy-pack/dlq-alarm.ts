@@ -144,6 +144,7 @@ export const dlqAlarm = stackPolicy({
   remediationSteps:
     "Add new aws.cloudwatch.MetricAlarm(name, { namespace: \"AWS/SQS\", metricName: \"ApproximateNumberOfMessagesVisible\", dimensions: { QueueName: dlq.name }, statistic: \"Maximum\", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: \"GreaterThanThreshold\", alarmActions: [topic.arn] }).",
   metadata: { equivalents: {}, topics: ["sqs", "lambda", "reliability", "monitoring"] },
+  subjectTypes: [TYPES.sqsQueue],
   defaults: {},
   validate: (args, _config, report) => {
     const alarms = ofType(args.resources, TYPES.metricAlarm);

@@ -50,6 +50,7 @@ export const lambdaLogGroup = stackPolicy({
   remediationSteps:
     "Declare the log group next to the function: new aws.cloudwatch.LogGroup(name, { name: pulumi.interpolate`/aws/lambda/${fn.name}`, retentionInDays: 7 }), or point loggingConfig.logGroup at a log group the stack declares.",
   metadata: { equivalents: {}, topics: ["lambda", "logs", "cost"] },
+  subjectTypes: [TYPES.lambdaFunction],
   defaults: {},
   validate: (args, _config, report) => {
     const logGroups = ofType(args.resources, TYPES.logGroup);

@@ -62,6 +62,11 @@ export interface ResourcePolicySpec<C extends object> extends PolicyBase<C> {
 export type StackReport = (resource: PolicyResource | undefined, message: string, options?: { advisory?: boolean }) => void;
 
 export interface StackPolicySpec<C extends object> extends PolicyBase<C> {
+  /**
+   * Types of the resources the policy reports on. An exemption tag without a reason on one of them is a violation
+   * even when the policy finds nothing else there, as for resource policies.
+   */
+  subjectTypes: readonly string[];
   validate(args: StackValidationArgs, config: C & CommonConfig, report: StackReport): void;
 }
 
@@ -93,7 +98,6 @@ function sharedFields(spec: PolicyBase<object>) {
  * per-finding enforcement level (server.js makeReportViolationFun).
  */
 function reporterFor(
-  policyName: string,
   reportViolation: ReportViolation,
   exemption: Exemption,
   urn: string | undefined,
@@ -119,9 +123,11 @@ function missingReasonMessage(policyName: string): string {
 }
 
 /** A policy must never crash the analysis on odd input: anything but an unknown value becomes a finding saying why. */
-function undecided(policyName: string, e: unknown): string {
+function undecided(policyName: string, e: unknown, subject: "resource" | "stack"): string {
   const detail = e instanceof Error ? e.message : String(e);
-  return `could not evaluate ${policyName} on this resource (${detail}); check the resource's properties`;
+  return subject === "resource"
+    ? `could not evaluate ${policyName} on this resource (${detail}); check the resource's properties`
+    : `could not evaluate ${policyName} on this stack (${detail}); check the properties of the resources it names`;
 }
 
 export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): ServerlessGuardResourcePolicy {
@@ -133,12 +139,12 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
       const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
       const exemption = exemptionOf(spec.name, args as Subject, config.exclude);
       if (exemption.kind === "missing-reason") reportViolation(missingReasonMessage(spec.name));
-      const report = reporterFor(spec.name, reportViolation, exemption, undefined);
+      const report = reporterFor(reportViolation, exemption, undefined);
       try {
         spec.validate(args, config, report);
       } catch (e) {
         if (isUnknownValueError(e)) throw e; // the SDK turns it into an advisory "can't run during preview"
-        report(undecided(spec.name, e));
+        report(undecided(spec.name, e, "resource"));
       }
     },
   };
@@ -169,7 +175,7 @@ export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): Serverl
       const seen = new Set<string>();
       const report: StackReport = (resource, message, options) => {
         if (!resource) {
-          reporterFor(spec.name, reportViolation, { kind: "none" }, stackUrn)(message, options);
+          reporterFor(reportViolation, { kind: "none" }, stackUrn)(message, options);
           return;
         }
         const exemption = exemptionOf(spec.name, resource, config.exclude);
@@ -177,13 +183,19 @@ export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): Serverl
           seen.add(resource.urn);
           reportViolation(missingReasonMessage(spec.name), resource.urn);
         }
-        reporterFor(spec.name, reportViolation, exemption, resource.urn)(message, options);
+        reporterFor(reportViolation, exemption, resource.urn)(message, options);
       };
+      for (const resource of args.resources) {
+        if (!spec.subjectTypes.includes(resource.type) || seen.has(resource.urn)) continue;
+        if (exemptionOf(spec.name, resource, config.exclude).kind !== "missing-reason") continue;
+        seen.add(resource.urn);
+        reportViolation(missingReasonMessage(spec.name), resource.urn);
+      }
       try {
         spec.validate(args, config, report);
       } catch (e) {
         if (isUnknownValueError(e)) throw e;
-        report(undefined, undecided(spec.name, e));
+        report(undefined, undecided(spec.name, e, "stack"));
       }
     },
   };

@@ -27,9 +27,24 @@ const throwsOnOddInput = resourcePolicy({
 const reportsEveryQueue = stackPolicy({
   ...base,
   name: "reports-every-queue",
+  subjectTypes: [TYPES.sqsQueue],
   defaults: {},
   validate(args, _config, report) {
     for (const r of args.resources) if (r.type === TYPES.sqsQueue) report(r, `queue "${r.name}" found`);
+  },
+});
+
+/** Reports queues named "unsure-*" as unverified, and crashes on a queue named "boom". */
+const judgesQueues = stackPolicy({
+  ...base,
+  name: "judges-queues",
+  subjectTypes: [TYPES.sqsQueue],
+  defaults: {},
+  validate(args, _config, report) {
+    for (const r of args.resources) {
+      if (r.name.startsWith("unsure-")) report(r, `queue "${r.name}" unverified`, { advisory: true });
+      if (r.name === "boom") (null as unknown as { crash(): void }).crash();
+    }
   },
 });
 
@@ -79,6 +94,27 @@ describe("policy wrappers (common/define)", () => {
     expect(failingNames(diags, "reports-every-queue", "advisory")).to.deep.equal(["excluded", "exempt"]);
     expect(diags.find((d) => d.resourceName === "exempt")!.message).to.include("[exempt by tag: scratch]");
     expect(diags.find((d) => d.resourceName === "excluded")!.message).to.include("[excluded by config pattern");
+  });
+
+  it("stack policies: an exemption without a reason on a subject is a violation even where the policy finds nothing", async () => {
+    const diags = await analyzeStack([judgesQueues], [
+      { name: "fine-queue", type: TYPES.sqsQueue, props: exemptTags("judges-queues") },
+      { name: "other-policy", type: TYPES.sqsQueue, props: exemptTags("dlq-alarm") },
+      // not a subject of this policy: its exemption tag is none of this policy's business
+      { name: "fn", type: TYPES.lambdaFunction, props: exemptTags("judges-queues") },
+    ]);
+    expect(diags.map((d) => [d.resourceName, d.enforcementLevel])).to.deep.equal([["fine-queue", "mandatory"]]);
+    expect(diags[0].message).to.include("an exemption needs a reason");
+  });
+
+  it("stack policies: advisory findings stay advisory, and a crash becomes one finding on the stack resource", async () => {
+    const stack: FixtureResource = { name: "proj-dev", type: "pulumi:pulumi:Stack", props: {} };
+    const unsure = await analyzeStack([judgesQueues], [stack, { name: "unsure-q", type: TYPES.sqsQueue, props: {} }]);
+    expect(unsure.map((d) => [d.resourceName, d.enforcementLevel, d.message])).to.deep.equal([["unsure-q", "advisory", 'queue "unsure-q" unverified']]);
+
+    const crashed = await analyzeStack([judgesQueues], [stack, { name: "boom", type: TYPES.sqsQueue, props: {} }]);
+    expect(crashed.map((d) => [d.resourceName, d.urn, d.enforcementLevel])).to.deep.equal([["proj-dev", urnOf("pulumi:pulumi:Stack", "proj-dev"), "mandatory"]]);
+    expect(crashed[0].message).to.include("could not evaluate judges-queues on this stack (");
   });
 
   it("no policy of the pack crashes or gives up on arbitrary property values (property test)", async () => {
