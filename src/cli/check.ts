@@ -17,7 +17,8 @@ Config comes from Pulumi.yaml, then Pulumi.<stack>.yaml (secure values are left 
 The program's own console output goes to stderr.
 
 Options:
-  --stack NAME               stack name seen by pulumi.getStack() (default: dev)
+  --stack NAME               stack name seen by pulumi.getStack() (default: dev); ORG/NAME and
+                             ORG/PROJECT/NAME select NAME, as with the Pulumi CLI
   --config KEY=VALUE         config seen by new pulumi.Config(); repeatable. Keys without ':' get the
                              project's prefix, e.g. --config owner=me --config aws:region=eu-west-1
 
@@ -32,8 +33,12 @@ const spec: EnforceCommandSpec = {
   },
   async load(positionals, values) {
     if (positionals.length > 1) throw new UsageError(`expected at most one PROGRAM_DIR, got ${positionals.length} arguments`);
-    const stack = values.stack as string | undefined;
-    if (stack !== undefined && !/^[A-Za-z0-9_.\-/]+$/.test(stack)) throw new UsageError(`--stack '${stack}' is not a valid stack name`);
+    const stackArg = values.stack as string | undefined;
+    if (stackArg !== undefined && !/^[A-Za-z0-9_.\-]+(\/[A-Za-z0-9_.\-]+){0,2}$/.test(stackArg)) {
+      throw new UsageError(`--stack '${stackArg}' is not a valid stack name (NAME, ORG/NAME or ORG/PROJECT/NAME)`);
+    }
+    // As with the Pulumi CLI, a fully qualified name selects the stack NAME: getStack(), URNs and Pulumi.NAME.yaml use it.
+    const stack = stackArg?.split("/").pop();
     const config = parseConfigPairs((values.config as string[] | undefined) ?? []);
     return runProgram(positionals[0] ?? "stack/", { stack, config });
   },

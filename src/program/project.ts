@@ -39,9 +39,8 @@ function isSecureValue(value: unknown): boolean {
 
 export function loadProject(programDir: string): ProgramProject {
   const dir = path.resolve(programDir);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new UsageError(`program directory ${programDir} does not exist`);
-  }
+  if (!fs.existsSync(dir)) throw new UsageError(`program directory ${programDir} does not exist`);
+  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`program directory ${programDir} is a file; give the directory holding Pulumi.yaml`);
   const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!file) throw new UsageError(`program ${programDir} has no Pulumi.yaml`);
   const doc = readYaml(file, "project file");

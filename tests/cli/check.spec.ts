@@ -67,6 +67,11 @@ describe("serverless-guard check", () => {
     const prod = check([path.join(programs, "default-tags"), "--format", "json", "--stack", "prod"]);
     expect(prod.status, prod.stderr).to.equal(1);
     expect(pairs(JSON.parse(prod.stdout))).to.deep.equal(["cost-allocation-tags missing-owner", "cost-allocation-tags untagged-but-covered"]);
+    // A fully qualified stack name selects the stack by its last part, as the Pulumi CLI does.
+    const qualified = check([path.join(programs, "default-tags"), "--format", "json", "--stack", "acme/default-tags/dev"]);
+    const qualifiedReport = JSON.parse(qualified.stdout) as JsonReport;
+    expect(pairs(qualifiedReport)).to.deep.equal(["cost-allocation-tags missing-owner"]);
+    expect(qualifiedReport.violations[0].resourceUrn).to.match(/^urn:pulumi:dev::default-tags::/);
     // --config supplies them again.
     const tags = JSON.stringify({ tags: { Environment: "prod", Project: "p", Owner: "o", CostCenter: "c" } });
     const configured = check([path.join(programs, "default-tags"), "--format", "json", "--stack", "prod", "--config", `aws:defaultTags=${tags}`]);
@@ -116,7 +121,9 @@ describe("serverless-guard check", () => {
       ["--config without '='", [path.join(programs, "compliant"), "--config", "owner"], /^serverless-guard check: --config expects key=value, got 'owner'$/],
       ["two program directories", [path.join(programs, "compliant"), path.join(programs, "throws")], /^serverless-guard check: expected at most one PROGRAM_DIR, got 2 arguments$/],
       ["an unknown option", ["--frobnicate"], /^serverless-guard check: .*frobnicate.*$/],
-      ["a bad stack name", [path.join(programs, "compliant"), "--stack", "a b"], /^serverless-guard check: --stack 'a b' is not a valid stack name$/],
+      ["a bad stack name", [path.join(programs, "compliant"), "--stack", "a b"], /^serverless-guard check: --stack 'a b' is not a valid stack name \(NAME, ORG\/NAME or ORG\/PROJECT\/NAME\)$/],
+      ["a stack name with too many parts", [path.join(programs, "compliant"), "--stack", "a/b/c/d"], /^serverless-guard check: --stack 'a\/b\/c\/d' is not a valid stack name/],
+      ["a file as PROGRAM_DIR", [path.join(programs, "compliant", "index.ts")], /^serverless-guard check: program directory .*index\.ts is a file; give the directory holding Pulumi\.yaml$/],
     ];
     for (const [what, args, pattern] of cases) {
       it(`rejects ${what}`, () => expectOneLineUsageError(check(args), pattern));
