@@ -78,6 +78,14 @@ describe("serverless-guard check", () => {
     expect(pairs(JSON.parse(configured.stdout))).to.deep.equal(["cost-allocation-tags missing-owner"]);
   });
 
+  it("checks an ES module program (\"type\": \"module\")", () => {
+    const r = check([path.join(programs, "esm"), "--format", "json"]);
+    expect(r.status, r.stderr).to.equal(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(pairs(report)).to.deep.equal(["cost-allocation-tags untagged-queue"]);
+    expect(report.summary.resources).to.equal(2); // the stack and the queue
+  });
+
   it("lists the invokes it faked in the JSON summary", () => {
     const r = check([path.join(programs, "invokes"), "--format", "json"]);
     expect(r.status, r.stderr).to.equal(0);
