@@ -40,6 +40,7 @@ const COMMON_OPTIONS = {
 function checkOutputDirectory(file: string): void {
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--output ${file}: directory ${dir} does not exist`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--output ${file}: is a directory; give a file name`);
 }
 
 /** Writes the whole report or nothing: a temp file in the same directory, then an atomic rename. */

@@ -201,6 +201,7 @@ describe("serverless-guard audit (spawned CLI)", function () {
     it("unknown --format", () => bad([clean, "--format", "xml"], "unknown --format 'xml' (expected one of: text, json, sarif)"));
     it("unknown option", () => bad([clean, "--frobnicate"], "--frobnicate"));
     it("--output in a missing directory", () => bad([clean, "--output", path.join(tmp, "no", "dir", "r.json")], "does not exist"));
+    it("--output naming a directory", () => bad([clean, "--output", tmp], /--output .*: is a directory; give a file name/));
     it("missing config file", () => bad([clean, "--policy-pack-config", path.join(tmp, "missing-cfg.json")], /missing-cfg\.json: cannot read file/));
     it("config not JSON", () => bad([clean, "--policy-pack-config", writeTmp("cfg-broken.json", "{,}")], "cfg-broken.json: not valid JSON"));
     it("config: unknown policy", () =>
