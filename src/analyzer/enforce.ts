@@ -83,11 +83,12 @@ function diagnosticsToViolations(diags: analyzerpb.AnalyzeDiagnostic[], phase: V
 }
 
 /**
- * Whether a resource is analyzed per resource. The engine does not analyze its default providers, nor
- * reads (`Resource.get`, which it handles apart from registrations).
+ * Whether a resource is analyzed per resource: every registration is, default providers included (the
+ * engine registers those through the same step generator), but not reads (`Resource.get`), which the
+ * engine handles apart from registrations.
  */
 function isAnalyzed(r: ResourceRecord): boolean {
-  return !r.external && !(r.type.startsWith("pulumi:providers:") && r.name.startsWith("default"));
+  return !r.external;
 }
 
 /** Connects to a running pack and performs a whole enforcement run. */

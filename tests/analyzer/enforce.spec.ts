@@ -103,6 +103,20 @@ describe("enforce() driver", function () {
     expect(r.summary.advisory).to.equal(r.violations.length);
   });
 
+  it("analyzes every registered resource, default providers included, but not reads (external)", async () => {
+    const dir = writePack(
+      "seen",
+      `new PolicyPack("seen", { policies: [{ name: "seen", description: "seen", enforcementLevel: "advisory", validateResource: (args, report) => report(args.name) }] });`,
+    );
+    temp.push(dir);
+    const defaultProvider = res("pulumi:providers:aws", "default_7_48_0", { region: "us-east-1" });
+    const read = { ...res("aws:iam/role:Role", "shared", {}), external: true };
+    const queue = res("aws:sqs/queue:Queue", "q", { name: "q-1" });
+    const r = await enforce(graph(defaultProvider, read, queue), { packDir: dir });
+    expect(r.violations.filter((v) => v.phase === "analyze").map((v) => v.message.split("\n")[1]).sort()).to.deep.equal(["default_7_48_0", "q"]);
+    expect(r.summary.resources).to.equal(3);
+  });
+
   it("fails with the pack's own error when the pack cannot start", async () => {
     const dir = writePack("broken", `throw new Error("pack exploded on load");`);
     temp.push(dir);
