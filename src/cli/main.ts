@@ -35,9 +35,15 @@ Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 usage or input e
 
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  const names = Object.keys(commands).join(", ");
+  if (name === undefined) {
+    // Bad input like any other: one line on stderr, exit 2 (the full usage is one --help away).
+    console.error(`serverless-guard: missing command (expected one of: ${names}); see --help`);
+    return EXIT_USAGE;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     console.log(USAGE);
-    return name === undefined ? EXIT_USAGE : 0;
+    return 0;
   }
   if (name === "--version" || name === "-V") {
     console.log(packageVersion());
@@ -45,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    console.error(`serverless-guard: unknown command '${name}' (expected one of: ${Object.keys(commands).join(", ")}); see --help`);
+    console.error(`serverless-guard: unknown command '${name}' (expected one of: ${names}); see --help`);
     return EXIT_USAGE;
   }
   try {

@@ -25,10 +25,11 @@ describe("serverless-guard (entry point)", () => {
     expect(r.stdout.trim()).to.equal(require("../../package.json").version);
   });
 
-  it("prints usage and exits 2 when no command is given", () => {
+  it("names the missing command on one line and exits 2 when none is given", () => {
     const r = cli();
     expect(r.status).to.equal(2);
-    expect(r.stdout).to.contain("Usage: serverless-guard <command>");
+    expect(r.stdout).to.equal("");
+    expect(r.stderr).to.equal("serverless-guard: missing command (expected one of: check, audit, optimize); see --help\n");
   });
 
   it("prefixes a command's usage error with the command name, on one line, exit 2", () => {
