@@ -137,4 +137,28 @@ describe("policy wrappers (common/define)", () => {
       { numRuns: 40 },
     );
   });
+
+  it("values unknown during preview never give a mandatory finding, in any policy of the pack (property test)", async () => {
+    const types = Object.values(TYPES).filter((t) => t !== TYPES.awsProvider);
+    // Every property any policy reads, all unknown: an absent property would be known (absent), and may rightly decide.
+    const keys = [
+      "memorySize", "architectures", "deadLetterConfig", "retentionInDays", "billingMode", "readCapacity", "writeCapacity",
+      "tags", "tagsAll", "policy", "inlinePolicies", "policyArn", "name", "arn", "publish", "version", "functionName",
+      "functionVersion", "qualifier", "provisionedConcurrentExecutions", "loggingConfig", "redrivePolicy", "namespace",
+      "metricName", "dimensions", "metricQueries",
+    ];
+    const sentinel = fc.constantFrom(...Object.values(unknown));
+    const resource = fc.record({ type: fc.constantFrom(...types), props: fc.record(Object.fromEntries(keys.map((k) => [k, sentinel]))) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(resource, { minLength: 1, maxLength: 5 }), async (drawn) => {
+        // A stack with no log group at all rightly fails lambda-log-group whatever the names: one is always present.
+        const logs: FixtureResource = { name: "logs", type: TYPES.logGroup, props: Object.fromEntries(keys.map((k) => [k, unknown.string])) };
+        const fixtures: FixtureResource[] = [logs, ...drawn.map((r, i) => ({ name: `r${i}`, ...r }))];
+        const diags = [...(await analyzeResources(policies, fixtures)), ...(await analyzeStack(policies, fixtures))];
+        const mandatory = diags.filter((d) => d.enforcementLevel === "mandatory").map((d) => `${d.policyName} ${d.resourceName}: ${d.message}`);
+        expect(mandatory).to.deep.equal([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
