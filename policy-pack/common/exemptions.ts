@@ -32,13 +32,13 @@ export function globMatches(pattern: string, text: string): boolean {
 }
 
 /**
- * How `policyName` applies to `subject`: excluded by config (`exclude`: logical names or URN globs),
+ * How `policyName` applies to `subject`: excluded by config (`exclude`: globs over the logical name or the URN),
  * exempted by tags with a reason, claimed exempt without a reason, or not exempt at all.
  */
 export function exemptionOf(policyName: string, subject: Subject, exclude: readonly string[] = []): Exemption {
   for (const pattern of exclude) {
     if (typeof pattern !== "string") continue;
-    if (pattern === subject.name || globMatches(pattern, subject.urn)) return { kind: "exclude", pattern };
+    if (globMatches(pattern, subject.name) || globMatches(pattern, subject.urn)) return { kind: "exclude", pattern };
   }
   const tags = readKnown(() => tagsOf(subject.props)) ?? {};
   const listed = typeof tags[EXEMPT_TAG] === "string" ? (tags[EXEMPT_TAG] as string) : "";

@@ -83,6 +83,19 @@ describe("policy wrappers (common/define)", () => {
     expect(diags.filter((d) => d.resourceName === "blank-reason")).to.have.length(2);
   });
 
+  it("exclude matches logical names exactly or by glob, and whole URNs by glob", async () => {
+    const items = { items: [1, 2, 3, 4] };
+    const names = ["legacy-a", "legacy-b", "api", "api-v2", "worker"];
+    const diags = await analyzeResources(
+      [throwsOnOddInput],
+      names.map((name) => ({ name, type: "t:m:T", props: items })),
+      { "throws-on-odd-input": { exclude: ["legacy-*", "api", "urn:pulumi:dev::proj::t:m:T::work?r"] } },
+    );
+    expect(failingNames(diags, "throws-on-odd-input")).to.deep.equal(["api-v2"]);
+    expect(failingNames(diags, "throws-on-odd-input", "advisory")).to.deep.equal(["api", "legacy-a", "legacy-b", "worker"]);
+    expect(diags.find((d) => d.resourceName === "legacy-a")!.message).to.include('[excluded by config pattern "legacy-*"]');
+  });
+
   it("stack policies: findings are attributed to the resource, with its exemption applied", async () => {
     const diags = await analyzeStack([reportsEveryQueue], [
       { name: "plain", type: TYPES.sqsQueue, props: {} },
