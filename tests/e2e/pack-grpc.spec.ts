@@ -101,11 +101,17 @@ describe("policy pack over gRPC (run-policy-pack, built pack)", function () {
     expect(table.map((d) => d.policy)).to.deep.equal(["dynamodb-on-demand"]);
     const logs = await analyze(pack, resource("aws:cloudwatch/logGroup:LogGroup", "lg", { name: "/aws/lambda/x", retentionInDays: 0, tags: TAGS }));
     expect(logs.map((d) => d.policy)).to.deep.equal(["log-group-retention"]);
+    expect(table[0].message).to.contain("readCapacity 5, writeCapacity 5");
+    expect(logs[0].message).to.contain("retentionInDays is 0");
   });
 
   it("Analyze never gives a mandatory verdict on a value unknown during preview", async () => {
     const d = await analyze(pack, resource("aws:lambda/function:Function", "unknown", { memorySize: UNKNOWN_VALUE, deadLetterConfig: { targetArn: "arn:aws:sqs:us-east-1:1:d" }, tags: TAGS }));
     expect(d.filter((x) => x.policy === "lambda-memory-limit" && x.level === "mandatory")).to.deep.equal([]);
+    // Not a silent pass either: the SDK reports the policy as unverifiable, advisory, naming the property.
+    const unverified = d.filter((x) => x.policy === "lambda-memory-limit");
+    expect(unverified.map((x) => x.level)).to.deep.equal(["advisory"]);
+    expect(unverified[0].message).to.contain("can't be known during preview").and.contain("memorySize");
   });
 
   it("Configure changes an enforcement level and a threshold", async () => {
