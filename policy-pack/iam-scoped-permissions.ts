@@ -8,6 +8,13 @@ import { awsManagedPolicyDocument, isAwsManagedPolicyArn } from "./iam/managed-p
 const DOCUMENT_TYPES: readonly string[] = [TYPES.iamPolicy, TYPES.iamRolePolicy, TYPES.iamUserPolicy, TYPES.iamGroupPolicy];
 /** Resources that attach a managed policy by `policyArn`. */
 const ATTACHMENT_TYPES: readonly string[] = [TYPES.iamRolePolicyAttachment, TYPES.iamUserPolicyAttachment, TYPES.iamGroupPolicyAttachment, TYPES.iamPolicyAttachment];
+/** Resources that attach managed policies by a list of ARNs, and the property holding it. */
+const ARN_LIST_PROPERTY: Readonly<Record<string, string>> = {
+  [TYPES.iamRole]: "managedPolicyArns", // deprecated in @pulumi/aws 7, still common
+  [TYPES.iamRolePolicyAttachmentsExclusive]: "policyArns",
+  [TYPES.iamUserPolicyAttachmentsExclusive]: "policyArns",
+  [TYPES.iamGroupPolicyAttachmentsExclusive]: "policyArns",
+};
 
 /** One document to judge and how to name it in the message. */
 interface Subject {
@@ -15,28 +22,53 @@ interface Subject {
   analysis: IamAnalysis;
 }
 
-function documentsOf(type: string, props: Record<string, any>, allowedWildcardActions: string[]): Subject[] | "customer-managed" {
+function undecidedSubject(label: string, why: string): Subject {
+  return { label, analysis: { findings: [], undecided: [why] } };
+}
+
+/**
+ * An AWS managed policy, judged by its real document; none for a customer-managed one, which is judged where its
+ * document is: on its aws.iam.Policy resource.
+ */
+function managedPolicySubjects(arn: unknown, allowedWildcardActions: string[]): Subject[] {
+  if (typeof arn !== "string" || !isAwsManagedPolicyArn(arn)) return [];
+  const document = awsManagedPolicyDocument(arn);
+  if (!document) return [undecidedSubject(`AWS managed policy ${arn}`, "it is not in the bundled table of AWS managed policies (regenerate it, or the ARN is wrong)")];
+  const label = `AWS managed policy ${arn.slice(arn.lastIndexOf("/") + 1)} (${arn})`;
+  return [{ label, analysis: analyzePolicyDocument(document, { allowedWildcardActions }) }];
+}
+
+function inlinePolicySubjects(inline: unknown, allowedWildcardActions: string[]): Subject[] {
+  const analyze = (document: unknown) => analyzePolicyDocument(document, { allowedWildcardActions });
+  if (isUnknownSentinel(inline)) return [{ label: "inlinePolicies", analysis: analyze(inline) }];
+  if (!Array.isArray(inline)) return [];
+  return inline.map((p: any, i: number) => ({
+    label: `inline policy ${typeof p?.name === "string" && p.name ? `"${p.name}"` : `#${i}`}`,
+    analysis: analyze(isUnknownSentinel(p) ? p : p?.policy),
+  }));
+}
+
+function arnListSubjects(property: string, arns: unknown, allowedWildcardActions: string[]): Subject[] {
+  if (isUnknownSentinel(arns)) return [undecidedSubject(property, "it is unknown during preview")];
+  if (!Array.isArray(arns)) return [];
+  return arns.flatMap((arn, i) =>
+    isUnknownSentinel(arn) ? [undecidedSubject(`${property}[${i}]`, "it is unknown during preview")] : managedPolicySubjects(arn, allowedWildcardActions),
+  );
+}
+
+function documentsOf(type: string, props: Record<string, any>, allowedWildcardActions: string[]): Subject[] {
   // Raw values: B's analysis reads unknown sentinels itself and decides what it can around them (a document with one
   // unknown ARN still fails on Action "*").
   const raw = rawProps(props);
-  const analyze = (document: unknown) => analyzePolicyDocument(document, { allowedWildcardActions });
-  if (DOCUMENT_TYPES.includes(type)) return [{ label: "policy document", analysis: analyze(raw.policy) }];
-  if (type === TYPES.iamRole) {
-    // Only inlinePolicies: assumeRolePolicy is a trust policy and grants nothing.
-    const inline = raw.inlinePolicies;
-    if (isUnknownSentinel(inline)) return [{ label: "inlinePolicies", analysis: analyze(inline) }];
-    if (!Array.isArray(inline)) return [];
-    return inline.map((p: any, i: number) => ({
-      label: `inline policy ${typeof p?.name === "string" && p.name ? `"${p.name}"` : `#${i}`}`,
-      analysis: analyze(isUnknownSentinel(p) ? p : p?.policy),
-    }));
-  }
-  // Attachments: read through the SDK's proxy, so an ARN unknown during preview gives the SDK's advisory.
-  const arn = props.policyArn;
-  if (typeof arn !== "string" || !isAwsManagedPolicyArn(arn)) return "customer-managed";
-  const document = awsManagedPolicyDocument(arn);
-  if (!document) return [{ label: `AWS managed policy ${arn}`, analysis: { findings: [], undecided: ["it is not in the bundled table of AWS managed policies (regenerate it, or the ARN is wrong)"] } }];
-  return [{ label: `AWS managed policy ${arn.slice(arn.lastIndexOf("/") + 1)} (${arn})`, analysis: analyze(document) }];
+  if (DOCUMENT_TYPES.includes(type)) return [{ label: "policy document", analysis: analyzePolicyDocument(raw.policy, { allowedWildcardActions }) }];
+  // Attachments by one ARN: read through the SDK's proxy, so an ARN unknown during preview gives the SDK's advisory.
+  if (ATTACHMENT_TYPES.includes(type)) return managedPolicySubjects(props.policyArn, allowedWildcardActions);
+  const subjects: Subject[] = [];
+  // Roles: only inlinePolicies and managedPolicyArns; assumeRolePolicy is a trust policy and grants nothing.
+  if (type === TYPES.iamRole) subjects.push(...inlinePolicySubjects(raw.inlinePolicies, allowedWildcardActions));
+  const listProperty = ARN_LIST_PROPERTY[type];
+  if (listProperty) subjects.push(...arnListSubjects(listProperty, raw[listProperty], allowedWildcardActions));
+  return subjects;
 }
 
 export const iamScopedPermissions = resourcePolicy({
@@ -67,11 +99,9 @@ export const iamScopedPermissions = resourcePolicy({
     },
   },
   defaults: { allowedWildcardActions: [] as string[] },
-  types: [...DOCUMENT_TYPES, TYPES.iamRole, ...ATTACHMENT_TYPES],
+  types: [...DOCUMENT_TYPES, ...ATTACHMENT_TYPES, ...Object.keys(ARN_LIST_PROPERTY)],
   validate(resource, config, report) {
     const subjects = documentsOf(resource.type, resource.props, config.allowedWildcardActions);
-    // A customer-managed policy attached by ARN is judged where its document is: on its aws.iam.Policy resource.
-    if (subjects === "customer-managed") return;
     const failing = subjects.filter((s) => s.analysis.findings.length > 0);
     if (failing.length > 0) {
       const details = failing.map((s) => `${s.label}: ${s.analysis.findings.map((f) => f.message).join("; ")}`).join(" | ");

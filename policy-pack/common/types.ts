@@ -17,5 +17,8 @@ export const TYPES = {
   iamUserPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
   iamGroupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
   iamPolicyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+  iamRolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+  iamUserPolicyAttachmentsExclusive: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+  iamGroupPolicyAttachmentsExclusive: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
   awsProvider: "pulumi:providers:aws",
 } as const;

@@ -31,6 +31,11 @@ const fixtures: FixtureResource[] = [
   r("pass-xray-managed", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess" }),
   r("pass-customer-managed", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::123456789012:policy/app" }),
   r("pass-not-iam", TYPES.sqsQueue, { policy: doc(allow("*", "*")) }),
+  // Managed policies attached by ARN list: a role's (deprecated) managedPolicyArns and the *PolicyAttachmentsExclusive resources.
+  r("fail-role-managed-admin", TYPES.iamRole, { assumeRolePolicy: "{}", managedPolicyArns: ["arn:aws:iam::123456789012:policy/app", "arn:aws:iam::aws:policy/AdministratorAccess"] }),
+  r("pass-role-managed-customer", TYPES.iamRole, { assumeRolePolicy: "{}", managedPolicyArns: ["arn:aws:iam::123456789012:policy/app"] }),
+  r("fail-exclusive-basic-execution", TYPES.iamRolePolicyAttachmentsExclusive, { roleName: "r", policyArns: ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"] }),
+  r("pass-exclusive-xray", TYPES.iamUserPolicyAttachmentsExclusive, { userName: "u", policyArns: ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"] }),
   // s3:GetObject lists two optional resource types (object or access point object): alternatives, so "*" fails.
   r("fail-object-read-anywhere", TYPES.iamRolePolicy, { role: "r", policy: doc(allow(["s3:GetObject", "cloudwatch:PutMetricData"], "*")) }),
 ];
@@ -41,12 +46,14 @@ describe(POLICY, () => {
     expect(failingNames(diags, POLICY)).to.deep.equal([
       "fail-admin-attached",
       "fail-basic-execution-attached",
+      "fail-exclusive-basic-execution",
       "fail-group-admin",
       "fail-object-read-anywhere",
       "fail-partial-wildcard",
       "fail-passrole",
       "fail-policy-attachment",
       "fail-role-inline",
+      "fail-role-managed-admin",
       "fail-star-action",
       "fail-star-resource",
       "fail-user-admin",
@@ -62,6 +69,7 @@ describe(POLICY, () => {
     expect(msg("fail-role-inline")).to.include('inline policy "broad"').and.include("sqs:*").and.not.include('inline policy "ok"');
     expect(msg("fail-admin-attached")).to.include("AWS managed policy AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess)");
     expect(msg("fail-basic-execution-attached")).to.include("AWSLambdaBasicExecutionRole").and.include("logs:CreateLogGroup");
+    expect(msg("fail-role-managed-admin")).to.include("AWS managed policy AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess)").and.not.include("policy/app");
   });
 
   it("allowedWildcardActions from config adds exceptions", async () => {
@@ -77,9 +85,13 @@ describe(POLICY, () => {
       r("unknown-document", TYPES.iamRolePolicy, { role: "r", policy: unknown.string }),
       r("unknown-inline", TYPES.iamRole, { inlinePolicies: unknown.array }),
       r("unknown-arn", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: unknown.string }),
+      r("unknown-managed-list", TYPES.iamRole, { managedPolicyArns: unknown.array }),
+      r("fail-admin-next-to-unknown-arn", TYPES.iamRole, { managedPolicyArns: [unknown.string, "arn:aws:iam::aws:policy/AdministratorAccess"] }),
     ]);
-    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-star-with-unknown-arn"]);
-    expect(failingNames(diags, POLICY, "advisory")).to.deep.equal(["unknown-arn", "unknown-document", "unknown-inline"]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-admin-next-to-unknown-arn", "fail-star-with-unknown-arn"]);
+    expect(failingNames(diags, POLICY, "advisory")).to.deep.equal(["unknown-arn", "unknown-document", "unknown-inline", "unknown-managed-list"]);
+    expect(diagnosticsFor(diags, POLICY, "unknown-managed-list")[0].message).to.include("managedPolicyArns: it is unknown during preview");
+    expect(diagnosticsFor(diags, POLICY, "fail-admin-next-to-unknown-arn")[0].message).to.include("(not yet decidable: managedPolicyArns[0]: it is unknown during preview)");
     expect(diagnosticsFor(diags, POLICY, "unknown-document")[0].message).to.include("unknown during preview");
   });
 
