@@ -102,19 +102,18 @@ function reporterFor(
   exemption: Exemption,
   urn: string | undefined,
 ): Report {
+  const why =
+    exemption.kind === "tag" ? `exempt by tag: ${exemption.reason}` : exemption.kind === "exclude" ? `excluded by config pattern "${exemption.pattern}"` : undefined;
   return (message: string, options?: { advisory?: boolean }) => {
-    if (options?.advisory) {
-      (reportViolation as unknown as (v: object) => void)({ message, enforcementLevel: "advisory", urn });
-    } else if (exemption.kind === "tag" || exemption.kind === "exclude") {
-      const why = exemption.kind === "tag" ? `exempt by tag: ${exemption.reason}` : `excluded by config pattern "${exemption.pattern}"`;
-      (reportViolation as unknown as (v: object) => void)({
-        message: `[${why}] ${message}`,
-        enforcementLevel: "advisory",
-        urn,
-      });
-    } else {
+    if (why === undefined && !options?.advisory) {
       reportViolation(message, urn);
+      return;
     }
+    (reportViolation as unknown as (v: object) => void)({
+      message: why === undefined ? message : `[${why}] ${message}`,
+      enforcementLevel: "advisory",
+      urn,
+    });
   };
 }
 

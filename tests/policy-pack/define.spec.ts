@@ -125,6 +125,9 @@ describe("policy wrappers (common/define)", () => {
     const unsure = await analyzeStack([judgesQueues], [stack, { name: "unsure-q", type: TYPES.sqsQueue, props: {} }]);
     expect(unsure.map((d) => [d.resourceName, d.enforcementLevel, d.message])).to.deep.equal([["unsure-q", "advisory", 'queue "unsure-q" unverified']]);
 
+    const exemptUnsure = await analyzeStack([judgesQueues], [{ name: "unsure-x", type: TYPES.sqsQueue, props: exemptTags("judges-queues", "scratch") }]);
+    expect(exemptUnsure.map((d) => [d.enforcementLevel, d.message])).to.deep.equal([["advisory", '[exempt by tag: scratch] queue "unsure-x" unverified']]);
+
     const crashed = await analyzeStack([judgesQueues], [stack, { name: "boom", type: TYPES.sqsQueue, props: {} }]);
     expect(crashed.map((d) => [d.resourceName, d.urn, d.enforcementLevel])).to.deep.equal([["proj-dev", urnOf("pulumi:pulumi:Stack", "proj-dev"), "mandatory"]]);
     expect(crashed[0].message).to.include("could not evaluate judges-queues on this stack (");
