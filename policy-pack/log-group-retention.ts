@@ -5,6 +5,17 @@ import { probe, rawProps, readKnown } from "./common/unknowns";
 export const DEFAULT_MIN_RETENTION_DAYS = 7;
 export const DEFAULT_MAX_RETENTION_DAYS = 7;
 
+/**
+ * The retention values CloudWatch Logs accepts (PutRetentionPolicy; listed in @pulumi/aws's LogGroup docs, which
+ * carry no machine-readable form of them). Remediation must pick one of these, or the update fails.
+ */
+export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** The longest retention CloudWatch accepts within [min, max]; undefined when none does. */
+export function remediationDays(min: number, max: number): number | undefined {
+  return [...CLOUDWATCH_RETENTION_DAYS].reverse().find((d) => d >= min && d <= max);
+}
+
 function fixFor(min: number, max: number): string {
   return min === max ? `set retentionInDays to ${max}` : `set retentionInDays between ${min} and ${max}`;
 }
@@ -26,7 +37,7 @@ export const logGroupRetention = resourcePolicy({
   },
   configProperties: {
     minRetentionDays: { type: "integer", minimum: 1, default: DEFAULT_MIN_RETENTION_DAYS, description: "Shortest allowed retention in days." },
-    maxRetentionDays: { type: "integer", minimum: 1, default: DEFAULT_MAX_RETENTION_DAYS, description: "Longest allowed retention in days; remediation sets this value." },
+    maxRetentionDays: { type: "integer", minimum: 1, default: DEFAULT_MAX_RETENTION_DAYS, description: "Longest allowed retention in days; remediation sets the longest value CloudWatch accepts within the range." },
   },
   defaults: { minRetentionDays: DEFAULT_MIN_RETENTION_DAYS, maxRetentionDays: DEFAULT_MAX_RETENTION_DAYS },
   types: [TYPES.logGroup],
@@ -61,6 +72,7 @@ export const logGroupRetention = resourcePolicy({
     if (!retention.known) return undefined; // unknown in preview: nothing to decide yet
     const days = Number(retention.value ?? 0);
     if (Number.isFinite(days) && days >= min && days <= max && days !== 0) return undefined;
-    return { ...rawProps(resource.props), retentionInDays: max };
+    const target = remediationDays(min, max);
+    return target === undefined ? undefined : { ...rawProps(resource.props), retentionInDays: target };
   },
 });

@@ -64,4 +64,13 @@ describe(POLICY, () => {
     expect(await remediate([logGroupRetention], lg("pass-7", { retentionInDays: 7 }), { [POLICY]: "remediate" })).to.deep.equal([]);
     expect(await remediate([logGroupRetention], lg("unknown", { retentionInDays: unknown.number }), { [POLICY]: "remediate" })).to.deep.equal([]);
   });
+
+  it("remediates only to a retention CloudWatch accepts: the longest one within the range, or not at all", async () => {
+    const within = await remediate([logGroupRetention], lg("fail-0", { retentionInDays: 0 }), { [POLICY]: { enforcementLevel: "remediate", minRetentionDays: 7, maxRetentionDays: 45 } });
+    expect(within.map((o) => o.properties)).to.deep.equal([{ retentionInDays: 30 }]);
+    const none = { [POLICY]: { enforcementLevel: "remediate", minRetentionDays: 8, maxRetentionDays: 10 } };
+    expect(await remediate([logGroupRetention], lg("fail-0", { retentionInDays: 0 }), none)).to.deep.equal([]);
+    // not remediable, so it stays a violation
+    expect(failingNames(await analyzeResources([logGroupRetention], [lg("fail-0", { retentionInDays: 0 })], none), POLICY)).to.deep.equal(["fail-0"]);
+  });
 });
