@@ -1,4 +1,4 @@
-import { runProgram } from "../program/run-program";
+import { DEFAULT_PROGRAM_TIMEOUT_SECONDS, runProgram } from "../program/run-program";
 import { parseConfigPairs } from "../program/project";
 import { COMMON_OPTIONS_HELP, runEnforceCommand, EnforceCommandSpec } from "./enforce-command";
 import { UsageError } from "./errors";
@@ -21,6 +21,8 @@ Options:
                              ORG/PROJECT/NAME select NAME, as with the Pulumi CLI
   --config KEY=VALUE         config seen by new pulumi.Config(); repeatable. Keys without ':' get the
                              project's prefix, e.g. --config owner=me --config aws:region=eu-west-1
+  --timeout SECONDS          fail (exit 2) when the program has not finished after SECONDS
+                             (default: ${DEFAULT_PROGRAM_TIMEOUT_SECONDS})
 
 ${COMMON_OPTIONS_HELP}`;
 
@@ -30,6 +32,7 @@ const spec: EnforceCommandSpec = {
   options: {
     stack: { type: "string" },
     config: { type: "string", multiple: true },
+    timeout: { type: "string" },
   },
   async load(positionals, values) {
     if (positionals.length > 1) throw new UsageError(`expected at most one PROGRAM_DIR, got ${positionals.length} arguments`);
@@ -40,7 +43,12 @@ const spec: EnforceCommandSpec = {
     // As with the Pulumi CLI, a fully qualified name selects the stack NAME: getStack(), URNs and Pulumi.NAME.yaml use it.
     const stack = stackArg?.split("/").pop();
     const config = parseConfigPairs((values.config as string[] | undefined) ?? []);
-    return runProgram(positionals[0] ?? "stack/", { stack, config });
+    const timeoutArg = values.timeout as string | undefined;
+    const timeoutSeconds = timeoutArg === undefined ? undefined : Number(timeoutArg);
+    if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutArg!.trim() !== "")) {
+      throw new UsageError(`--timeout '${timeoutArg}' is not a positive number of seconds`);
+    }
+    return runProgram(positionals[0] ?? "stack/", { stack, config, timeoutSeconds });
   },
 };
 

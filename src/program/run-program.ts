@@ -10,6 +10,27 @@ export interface RunProgramOptions {
   stack?: string;
   /** `key=value` config; keys without ':' get the project prefix. Overrides Pulumi.<stack>.yaml. */
   config?: Record<string, string>;
+  /** How long the program may run before it is reported as stuck; default DEFAULT_PROGRAM_TIMEOUT_SECONDS. */
+  timeoutSeconds?: number;
+}
+
+/**
+ * A program awaiting a promise that never settles would otherwise hang `check` for good: the pack,
+ * started meanwhile, keeps the process alive, so Node's own exit on an empty event loop never comes.
+ */
+export const DEFAULT_PROGRAM_TIMEOUT_SECONDS = 300;
+
+/** Resolves as `work` does, or rejects with `message` after `seconds`. */
+async function withinSeconds<T>(work: Promise<T>, seconds: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function providerPackageVersion(pkg: string, programDir: string): string | undefined {
@@ -131,12 +152,16 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   let failed = false;
   try {
     process.chdir(project.dir);
-    await runtimeStack.runInPulumiStack(async () => {
-      let exported = require(project.main);
-      if (exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1) exported = exported.default;
-      return await (typeof exported === "function" ? exported() : exported);
-    });
-    await settings.waitForRPCs();
+    const timeout = options.timeoutSeconds ?? DEFAULT_PROGRAM_TIMEOUT_SECONDS;
+    const run = async () => {
+      await runtimeStack.runInPulumiStack(async () => {
+        let exported = require(project.main);
+        if (exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1) exported = exported.default;
+        return await (typeof exported === "function" ? exported() : exported);
+      });
+      await settings.waitForRPCs();
+    };
+    await withinSeconds(run(), timeout, `it did not finish within ${timeout} s (awaiting a promise that never settles?); see --timeout`);
     // Let rejections raised on the last turn surface before deciding the run succeeded.
     await new Promise((resolve) => setImmediate(resolve));
   } catch (err) {

@@ -116,7 +116,7 @@ describe("serverless-guard check", () => {
     const r = check(["--help"]);
     expect(r.status).to.equal(0);
     expect(r.stdout).to.match(/^Usage: serverless-guard check \[PROGRAM_DIR\]/);
-    for (const option of ["--stack NAME", "--config KEY=VALUE", "--policy-pack-config FILE", "--format", "--output FILE"]) expect(r.stdout).to.contain(option);
+    for (const option of ["--stack NAME", "--config KEY=VALUE", "--timeout SECONDS", "--policy-pack-config FILE", "--format", "--output FILE"]) expect(r.stdout).to.contain(option);
   });
 
   describe("bad input is a one-line error with exit 2", () => {
@@ -131,6 +131,8 @@ describe("serverless-guard check", () => {
       ["an unknown option", ["--frobnicate"], /^serverless-guard check: .*frobnicate.*$/],
       ["a bad stack name", [path.join(programs, "compliant"), "--stack", "a b"], /^serverless-guard check: --stack 'a b' is not a valid stack name \(NAME, ORG\/NAME or ORG\/PROJECT\/NAME\)$/],
       ["a stack name with too many parts", [path.join(programs, "compliant"), "--stack", "a/b/c/d"], /^serverless-guard check: --stack 'a\/b\/c\/d' is not a valid stack name/],
+      ["a program that never finishes", [path.join(programs, "never-settles"), "--timeout", "3"], /^serverless-guard check: program .*never-settles failed: it did not finish within 3 s \(awaiting a promise that never settles\?\); see --timeout$/],
+      ["a --timeout that is not a positive number", [path.join(programs, "compliant"), "--timeout", "0"], /^serverless-guard check: --timeout '0' is not a positive number of seconds$/],
       ["a file as PROGRAM_DIR", [path.join(programs, "compliant", "index.ts")], /^serverless-guard check: program directory .*index\.ts is a file; give the directory holding Pulumi\.yaml$/],
     ];
     for (const [what, args, pattern] of cases) {
