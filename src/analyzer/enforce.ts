@@ -51,6 +51,8 @@ export interface EnforceOptions {
   policyPackConfigFile?: string;
   /** How many Analyze/Remediate calls are in flight at once. */
   concurrency?: number;
+  /** Deadline of each RPC to the pack; default RPC_TIMEOUT_MS. */
+  rpcTimeoutMs?: number;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -99,7 +101,8 @@ async function runProtocol(
   userConfig: PolicyPackConfigFile | undefined,
   logs: EngineLogEntry[],
 ): Promise<EnforceResult> {
-  const info: AnalyzerInfo = analyzerInfoFromProto(await call(client, "getAnalyzerInfo", new Empty()));
+  const rpc = <Res>(method: string, req: unknown, resourceUrn?: string) => call<unknown, Res>(client, method, req, resourceUrn, options.rpcTimeoutMs);
+  const info: AnalyzerInfo = analyzerInfoFromProto(await rpc("getAnalyzerInfo", new Empty()));
   const config = reconcilePolicyPackConfig(info, userConfig);
 
   if (info.supportsConfig) {
@@ -111,13 +114,13 @@ async function runProtocol(
       pc.setProperties(Struct.fromJavaScript(c.properties as Record<string, any>));
       map.set(name, pc);
     }
-    await call(client, "configure", req);
+    await rpc("configure", req);
   }
   const stackReq = new analyzerpb.AnalyzerStackConfigureRequest();
   stackReq.setProject(graph.project);
   stackReq.setStack(graph.stack);
   stackReq.setDryRun(true);
-  await call(client, "configureStack", stackReq);
+  await rpc("configureStack", stackReq);
 
   const anyRemediate = Object.values(config).some((c) => c.enforcementLevel === "remediate");
   const perResource = await mapLimited(graph.resources.filter(isAnalyzed), options.concurrency ?? DEFAULT_CONCURRENCY, async (r) => {
@@ -126,7 +129,7 @@ async function runProtocol(
     let inputs = r.inputs;
     // As the engine does: remediations first, each seeing the previous one's result; Analyze then sees the fixed inputs.
     if (anyRemediate) {
-      const res: analyzerpb.RemediateResponse = await call(client, "remediate", analyzeRequest(r, inputs), r.urn);
+      const res: analyzerpb.RemediateResponse = await rpc("remediate", analyzeRequest(r, inputs), r.urn);
       for (const rem of res.getRemediationsList()) {
         const props = rem.getProperties();
         if (props) {
@@ -146,14 +149,14 @@ async function runProtocol(
         }
       }
     }
-    const res: analyzerpb.AnalyzeResponse = await call(client, "analyze", analyzeRequest(r, inputs), r.urn);
+    const res: analyzerpb.AnalyzeResponse = await rpc("analyze", analyzeRequest(r, inputs), r.urn);
     violations.push(...diagnosticsToViolations(res.getDiagnosticsList(), "analyze", r.urn));
     return { violations, remediations };
   });
 
   const stackReqAll = new analyzerpb.AnalyzeStackRequest();
   stackReqAll.setResourcesList(graph.resources.map(stackResource));
-  const stackRes: analyzerpb.AnalyzeResponse = await call(client, "analyzeStack", stackReqAll);
+  const stackRes: analyzerpb.AnalyzeResponse = await rpc("analyzeStack", stackReqAll);
 
   const violations = [...perResource.flatMap((p) => p.violations), ...diagnosticsToViolations(stackRes.getDiagnosticsList(), "analyzeStack")];
   return {

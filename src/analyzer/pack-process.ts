@@ -15,6 +15,8 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 
 /** Bounded waits, so a broken pack can never hang a CLI run or a test. */
 const START_TIMEOUT_MS = 60_000;
+/** A policy that never returns (awaiting something that never settles) fails its RPC instead of hanging the run. */
+export const RPC_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 3_000;
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 
@@ -165,9 +167,16 @@ function firstLines(text: string): string {
  * Promisified unary call on the analyzer client. A failed call (a policy that threw, a pack that
  * died) rejects with one line naming the RPC and the resource, not the pack's multi-line stack.
  */
-export function call<Req, Res>(client: analyzerrpc.AnalyzerClient, method: string, req: Req, resourceUrn?: string): Promise<Res> {
+export function call<Req, Res>(
+  client: analyzerrpc.AnalyzerClient,
+  method: string,
+  req: Req,
+  resourceUrn?: string,
+  timeoutMs: number = RPC_TIMEOUT_MS,
+): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
-    (client as any)[method](req, (err: grpc.ServiceError | null, res: Res) => {
+    const options: grpc.CallOptions = { deadline: Date.now() + timeoutMs };
+    (client as any)[method](req, new grpc.Metadata(), options, (err: grpc.ServiceError | null, res: Res) => {
       if (!err) return resolve(res);
       const where = resourceUrn ? ` on ${resourceUrn}` : "";
       reject(new Error(`policy pack ${method}${where} failed: ${firstLines(err.details || err.message)}`));

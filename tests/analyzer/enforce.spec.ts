@@ -142,4 +142,12 @@ describe("enforce() driver", function () {
     expect(err?.message).to.not.contain("\n");
     expect(err?.message).to.match(new RegExp(`^policy pack analyze on ${fn.urn.replace(/[$]/g, "\\$")} failed: .*policy bug`));
   });
+
+  it("fails a policy that never returns at the RPC deadline, naming the RPC and the resource, instead of hanging", async () => {
+    const dir = writePack("hangs", `new PolicyPack("hangs", { policies: [{ name: "waits", description: "waits", validateResource: () => new Promise(() => undefined) }] });`);
+    temp.push(dir);
+    const fn = res("aws:lambda/function:Function", "f", {});
+    const err = await enforce(graph(fn), { packDir: dir, rpcTimeoutMs: 1500 }).then(() => undefined, (e: Error) => e);
+    expect(err?.message).to.match(/^policy pack analyze on \S+::f failed: Deadline exceeded/);
+  });
 });
