@@ -2,7 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
 import { probe } from "./common/unknowns";
-import { allOf, anyOf, dependsThrough, labelOf, identity, lambdaFunctionNameOf, ofType, probeString, Tri } from "./stack-graph";
+import { allOf, anyOf, dependsThrough, fedBy, labelOf, identity, lambdaFunctionNameOf, ofType, probeString, Tri } from "./stack-graph";
 
 export const DEFAULT_CRITICAL_FUNCTION_PATTERN = "processor";
 export const DEFAULT_MIN_PROVISIONED_CONCURRENCY = 1;
@@ -33,8 +33,8 @@ function refersTo(holder: PolicyResource, fn: PolicyResource): Tri {
     if (reference.value === undefined) return "no";
     return reference.value === arn || lambdaFunctionNameOf(reference.value) === name ? "yes" : "no";
   }
-  // Unknown during preview: the engine's record that functionName came from this function's outputs decides.
-  return dependsThrough(holder, "functionName", fn) ? "yes" : "undecided";
+  // Unknown during preview: the engine's record of which resource's outputs functionName came from decides.
+  return fedBy(holder, "functionName", fn);
 }
 
 interface Check {
@@ -158,7 +158,7 @@ export const criticalFunctionProvisionedConcurrency = stackPolicy<Config>({
         const qualifier = checkQualifier(pcc, fn, aliases);
         const executions = checkExecutions(pcc, minimum);
         const checks: Check[] = [
-          targets === "undecided" ? { verdict: "undecided", unknown: "its functionName is unknown and does not come from this function" } : { verdict: "yes" },
+          targets === "undecided" ? { verdict: "undecided", unknown: "its functionName is unknown and comes from no function of the stack" } : { verdict: "yes" },
           qualifier,
           executions,
         ];

@@ -13,11 +13,14 @@ import {
   ofType,
   probeString,
   resolveReference,
+  sourcesOf,
   Tri,
 } from "./stack-graph";
 
 export const DLQ_ALARM_NAMESPACE = "AWS/SQS";
 export const DLQ_ALARM_METRIC = "ApproximateNumberOfMessagesVisible";
+
+const SNS_TOPIC = "aws:sns/topic:Topic";
 
 const USER_KINDS: Record<string, string> = {
   [TYPES.lambdaFunction]: "function",
@@ -82,7 +85,10 @@ function deadLetterQueues(resources: readonly PolicyResource[]): DeadLetterQueue
     if (others.length === 0) continue;
     const resolution = resolveReference({ ...use, candidates: others, nameOfReference: arnLastSegment });
     // "none": no reference, or a queue outside this stack (its alarm belongs with the stack that owns it).
-    if (resolution.kind === "undecided") unresolved.push(use);
+    // Unknown, and fed by none of the stack's queues: computed from an SNS topic (a valid Lambda DLQ), it is no queue.
+    if (resolution.kind === "undecided" && !sourcesOf(use.holder, use.property).some((r) => r.type === SNS_TOPIC)) {
+      unresolved.push(use);
+    }
     if (resolution.kind !== "found") continue;
     for (const queue of resolution.targets) {
       const users = queues.get(queue) ?? [];

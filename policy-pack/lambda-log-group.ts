@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
-import { dependsThrough, labelOf, ofType, probeString } from "./stack-graph";
+import { dependsThrough, fedBy, labelOf, ofType, probeString } from "./stack-graph";
 
 export const LAMBDA_LOG_GROUP_PREFIX = "/aws/lambda/";
 
@@ -32,6 +32,8 @@ function verdictFor(fn: PolicyResource, logGroups: readonly PolicyResource[]): V
     // A name is unknown (preview). A log group named from the function's outputs (`/aws/lambda/${fn.name}`), or
     // one the function's loggingConfig was built from, is taken as the function's; any other might still match.
     if (dependsThrough(lg, "name", fn) || dependsThrough(fn, "loggingConfig", lg)) return { kind: "pass" };
+    // Named from another function's outputs: that function's log group.
+    if (!name.known && fedBy(lg, "name", fn) === "no") continue;
     maybe.push(`"${lg.name}"`);
   }
   if (maybe.length > 0) {

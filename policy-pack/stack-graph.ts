@@ -18,10 +18,25 @@ export function ofType(resources: readonly PolicyResource[], type: string): Poli
   return resources.filter((r) => r.type === type);
 }
 
+/** The resources whose outputs `resource`'s `property` was computed from (the engine's propertyDependencies). */
+export function sourcesOf(resource: PolicyResource, property: string): readonly PolicyResource[] {
+  return readKnown(() => resource.propertyDependencies?.[property]) ?? [];
+}
+
 /** True when `resource`'s `property` was computed from an output of `source`. */
 export function dependsThrough(resource: PolicyResource, property: string, source: PolicyResource): boolean {
-  const sources = readKnown(() => resource.propertyDependencies?.[property]) ?? [];
-  return sources.some((r) => r.urn === source.urn);
+  return sourcesOf(resource, property).some((r) => r.urn === source.urn);
+}
+
+/**
+ * For a property unknown during preview: "yes" when it was computed from `source`'s outputs, "no" when it was
+ * computed from another resource of the same type instead (another function's name is that function's), otherwise
+ * "undecided" (no source recorded, or only others, like a random suffix both may share).
+ */
+export function fedBy(resource: PolicyResource, property: string, source: PolicyResource): Tri {
+  const sources = sourcesOf(resource, property);
+  if (sources.some((r) => r.urn === source.urn)) return "yes";
+  return sources.some((r) => r.type === source.type) ? "no" : "undecided";
 }
 
 /** The last `:`-separated segment of an ARN: a queue's name for `arn:aws:sqs:region:account:name`. */

@@ -161,7 +161,7 @@ describe("critical-function-provisioned-concurrency", () => {
       [
         "order-processor",
         [fn("order-processor"), provisioned("pc", unknown.string, "2", 1)],
-        '(ProvisionedConcurrencyConfig "pc": its functionName is unknown and does not come from this function)',
+        '(ProvisionedConcurrencyConfig "pc": its functionName is unknown and comes from no function of the stack)',
       ],
       [
         "order-processor",
@@ -184,6 +184,18 @@ describe("critical-function-provisioned-concurrency", () => {
       expect(diags[0].message).to.match(/^could not verify during preview: function "/);
       expect(diags[0].message).to.include(why);
     }
+  });
+
+  it("a config whose unknown functionName comes from another function is that function's", async () => {
+    const other: FixtureResource = { name: "api", type: TYPES.lambdaFunction, props: { name: unknown.string } };
+    const othersConfig = provisioned("api-pc", unknown.string, "2", 1, { propertyDependencies: { functionName: [urnOf(TYPES.lambdaFunction, "api")] } });
+    const diags = await analyzeStack([policy], [fn("order-processor"), other, othersConfig]);
+    expect(diags.map((d) => [d.resourceName, d.enforcementLevel])).to.deep.equal([["order-processor", "mandatory"]]);
+    expect(diags[0].message).to.include("(none targets it)");
+    // from a resource of another kind (a random suffix both names share): unverified, not failed
+    const shared = provisioned("pc", unknown.string, "2", 1, { propertyDependencies: { functionName: [urnOf("random:index/randomId:RandomId", "suffix")] } });
+    const unsure = await analyzeStack([policy], [fn("order-processor"), shared]);
+    expect(unsure.map((d) => d.enforcementLevel)).to.deep.equal(["advisory"]);
   });
 
   it("stays silent in preview when the outcome cannot depend on the unknown part", async () => {

@@ -167,6 +167,10 @@ describe("dlq-alarm", () => {
     expect(await analyzeStack([dlqAlarm], [queue("src", { redrivePolicy: unknown.string })])).to.deep.equal([]);
     // no queue at all
     expect(await analyzeStack([dlqAlarm], [fn("user", unknown.string)])).to.deep.equal([]);
+    // the unknown ARN comes from an SNS topic (a valid Lambda DLQ with no queue depth), not from the stack's queue
+    const topic: FixtureResource = { name: "failures", type: "aws:sns/topic:Topic", props: { arn: unknown.string } };
+    const viaTopic = fn("user", unknown.string, { propertyDependencies: { deadLetterConfig: [urnOf("aws:sns/topic:Topic", "failures")] } });
+    expect(await analyzeStack([dlqAlarm], [queue("other"), topic, viaTopic])).to.deep.equal([]);
   });
 
   it("still decides when the unknown part cannot matter", async () => {

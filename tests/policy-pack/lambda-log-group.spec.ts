@@ -87,6 +87,13 @@ describe("lambda-log-group", () => {
     );
   });
 
+  it("a log group named from another function's outputs is that function's, even in preview", async () => {
+    const apiLogs = logGroup("api-logs", { name: unknown.string }, { propertyDependencies: { name: [urnOf(TYPES.lambdaFunction, "api")] } });
+    const diags = await analyzeStack([lambdaLogGroup], [fn("api", { name: unknown.string }), fn("worker", { name: "worker-1" }), apiLogs]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(["worker"]);
+    expect(failingNames(diags, POLICY, "advisory")).to.deep.equal([]);
+  });
+
   it("stays silent in preview when a known log group already matches", async () => {
     const diags = await analyzeStack([lambdaLogGroup], [
       fn("b", { name: "b-1" }),
