@@ -11,7 +11,7 @@ import { PolicyPackConfigFile, readPolicyPackConfigFile, reconcilePolicyPackConf
 import { call, startEngineServer, startPack, EngineLogEntry } from "./pack-process";
 import { AnalyzerInfo, analyzerInfoFromProto, EnforcementLevel, levelFromProto, levelToProto, PolicyInfo, severityFromProto } from "./policy-info";
 import { ResourceGraph, ResourceRecord } from "./resource-record";
-import { analyzeRequest, stackResource } from "./wire";
+import { analyzeRequest, restoreUnchanged, stackResource } from "./wire";
 
 export interface Violation {
   policyName: string;
@@ -30,6 +30,8 @@ export interface Remediation {
   description?: string;
   /** The whole new property bag. */
   properties: Record<string, unknown>;
+  /** The bag the remediation started from (for showing what changed). */
+  previous: Record<string, unknown>;
 }
 
 export interface EnforceResult {
@@ -133,8 +135,9 @@ async function runProtocol(
       for (const rem of res.getRemediationsList()) {
         const props = rem.getProperties();
         if (props) {
-          inputs = props.toJavaScript() as Record<string, unknown>;
-          remediations.push({ policyName: rem.getPolicyname(), resourceUrn: r.urn, description: rem.getDescription() || undefined, properties: inputs });
+          const previous = inputs;
+          inputs = restoreUnchanged(props.toJavaScript(), previous) as Record<string, unknown>;
+          remediations.push({ policyName: rem.getPolicyname(), resourceUrn: r.urn, description: rem.getDescription() || undefined, properties: inputs, previous });
         }
         if (rem.getDiagnostic()) {
           violations.push({

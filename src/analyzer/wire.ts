@@ -3,6 +3,7 @@
  * Property bags go through google-protobuf's own `Struct.fromJavaScript` (the copy @pulumi/pulumi
  * and @pulumi/policy use), so secret and unknown sentinels reach the pack unchanged.
  */
+import { isDeepStrictEqual } from "util";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { ProviderRecord, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE } from "./resource-record";
@@ -28,6 +29,21 @@ export function toWireValue(value: unknown): unknown {
     if (v !== undefined && typeof v !== "function") out[k] = toWireValue(v);
   }
   return out;
+}
+
+/**
+ * A remediation returns the whole bag as the pack saw it, so a ciphertext secret comes back as a secret
+ * of unknown value. Every part the pack left as it was sent is given back in its original form (the
+ * ciphertext, not the unknown sentinel), so only real changes remain.
+ */
+export function restoreUnchanged(returned: unknown, sent: unknown): unknown {
+  if (isDeepStrictEqual(returned, toWireValue(sent))) return sent;
+  if (Array.isArray(returned) && Array.isArray(sent)) return returned.map((v, i) => (i < sent.length ? restoreUnchanged(v, sent[i]) : v));
+  const isPlain = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v) && (v as Record<string, unknown>)[SECRET_SIG] === undefined;
+  if (isPlain(returned) && isPlain(sent)) {
+    return Object.fromEntries(Object.entries(returned).map(([k, v]) => [k, k in sent ? restoreUnchanged(v, sent[k]) : v]));
+  }
+  return returned;
 }
 
 export function toStruct(props: Record<string, unknown> | undefined): Struct {

@@ -1,7 +1,23 @@
+import { isDeepStrictEqual } from "util";
 import { EnforceResult, Violation } from "../analyzer/enforce";
 import { parseUrn } from "./urn";
 
 const indent = (text: string, pad: string) => text.split("\n").map((l) => pad + l).join("\n");
+
+/**
+ * What a remediation changed, per top-level property, as `pulumi policy analyze` shows it
+ * (`~ key: old => new`, `+ key: new`, `- key`): the whole bag would bury the change among the rest.
+ */
+function propertyChanges(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const show = (v: unknown) => JSON.stringify(v) ?? "undefined";
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(after)) {
+    if (!(key in before)) lines.push(`+ ${key}: ${show(value)}`);
+    else if (!isDeepStrictEqual(before[key], value)) lines.push(`~ ${key}: ${show(before[key])} => ${show(value)}`);
+  }
+  for (const key of Object.keys(before)) if (!(key in after)) lines.push(`- ${key}`);
+  return lines;
+}
 
 /**
  * Human report, grouped by resource like `pulumi preview`'s policy section, ending with one summary line:
@@ -33,7 +49,8 @@ export function formatText(result: EnforceResult): string {
     out.push("", "Remediations:");
     for (const r of result.remediations) {
       const { type, name } = parseUrn(r.resourceUrn);
-      out.push(`    ${r.policyName}  ${type}  ${name}: new properties ${JSON.stringify(r.properties)}`);
+      out.push(`    ${r.policyName}  ${type}  ${name}`);
+      out.push(...propertyChanges(r.previous, r.properties).map((line) => `        ${line}`));
     }
   }
   if (result.summary.fakedInvokes.length) {

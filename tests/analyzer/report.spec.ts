@@ -12,7 +12,14 @@ const result = (): EnforceResult => ({
     { policyName: "lambda-log-group", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: fnUrn, enforcementLevel: "advisory", message: "no log group", phase: "analyzeStack" },
     { policyName: "dlq-alarm", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", enforcementLevel: "mandatory", severity: "high", message: "stack-wide finding", phase: "analyzeStack" },
   ],
-  remediations: [{ policyName: "dynamodb-on-demand", resourceUrn: "urn:pulumi:dev::proj::aws:dynamodb/table:Table::t", properties: { billingMode: "PAY_PER_REQUEST" } }],
+  remediations: [
+    {
+      policyName: "dynamodb-on-demand",
+      resourceUrn: "urn:pulumi:dev::proj::aws:dynamodb/table:Table::t",
+      previous: { hashKey: "id", attributes: [{ name: "id", type: "S" }], readCapacity: 5, billingMode: "PROVISIONED" },
+      properties: { billingMode: "PAY_PER_REQUEST", attributes: [{ type: "S", name: "id" }], hashKey: "id", tags: { Owner: "o" } },
+    },
+  ],
   summary: { resources: 4, mandatory: 2, advisory: 1, fakedInvokes: ["aws:ec2/getAmi:getAmi"] },
   policies: [
     { name: "lambda-memory-limit", description: "Limit memory", enforcementLevel: "mandatory", severity: "medium", remediationSteps: "Lower memorySize", policyType: "resource" },
@@ -54,7 +61,10 @@ describe("reports", () => {
         "        stack-wide finding",
         "",
         "Remediations:",
-        '    dynamodb-on-demand  aws:dynamodb/table:Table  t: new properties {"billingMode":"PAY_PER_REQUEST"}',
+        "    dynamodb-on-demand  aws:dynamodb/table:Table  t",
+        '        ~ billingMode: "PROVISIONED" => "PAY_PER_REQUEST"',
+        '        + tags: {"Owner":"o"}',
+        "        - readCapacity",
         "",
         "Faked invokes (answered with an empty result): aws:ec2/getAmi:getAmi",
         "",

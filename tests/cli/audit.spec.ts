@@ -179,6 +179,26 @@ describe("serverless-guard audit (spawned CLI)", function () {
     });
   });
 
+  describe("remediation of a resource holding an encrypted secret", () => {
+    const cfg = () => writeTmp("remediate-memory.json", { "lambda-memory-limit": "remediate" });
+    const bigFn = () => JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.find((x: any) => x.urn.endsWith("::big-fn"));
+
+    it("gives the secret back as the state had it (ciphertext), not as the unknown value the pack saw", () => {
+      const r = auditJson(unoptimized, "--policy-pack-config", cfg());
+      const rem = r.report.remediations.find((x: any) => x.policyName === "lambda-memory-limit");
+      expect(rem.properties).to.deep.equal({ ...bigFn().inputs, memorySize: 768 });
+      expect(rem.properties.environment.ciphertext).to.be.a("string");
+    });
+
+    it("text shows only what changed", () => {
+      const r = cli(unoptimized, "--policy-pack-config", cfg());
+      const lines = r.stdout.split("\n");
+      const at = lines.indexOf("    lambda-memory-limit  aws:lambda/function:Function  big-fn");
+      expect(at, r.stdout).to.be.greaterThan(-1);
+      expect(lines.slice(at + 1, at + 3)).to.deep.equal(["        ~ memorySize: 3008 => 768", ""]);
+    });
+  });
+
   describe("bad input: one line on stderr, nothing on stdout, exit 2", () => {
     const bad = (args: string[], expected: string | RegExp) => {
       const r = cli(...args);
