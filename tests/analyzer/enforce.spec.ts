@@ -56,7 +56,13 @@ describe("enforce() driver", function () {
     const fn = res("aws:lambda/function:Function", "big", { name: "big-1", memorySize: 3008, runtime: "nodejs20.x", tags: TAGS });
     const r = await enforce(graph(fn), { policyPackConfigFile: cfg });
     expect(r.remediations).to.deep.equal([
-      { policyName: "lambda-memory-limit", resourceUrn: fn.urn, description: r.remediations[0].description, properties: { name: "big-1", memorySize: 768, runtime: "nodejs20.x", tags: TAGS } },
+      {
+        policyName: "lambda-memory-limit",
+        resourceUrn: fn.urn,
+        description: r.remediations[0].description,
+        properties: { name: "big-1", memorySize: 768, runtime: "nodejs20.x", tags: TAGS },
+        previous: fn.inputs,
+      },
     ]);
     expect(r.violations.map((v) => v.policyName)).to.not.include("lambda-memory-limit");
   });
