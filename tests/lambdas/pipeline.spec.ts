@@ -2,10 +2,7 @@ import { expect } from "chai";
 import { createHash } from "crypto";
 import { MAX_EPOCH_MS, MAX_PAYLOAD_NESTING } from "../../lambdas/shared/records";
 import { startDynalite, startThrottlingProxy, type LocalDynamo } from "../support/dynalite";
-
-// Handlers read LOG_LEVEL when their module loads: quiet the success logs, keep ERROR lines (asserted below).
-process.env.LOG_LEVEL = "ERROR";
-process.env.POWERTOOLS_SERVICE_NAME = "tap-test";
+import { snapshotEnv } from "../support/env";
 
 type Handler = (event: unknown) => Promise<any>;
 let validator: Handler;
@@ -58,7 +55,12 @@ function errorLogs(lines: string[]) {
 }
 
 describe("lambdas: validator -> enricher -> processor against a real DynamoDB API (dynalite)", () => {
+  let restoreEnv: () => void;
   before(async () => {
+    restoreEnv = snapshotEnv();
+    // Handlers read LOG_LEVEL when their module loads: quiet the success logs, keep ERROR lines (asserted below).
+    process.env.LOG_LEVEL = "ERROR";
+    process.env.POWERTOOLS_SERVICE_NAME = "tap-test";
     dynamo = await startDynalite();
     validator = require("../../lambdas/validator").handler;
     enricher = require("../../lambdas/enricher").handler;
@@ -66,8 +68,8 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
   });
   after(async () => {
     await dynamo?.stop();
-    delete process.env.DYNAMODB_ENDPOINT;
-    delete process.env.TABLE_NAME;
+    // TABLE_NAME, DYNAMODB_ENDPOINT, the log settings and what Powertools adds on load (AWS_SDK_UA_APP_ID).
+    restoreEnv?.();
   });
 
   it("stores valid records once, normalised and hashed, even when the same event is delivered twice", async () => {

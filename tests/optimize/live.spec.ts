@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { UsageError } from "../../src/cli/errors";
+import { snapshotEnv } from "../support/env";
 import { optimize } from "./helpers";
 
 /**
@@ -44,15 +45,16 @@ const json = (used: number, billed: number, memory = 1024) =>
   JSON.stringify({ type: "platform.report", record: { metrics: { durationMs: billed - 0.5, billedDurationMs: billed, memorySizeMB: memory, maxMemoryUsedMB: used } } });
 
 describe("optimize --live (CloudWatch Logs FilterLogEvents through the AWS SDK)", () => {
-  const savedEnv = { ...process.env };
+  let restoreEnv: () => void;
   before(() => {
+    restoreEnv = snapshotEnv();
     // The SDK's default credential chain reads these; nothing leaves 127.0.0.1.
     process.env.AWS_ACCESS_KEY_ID = "AKIDEXAMPLE";
     process.env.AWS_SECRET_ACCESS_KEY = "secret";
     delete process.env.AWS_PROFILE;
   });
   after(() => {
-    process.env = savedEnv;
+    restoreEnv();
   });
 
   it("pulls every page of /aws/lambda/NAME with a REPORT filter and analyses both formats", async () => {

@@ -3,6 +3,7 @@ import type { Server } from "http";
 import type { AddressInfo } from "net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { snapshotEnv } from "./env";
 
 // dynalite ships no type declarations.
 const dynalite: (options: Record<string, unknown>) => Server = require("dynalite");
@@ -21,22 +22,31 @@ export interface LocalDynamo {
    * read are still running and then throws from inside dynalite, so it is not used mid-run.)
    */
   crash(): void;
+  /** Stops the server and puts back the environment variables startDynalite changed. */
   stop(): Promise<void>;
 }
 
-/** Dummy credentials and region: the SDK insists on them, dynalite ignores them. */
-export function useDummyAwsEnvironment(): void {
+/**
+ * Dummy credentials and region: the SDK insists on them, dynalite ignores them.
+ * Returns a function that restores the environment as it was before.
+ */
+export function useDummyAwsEnvironment(): () => void {
+  const restoreEnv = snapshotEnv();
   process.env.AWS_ACCESS_KEY_ID = "test";
   process.env.AWS_SECRET_ACCESS_KEY = "test";
   process.env.AWS_REGION = "us-east-1";
   delete process.env.AWS_PROFILE;
+  return restoreEnv;
 }
 
 export async function startDynalite(): Promise<LocalDynamo> {
-  useDummyAwsEnvironment();
+  const restoreEnv = useDummyAwsEnvironment();
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error) => {
+      restoreEnv();
+      reject(error);
+    });
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
@@ -82,9 +92,13 @@ export async function startDynalite(): Promise<LocalDynamo> {
       if (stopped) return;
       stopped = true;
       client.destroy();
-      if (crashed) return; // no longer listening; the in-memory store is dropped with the server
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      try {
+        if (crashed) return; // no longer listening; the in-memory store is dropped with the server
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      } finally {
+        restoreEnv();
+      }
     },
   };
 }
