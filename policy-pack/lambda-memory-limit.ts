@@ -7,9 +7,6 @@ import { LAMBDA_PRICING } from "../src/optimize/pricing";
 /** The pack's default Lambda memory ceiling (MB); `maxMemoryMb` in policy config overrides it. */
 export const DEFAULT_MAX_MEMORY_MB = 768;
 
-/** What AWS uses when `memorySize` is not set. */
-export const AWS_DEFAULT_MEMORY_MB = 128;
-
 /** The invocation profile the message prices the excess with: one million invocations of 200 ms a month. */
 const INVOCATIONS = 1_000_000;
 const BILLED_SECONDS = 0.2;

@@ -88,12 +88,6 @@ export function resourceSupport(service: string, action: string): ResourceSuppor
   return found ? supportOf(found) : { kind: "unknown-action" };
 }
 
-/** The catalog's spelling of a concrete action, e.g. `dynamodb:PutItem`, or undefined when unknown. */
-export function catalogActionName(service: string, action: string): string | undefined {
-  const found = serviceActions(service)?.[action.toLowerCase()];
-  return found ? `${service.toLowerCase()}:${found.name}` : undefined;
-}
-
 /**
  * The catalog actions of `service` that `actionPattern` (IAM wildcards allowed) matches, with their
  * resource support; undefined when the service is not in the catalog.
