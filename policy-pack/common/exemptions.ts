@@ -1,3 +1,4 @@
+import { globSource } from "./glob";
 import { readKnown } from "./unknowns";
 
 /** Tag naming the policies a resource is exempt from, comma-separated: `lambda-memory-limit,dlq-alarm`. */
@@ -25,12 +26,6 @@ function tagsOf(props: Record<string, any>): Record<string, unknown> {
   return tags as Record<string, unknown>;
 }
 
-/** Shell-style glob (`*` any run, `?` one character) over the whole string. */
-export function globMatches(pattern: string, text: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${re}$`).test(text);
-}
-
 /**
  * How `policyName` applies to `subject`: excluded by config (`exclude`: globs over the logical name or the URN),
  * exempted by tags with a reason, claimed exempt without a reason, or not exempt at all.
@@ -38,7 +33,8 @@ export function globMatches(pattern: string, text: string): boolean {
 export function exemptionOf(policyName: string, subject: Subject, exclude: readonly string[] = []): Exemption {
   for (const pattern of exclude) {
     if (typeof pattern !== "string") continue;
-    if (globMatches(pattern, subject.name) || globMatches(pattern, subject.urn)) return { kind: "exclude", pattern };
+    const glob = new RegExp(`^${globSource(pattern)}$`);
+    if (glob.test(subject.name) || glob.test(subject.urn)) return { kind: "exclude", pattern };
   }
   const tags = readKnown(() => tagsOf(subject.props)) ?? {};
   const listed = typeof tags[EXEMPT_TAG] === "string" ? (tags[EXEMPT_TAG] as string) : "";

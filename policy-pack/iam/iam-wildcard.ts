@@ -1,18 +1,13 @@
-// IAM wildcard matching. Hand-written rather than minimatch/picomatch because IAM globs are not path
-// globs: `*` crosses `/` and `:`, `?` is exactly one character, and action names compare
-// case-insensitively. The whole rule fits in one regular expression.
+// IAM wildcard matching: the pack's whole-string globs (../common/glob), compared case-insensitively as IAM does.
+import { globSource } from "../common/glob";
 
 const compiled = new Map<string, RegExp>();
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-}
 
 /** A case-insensitive regular expression for an IAM pattern (`*` = any run, `?` = one character). */
 export function iamPatternRegExp(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (!re) {
-    re = new RegExp(`^${escapeRegExp(pattern).replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]")}$`, "i");
+    re = new RegExp(`^${globSource(pattern)}$`, "i");
     // Bounded: policy documents are small, but garbage input could feed many distinct strings.
     if (compiled.size > 10_000) compiled.clear();
     compiled.set(pattern, re);
@@ -35,6 +30,5 @@ export function iamPatternMatches(pattern: string, name: string): boolean {
  * characters, a `?` one). Sound for the patterns people write (`s3:*` covers `s3:Get*`).
  */
 export function iamPatternCovers(allowed: string, written: string): boolean {
-  const re = new RegExp(`^${escapeRegExp(allowed).replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[^*]")}$`, "i");
-  return re.test(written);
+  return new RegExp(`^${globSource(allowed, "[^*]")}$`, "i").test(written);
 }
