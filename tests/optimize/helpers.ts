@@ -16,10 +16,12 @@ export async function optimize(argv: string[], stdin: Readable = Readable.from([
   return { ...result, stdout: chunks.join("") };
 }
 
-/** Runs the CLI dispatcher from source in a child process (exit codes, stderr, stdin). */
+/**
+ * Runs the shipped entry point (bin/serverless-guard.js -> dist, built by `npm test`'s pretest) in a child
+ * process, as users do: exit codes, stderr, stdin. Not ts-node from source, which costs seconds per spawn.
+ */
 export function cli(args: string[], input?: string) {
-  const script = 'require("./src/cli/main").run(process.argv.slice(1)).then((c) => { process.exitCode = c; })';
-  return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script, ...args], {
+  return spawnSync(process.execPath, [path.join(ROOT, "bin", "serverless-guard.js"), ...args], {
     cwd: ROOT,
     input,
     encoding: "utf8",

@@ -34,6 +34,7 @@ describe("optimize --format html (headless Chromium)", function () {
   });
   after(async () => {
     await browser?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("renders one memory chart per function with its limit lines and a cost bar, from a self-contained file", async () => {

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import * as zlib from "zlib";
 import { UsageError } from "../../src/cli/errors";
+import { useTempDirs } from "../support/temp";
 import { fixture, optimize } from "./helpers";
 
 // The same function's log in the containers real exports come in must give the same report as the
@@ -13,11 +13,6 @@ const PROCESSOR_LOG = fs.readFileSync(fixture("processor-plain.log"), "utf8");
 const ENRICHER_LOG = fs.readFileSync(fixture("enricher-json.log"), "utf8");
 const nonEmpty = (text: string) => text.split("\n").filter((l) => l.length > 0);
 
-function tempFile(name: string, body: string | Buffer): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimize-inputs-")), name);
-  fs.writeFileSync(file, body);
-  return file;
-}
 
 async function processorReport(file: string, stdin?: Readable) {
   const { reports } = await optimize([`tap-processor-dev=${file}`], stdin);
@@ -45,6 +40,13 @@ function filterLogEventsOf(plainLog: string) {
 }
 
 describe("optimize: input containers (CRLF, gzip, AWS CLI output, mixed formats)", () => {
+  const tempDir = useTempDirs("optimize-inputs-");
+  function tempFile(name: string, body: string | Buffer): string {
+    const file = path.join(tempDir(), name);
+    fs.writeFileSync(file, body);
+    return file;
+  }
+
   it("reads CRLF line endings like LF", async () => {
     expectProcessor(await processorReport(tempFile("crlf.log", PROCESSOR_LOG.replace(/\n/g, "\r\n"))));
   });

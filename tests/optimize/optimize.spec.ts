@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { UsageError } from "../../src/cli/errors";
+import { useTempDirs } from "../support/temp";
 import { cli, fixture, optimize } from "./helpers";
 
 // Fixtures come from `scripts/generate-sample-logs.ts fixtures` (seed 42). Each profile pins the peak
@@ -19,6 +20,7 @@ const CENT = 0.005;
 const countLines = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter((l) => l.length > 0).length;
 
 describe("optimize: recommendations and statuses from the generated fixtures", () => {
+  const tempDir = useTempDirs("optimize-");
   it("sizes each function from its peak with 20% headroom, rounded up to 64 MB", async () => {
     const { reports } = await optimize([PROCESSOR, ENRICHER, VALIDATOR, REPORTS_API]);
     const byName = Object.fromEntries(reports.map((r) => [r.name, r]));
@@ -108,7 +110,7 @@ describe("optimize: recommendations and statuses from the generated fixtures", (
   });
 
   it("takes the ceiling from --policy-pack-config and caps at it when the peak fits below", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-"));
+    const dir = tempDir();
     const config = path.join(dir, "policy-config.json");
     fs.writeFileSync(config, JSON.stringify({ all: "mandatory", "lambda-memory-limit": { enforcementLevel: "advisory", maxMemoryMb: 1024 } }));
     const r = (await optimize([RESIZER, "--policy-pack-config", config])).reports[0];
@@ -129,6 +131,7 @@ describe("optimize: recommendations and statuses from the generated fixtures", (
 });
 
 describe("optimize: output formats", () => {
+  const tempDir = useTempDirs("optimize-");
   it("text: an Infracost-style table with a total line", async () => {
     const { stdout } = await optimize([PROCESSOR, ENRICHER]);
     const lines = stdout.split("\n");
@@ -170,7 +173,7 @@ describe("optimize: output formats", () => {
   });
 
   it("--output writes the whole report to a file", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-"));
+    const dir = tempDir();
     const out = path.join(dir, "report.json");
     const { stdout } = await optimize([PROCESSOR, "--format", "json", "--output", out]);
     expect(stdout).to.equal(`wrote ${out}\n`);
@@ -185,6 +188,7 @@ describe("optimize: output formats", () => {
 });
 
 describe("optimize: bad input is one line on stderr and exit 2, with no output file", () => {
+  const tempDir = useTempDirs("optimize-");
   const expectUsage = (r: ReturnType<typeof cli>, pattern: RegExp) => {
     expect(r.status, r.stderr).to.equal(2);
     expect(r.stdout).to.equal("");
@@ -225,7 +229,7 @@ describe("optimize: bad input is one line on stderr and exit 2, with no output f
     await rejects([], /expected at least one NAME=FILE/);
     await rejects([`fn=${os.tmpdir()}`], /fn: '.*' is not a regular file/);
     await rejects([PROCESSOR, "--output", "/nonexistent/dir/report.txt"], /--output '\/nonexistent\/dir\/report\.txt': directory '\/nonexistent\/dir' does not exist/);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-"));
+    const dir = tempDir();
     const config = path.join(dir, "bad.json");
     fs.writeFileSync(config, JSON.stringify({ "lambda-memory-limit": { maxMemoryMb: "lots" } }));
     await rejects([PROCESSOR, "--policy-pack-config", config], /--policy-pack-config '.*bad\.json': lambda-memory-limit/);
@@ -235,7 +239,7 @@ describe("optimize: bad input is one line on stderr and exit 2, with no output f
   });
 
   it("writes no partial --output file when a later input fails", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-"));
+    const dir = tempDir();
     const out = path.join(dir, "report.html");
     expectUsage(cli(["optimize", PROCESSOR, "fn=/nonexistent/x.log", "--format", "html", "--output", out]), /cannot read/);
     expect(fs.readdirSync(dir)).to.deep.equal([]);

@@ -94,6 +94,8 @@ describe(POLICY, () => {
       environment: { variables: { TOKEN: secret("s3cr3t") } },
     });
     expect(await remediate([lambdaMemoryLimit], fn("small", { memorySize: 512 }), config)).to.deep.equal([]);
+    // Exactly at the ceiling passes validation, so there is nothing to remediate either.
+    expect(await remediate([lambdaMemoryLimit], fn("at-limit", { memorySize: 768 }), config)).to.deep.equal([]);
     const custom = await remediate([lambdaMemoryLimit], fn("big", { memorySize: 3008 }), { [POLICY]: { enforcementLevel: "remediate", maxMemoryMb: 1024 } });
     expect(custom[0].properties).to.deep.equal({ memorySize: 1024 });
   });
