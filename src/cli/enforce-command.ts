@@ -3,12 +3,12 @@
  * enforce the pack, format and write the report the same way, so their verdicts cannot drift apart.
  */
 import * as fs from "fs";
-import * as path from "path";
 import { parseArgs } from "util";
 import { enforce } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
 import { formatReport, REPORT_FORMATS, ReportFormat } from "../report";
-import { EXIT_OK, EXIT_VIOLATIONS, UsageError } from "./errors";
+import { EXIT_OK, EXIT_VIOLATIONS, fsErrorText, UsageError } from "./errors";
+import { missingOutputDirectory, writeFileAtomically } from "./output-file";
 
 export interface EnforceCommandSpec {
   name: "check" | "audit";
@@ -37,23 +37,19 @@ const COMMON_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-function checkOutputDirectory(file: string): void {
-  const dir = path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--output ${file}: directory ${dir} does not exist`);
+function checkOutputFile(file: string): void {
+  const missing = missingOutputDirectory(file);
+  if (missing !== undefined) throw new UsageError(`--output ${file}: directory ${missing} does not exist`);
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--output ${file}: is a directory; give a file name`);
 }
 
-/** Writes the whole report or nothing: a temp file in the same directory, then an atomic rename. */
-function writeAtomically(file: string, content: string): void {
-  checkOutputDirectory(file);
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+/** Writes the whole report or nothing, after checking again (the run may have taken minutes). */
+function writeReport(file: string, content: string): void {
+  checkOutputFile(file);
   try {
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
+    writeFileAtomically(file, content);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw new UsageError(`--output ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(`--output ${file}: cannot write (${fsErrorText(err)})`);
   }
 }
 
@@ -76,7 +72,7 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   }
   const output = values.output as string | undefined;
   if (output === "") throw new UsageError("--output needs a file name");
-  if (output) checkOutputDirectory(output);
+  if (output) checkOutputFile(output);
 
   // The pack starts while the graph loads (a program run takes about as long as the pack's start-up).
   const loading = spec.load(parsed.positionals, values);
@@ -84,7 +80,7 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   const graph = await loading;
   const report = formatReport(format as ReportFormat, result, graph);
   if (output) {
-    writeAtomically(output, report);
+    writeReport(output, report);
     const s = result.summary;
     console.error(`${s.mandatory} mandatory, ${s.advisory} advisory violation(s) in ${s.resources} resource(s); report written to ${output}`);
   } else {

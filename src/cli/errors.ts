@@ -13,3 +13,8 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_VIOLATIONS = 1;
 export const EXIT_USAGE = 2;
+
+/** What went wrong with a file-system call, short enough for a one-line error: the code (`ENOENT`) when there is one. */
+export function fsErrorText(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+}

@@ -1,7 +1,6 @@
-import * as fs from "fs";
-import * as path from "path";
 import { Readable, Writable } from "stream";
-import { UsageError } from "../cli/errors";
+import { fsErrorText, UsageError } from "../cli/errors";
+import { missingOutputDirectory, writeFileAtomically } from "../cli/output-file";
 import { emitPulumi } from "./emit-pulumi";
 import { parseOptimizeArgs, USAGE } from "./options";
 import { analyze, FunctionReport } from "./recommend";
@@ -65,18 +64,14 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function checkOutputDir(file: string): void {
-  const dir = path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--output '${file}': directory '${dir}' does not exist`);
+  const missing = missingOutputDirectory(file);
+  if (missing !== undefined) throw new UsageError(`--output '${file}': directory '${missing}' does not exist`);
 }
 
-/** Writes to a sibling temp file and renames it, so a failed write never leaves a partial report. */
 function writeWhole(file: string, body: string): void {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    fs.writeFileSync(tmp, body);
-    fs.renameSync(tmp, file);
+    writeFileAtomically(file, body);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw new UsageError(`cannot write --output '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot write --output '${file}': ${fsErrorText(err)}`);
   }
 }

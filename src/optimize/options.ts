@@ -2,7 +2,7 @@ import * as fs from "fs";
 import { parseArgs } from "util";
 import { z } from "zod";
 import { DEFAULT_MAX_MEMORY_MB } from "../../policy-pack/lambda-memory-limit";
-import { UsageError } from "../cli/errors";
+import { fsErrorText, UsageError } from "../cli/errors";
 import { Architecture, ARCHITECTURES } from "./pricing";
 import { AnalysisSettings } from "./recommend";
 
@@ -195,7 +195,7 @@ export function readPackMaxMemory(file: string): number {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new UsageError(`cannot read --policy-pack-config '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read --policy-pack-config '${file}': ${fsErrorText(err)}`);
   }
   let doc: unknown;
   try {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as readline from "readline";
 import { pipeline, Readable } from "stream";
 import * as zlib from "zlib";
-import { UsageError } from "../cli/errors";
+import { fsErrorText, UsageError } from "../cli/errors";
 import { eventTimestampMs, parseReportLine } from "./parse";
 import { FunctionStats } from "./stats";
 
@@ -21,7 +21,7 @@ export async function readLogInto(stats: FunctionStats, file: string, stdin: Rea
       fs.accessSync(file, fs.constants.R_OK);
     } catch (err) {
       if (err instanceof UsageError) throw err;
-      throw new UsageError(`${stats.name}: cannot read '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(`${stats.name}: cannot read '${file}': ${fsErrorText(err)}`);
     }
     source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   }

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import Ajv, { ErrorObject } from "ajv";
-import { UsageError } from "../cli/errors";
+import { fsErrorText, UsageError } from "../cli/errors";
 import { AnalyzerInfo, ENFORCEMENT_LEVELS, EnforcementLevel } from "../analyzer/policy-info";
 
 export interface PolicyConfigEntry {
@@ -36,7 +36,7 @@ export function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new UsageError(`policy pack config ${file}: cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(`policy pack config ${file}: cannot read file (${fsErrorText(err)})`);
   }
   let raw: unknown;
   try {
