@@ -6,7 +6,7 @@
  * The gRPC stubs and google-protobuf classes are the ones shipped with @pulumi/pulumi, the same
  * copies the pack uses, so messages are built and parsed by the SDK's own code.
  */
-import { spawn, ChildProcess } from "child_process";
+import { spawn } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb";
@@ -81,9 +81,6 @@ export async function startEngineServer(): Promise<{ address: string; logs: Engi
 /** A running pack: its gRPC client and the means to stop it. */
 export interface PackProcess {
   client: analyzerrpc.AnalyzerClient;
-  port: number;
-  child: ChildProcess;
-  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -147,9 +144,6 @@ export async function startPack(packDir: string, engineAddress: string, engineLo
   });
   return {
     client,
-    port,
-    child,
-    stderr: () => stderr,
     stop: async () => {
       client.close();
       await stop();
