@@ -1,14 +1,18 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { limitConcurrency, runNode } from "../support/spawn";
+import { useTempDirs } from "../support/temp";
 
 // Every case goes through the real entry point (bin/serverless-guard.js -> dist), spawned, as users run it.
 const root = path.join(__dirname, "..", "..");
 const bin = path.join(root, "bin", "serverless-guard.js");
 const programs = path.join(root, "tests", "fixtures", "programs");
 const check = (args: string[], cwd = root) => spawnSync(process.execPath, [bin, "check", ...args], { cwd, encoding: "utf8" });
+// Independent runs overlap (each takes seconds, mostly compiling the program), a core each.
+const queued = limitConcurrency();
+const checkAsync = (args: string[]) => queued(() => runNode([bin, "check", ...args], { cwd: root }));
 
 interface JsonReport {
   policyPack: { name: string; version: string };
@@ -18,7 +22,7 @@ interface JsonReport {
 const nameOf = (urn?: string) => (urn ? urn.split("::").slice(3).join("::") : "(stack)");
 const pairs = (report: JsonReport) => report.violations.map((v) => `${v.policyName} ${nameOf(v.resourceUrn)}`).sort();
 
-function expectOneLineUsageError(r: ReturnType<typeof check>, pattern: RegExp) {
+function expectOneLineUsageError(r: { status: number | null; stdout: string; stderr: string }, pattern: RegExp) {
   expect(r.status, r.stderr).to.equal(2);
   expect(r.stdout).to.equal("");
   const lines = r.stderr.trim().split("\n");
@@ -27,6 +31,7 @@ function expectOneLineUsageError(r: ReturnType<typeof check>, pattern: RegExp) {
 }
 
 describe("serverless-guard check", () => {
+  const tempDir = useTempDirs("sg-check-");
   it("makes every one of the nine policies fire on the unoptimized program, exit 1", () => {
     const r = check([path.join(programs, "unoptimized"), "--format", "json"]);
     expect(r.status, r.stderr).to.equal(1);
@@ -58,23 +63,28 @@ describe("serverless-guard check", () => {
     expect(r.stdout).to.match(/0 mandatory, 0 advisory violation\(s\) in 10 resource\(s\)/);
   });
 
-  it("counts the default provider's aws:defaultTags from stack config and explicit providers' defaultTags", () => {
-    const dev = check([path.join(programs, "default-tags"), "--format", "json"]);
+  it("counts the default provider's aws:defaultTags from stack config and explicit providers' defaultTags", async () => {
+    const program = path.join(programs, "default-tags");
+    const tags = JSON.stringify({ tags: { Environment: "prod", Project: "p", Owner: "o", CostCenter: "c" } });
+    const [dev, prod, qualified, configured] = await Promise.all([
+      checkAsync([program, "--format", "json"]),
+      checkAsync([program, "--format", "json", "--stack", "prod"]),
+      checkAsync([program, "--format", "json", "--stack", "acme/default-tags/dev"]),
+      checkAsync([program, "--format", "json", "--stack", "prod", "--config", `aws:defaultTags=${tags}`]),
+    ]);
     expect(dev.status, dev.stderr).to.equal(1);
     expect(pairs(JSON.parse(dev.stdout))).to.deep.equal(["cost-allocation-tags missing-owner"]);
     expect(dev.stderr).to.contain("'default-tags:apiKey' is a secure value");
     // Stack "prod" has no Pulumi.prod.yaml, so the default provider has no defaultTags there.
-    const prod = check([path.join(programs, "default-tags"), "--format", "json", "--stack", "prod"]);
     expect(prod.status, prod.stderr).to.equal(1);
     expect(pairs(JSON.parse(prod.stdout))).to.deep.equal(["cost-allocation-tags missing-owner", "cost-allocation-tags untagged-but-covered"]);
     // A fully qualified stack name selects the stack by its last part, as the Pulumi CLI does.
-    const qualified = check([path.join(programs, "default-tags"), "--format", "json", "--stack", "acme/default-tags/dev"]);
+    expect(qualified.status, qualified.stderr).to.equal(1);
     const qualifiedReport = JSON.parse(qualified.stdout) as JsonReport;
     expect(pairs(qualifiedReport)).to.deep.equal(["cost-allocation-tags missing-owner"]);
     expect(qualifiedReport.violations[0].resourceUrn).to.match(/^urn:pulumi:dev::default-tags::/);
     // --config supplies them again.
-    const tags = JSON.stringify({ tags: { Environment: "prod", Project: "p", Owner: "o", CostCenter: "c" } });
-    const configured = check([path.join(programs, "default-tags"), "--format", "json", "--stack", "prod", "--config", `aws:defaultTags=${tags}`]);
+    expect(configured.status, configured.stderr).to.equal(1);
     expect(pairs(JSON.parse(configured.stdout))).to.deep.equal(["cost-allocation-tags missing-owner"]);
   });
 
@@ -101,7 +111,7 @@ describe("serverless-guard check", () => {
   });
 
   it("points SARIF results at the program's source line", () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sg-check-")), "report.sarif");
+    const out = path.join(tempDir(), "report.sarif");
     const r = check([path.join(programs, "unoptimized"), "--format", "sarif", "--output", out]);
     expect(r.status, r.stderr).to.equal(1);
     const log = JSON.parse(fs.readFileSync(out, "utf8"));
@@ -135,8 +145,13 @@ describe("serverless-guard check", () => {
       ["a --timeout that is not a positive number", [path.join(programs, "compliant"), "--timeout", "0"], /^serverless-guard check: --timeout '0' is not a positive number of seconds$/],
       ["a file as PROGRAM_DIR", [path.join(programs, "compliant", "index.ts")], /^serverless-guard check: program directory .*index\.ts is a file; give the directory holding Pulumi\.yaml$/],
     ];
-    for (const [what, args, pattern] of cases) {
-      it(`rejects ${what}`, () => expectOneLineUsageError(check(args), pattern));
+    // Started together, a core each; every case still asserts its own run.
+    const runs = new Map<string, ReturnType<typeof checkAsync>>();
+    before(() => {
+      for (const [what, args] of cases) runs.set(what, checkAsync(args));
+    });
+    for (const [what, , pattern] of cases) {
+      it(`rejects ${what}`, async () => expectOneLineUsageError(await runs.get(what)!, pattern));
     }
   });
 });
