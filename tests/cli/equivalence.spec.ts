@@ -1,18 +1,19 @@
 import { expect } from "chai";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../../policy-pack/policies";
 import { readStackExport } from "../../src/analyzer/stack-export";
 import { ResourceRecord } from "../../src/analyzer/resource-record";
 import { analyzeResources, analyzeStack, Diagnostic, FixtureResource } from "../support/policy-harness";
+import { runNode } from "../support/spawn";
 
 // `check` of a program and `audit` of a `pulumi stack export` of the same resources (written by hand, as
 // AWS would have deployed them: other random suffixes, full provider outputs, `__defaults`, the default
 // provider as a resource) must reach the same verdicts.
 const root = path.join(__dirname, "..", "..");
 const bin = path.join(root, "bin", "serverless-guard.js");
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args, "--format", "json"], { cwd: root, encoding: "utf8" });
+// check and audit of the same case run side by side (a core each); each still asserts its own run.
+const cli = (...args: string[]) => runNode([bin, ...args, "--format", "json"], { cwd: root });
 
 interface Report {
   violations: { policyName: string; resourceUrn?: string; enforcementLevel: string }[];
@@ -21,9 +22,11 @@ const verdicts = (stdout: string) =>
   (JSON.parse(stdout) as Report).violations.map((v) => `${v.policyName} ${v.resourceUrn ? v.resourceUrn.split("::").slice(3).join("::") : "(stack)"} ${v.enforcementLevel}`).sort();
 
 describe("check and audit agree", () => {
-  it("report the same (policy, resource, level) set for the unoptimized program and its equivalent export", () => {
-    const checked = cli("check", path.join(root, "tests", "fixtures", "programs", "unoptimized"));
-    const audited = cli("audit", path.join(root, "tests", "fixtures", "exports", "equivalent-of-unoptimized.json"));
+  it("report the same (policy, resource, level) set for the unoptimized program and its equivalent export", async () => {
+    const [checked, audited] = await Promise.all([
+      cli("check", path.join(root, "tests", "fixtures", "programs", "unoptimized")),
+      cli("audit", path.join(root, "tests", "fixtures", "exports", "equivalent-of-unoptimized.json")),
+    ]);
     expect(checked.status, checked.stderr).to.equal(1);
     expect(audited.status, audited.stderr).to.equal(1);
     const fromCheck = verdicts(checked.stdout);
@@ -31,11 +34,14 @@ describe("check and audit agree", () => {
     expect(verdicts(audited.stdout)).to.deep.equal(fromCheck);
   });
 
-  it("agree under a policy pack config that changes a level and a threshold", () => {
+  it("agree under a policy pack config that changes a level and a threshold", async () => {
     const config = path.join(root, "tests", "fixtures", "exports", "equivalence-config.json");
-    const checked = cli("check", path.join(root, "tests", "fixtures", "programs", "unoptimized"), "--policy-pack-config", config);
-    const audited = cli("audit", path.join(root, "tests", "fixtures", "exports", "equivalent-of-unoptimized.json"), "--policy-pack-config", config);
+    const [checked, audited] = await Promise.all([
+      cli("check", path.join(root, "tests", "fixtures", "programs", "unoptimized"), "--policy-pack-config", config),
+      cli("audit", path.join(root, "tests", "fixtures", "exports", "equivalent-of-unoptimized.json"), "--policy-pack-config", config),
+    ]);
     expect(checked.status, checked.stderr).to.equal(1);
+    expect(audited.status, audited.stderr).to.equal(1);
     const fromCheck = verdicts(checked.stdout);
     expect(fromCheck).to.include("log-group-retention forever-logs advisory");
     expect(fromCheck.some((v) => v.startsWith("lambda-memory-limit "))).to.equal(false); // 3008 <= 4096
@@ -65,7 +71,8 @@ describe("check and audit agree", () => {
         ...(await analyzeStack(policies, graph.resources.map((r) => fixture(r, r.outputs)), cfg)),
       ];
       const fromHarness = diags.map((d) => `${d.policyName} ${d.resourceName} ${d.enforcementLevel}`).sort();
-      const audited = cfg ? cli("audit", file, "--policy-pack-config", path.join(root, "tests", "fixtures", "exports", "equivalence-config.json")) : cli("audit", file);
+      const audited = await (cfg ? cli("audit", file, "--policy-pack-config", path.join(root, "tests", "fixtures", "exports", "equivalence-config.json")) : cli("audit", file));
+      expect(audited.status, audited.stderr).to.equal(1);
       expect(fromHarness).to.have.length.greaterThan(0);
       expect(fromHarness).to.deep.equal(verdicts(audited.stdout));
     }
