@@ -8,6 +8,12 @@
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
+/** Splits a provider reference `URN::ID` at the last `::` (URNs themselves contain `::`). */
+export function providerUrnOf(ref: string): string {
+  const i = ref.lastIndexOf("::");
+  return i > 0 ? ref.slice(0, i) : ref;
+}
+
 /**
  * Provider inputs with their JSON-encoded strings decoded: the Node SDK sends object-valued provider
  * args as JSON strings, and state keeps them so (`"defaultTags": "{\"tags\":{...}}"`). Both `check`

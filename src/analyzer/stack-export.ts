@@ -11,7 +11,8 @@
  */
 import * as fs from "fs";
 import { UsageError } from "../cli/errors";
-import { decodeProviderProperties, ProviderRecord, ResourceGraph, ResourceOptionsRecord, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE, SourcePosition } from "./resource-record";
+import { parseUrn } from "../report/urn";
+import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceOptionsRecord, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE, SourcePosition } from "./resource-record";
 
 type Json = Record<string, unknown>;
 
@@ -63,17 +64,6 @@ function options(r: Json): ResourceOptionsRecord {
   return o;
 }
 
-/** Splits `URN::ID` at the last `::` (URNs themselves contain `::`). */
-function providerUrnOf(ref: string): string {
-  const i = ref.lastIndexOf("::");
-  return i > 0 ? ref.slice(0, i) : ref;
-}
-
-function nameOf(urn: string): string {
-  const parts = urn.split("::");
-  return parts.length >= 4 ? parts.slice(3).join("::") : urn;
-}
-
 export function stackExportToGraph(doc: unknown, file: string): ResourceGraph {
   if (!isObject(doc)) throw new UsageError(`${file}: expected a JSON object from \`pulumi stack export\``);
   if (doc.version !== 3) {
@@ -96,7 +86,7 @@ export function stackExportToGraph(doc: unknown, file: string): ResourceGraph {
   for (const r of live) {
     if (!(r.type as string).startsWith("pulumi:providers:")) continue;
     const inputs = normalizeSecrets(isObject(r.inputs) ? r.inputs : {}) as Json;
-    providers.set(r.urn as string, { urn: r.urn as string, name: nameOf(r.urn as string), type: r.type as string, properties: decodeProviderProperties(inputs) });
+    providers.set(r.urn as string, { urn: r.urn as string, name: parseUrn(r.urn as string).name, type: r.type as string, properties: decodeProviderProperties(inputs) });
   }
 
   const resources: ResourceRecord[] = live.map((r) => {
@@ -104,7 +94,7 @@ export function stackExportToGraph(doc: unknown, file: string): ResourceGraph {
     const record: ResourceRecord = {
       urn,
       type: r.type as string,
-      name: nameOf(urn),
+      name: parseUrn(urn).name,
       custom: r.custom !== false,
       inputs: normalizeSecrets(isObject(r.inputs) ? r.inputs : {}) as Json,
       outputs: normalizeSecrets(isObject(r.outputs) ? r.outputs : {}) as Json,

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../cli/errors";
-import { decodeProviderProperties, ProviderRecord, ResourceGraph, ResourceRecord } from "../analyzer/resource-record";
+import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceRecord } from "../analyzer/resource-record";
 import { loadProject, loadStackConfig, qualifyConfigKey } from "./project";
 import { createRecordingMonitor, RegisteredResource } from "./recording-monitor";
 
@@ -97,7 +97,6 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   const runtimeStack = require(`${pulumiDir}/runtime/stack`);
 
   const providerSettingsCache = new Map<string, { region: string; defaultTags?: Record<string, string> }>();
-  const providerRecords = new Map<string, RegisteredResource>();
   const defaultRegion = config["aws:region"] ?? "us-east-1";
   const tagsOf = (props: Record<string, unknown>) => {
     const dt = props.defaultTags as { tags?: Record<string, string> } | undefined;
@@ -113,7 +112,7 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
       if (!ref) return { region: defaultRegion, defaultTags: defaultAwsTags };
       const cached = providerSettingsCache.get(ref);
       if (cached) return cached;
-      const urn = ref.slice(0, ref.lastIndexOf("::"));
+      const urn = providerUrnOf(ref);
       const provider = recorder.registered.find((r) => r.urn === urn);
       const props = decodeProviderProperties(provider?.inputs ?? {});
       const result = { region: typeof props.region === "string" ? props.region : defaultRegion, defaultTags: tagsOf(props) };
@@ -180,13 +179,13 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   if (asyncErrors.length) throw new UsageError(`${label} failed: ${oneLine(asyncErrors[0])}`);
   if (state.getStore().logErrorCount > 0) throw new UsageError(`${label} failed: it logged ${state.getStore().logErrorCount} error(s) (see above)`);
 
+  const providerRecords = new Map<string, RegisteredResource>();
   for (const r of recorder.registered) if (r.type.startsWith("pulumi:providers:")) providerRecords.set(r.urn, r);
   const defaultProviders = new Map<string, ProviderRecord>();
   const providerOf = (r: RegisteredResource): ProviderRecord | undefined => {
     if (!r.custom || r.type.startsWith("pulumi:providers:")) return undefined;
     if (r.providerRef) {
-      const urn = r.providerRef.slice(0, r.providerRef.lastIndexOf("::"));
-      const p = providerRecords.get(urn);
+      const p = providerRecords.get(providerUrnOf(r.providerRef));
       if (p) return { urn: p.urn, name: p.name, type: p.type, properties: decodeProviderProperties(p.inputs) };
     }
     const pkg = r.type.split(":")[0];
@@ -195,20 +194,23 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     return p;
   };
 
-  const resources: ResourceRecord[] = recorder.registered.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    custom: r.custom,
-    inputs: r.inputs,
-    outputs: r.outputs,
-    ...(r.parent ? { parent: r.parent } : {}),
-    ...(providerOf(r) ? { provider: providerOf(r) } : {}),
-    dependencies: r.dependencies,
-    propertyDependencies: r.propertyDependencies,
-    options: r.options,
-    ...(r.sourcePosition ? { sourcePosition: r.sourcePosition } : {}),
-  }));
+  const resources: ResourceRecord[] = recorder.registered.map((r) => {
+    const provider = providerOf(r);
+    return {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      custom: r.custom,
+      inputs: r.inputs,
+      outputs: r.outputs,
+      ...(r.parent ? { parent: r.parent } : {}),
+      ...(provider ? { provider } : {}),
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+      options: r.options,
+      ...(r.sourcePosition ? { sourcePosition: r.sourcePosition } : {}),
+    };
+  });
   // sourceFile: where SARIF points a finding whose resource has no recorded declaration (e.g. a default provider).
   return { project: project.name, stack, resources, fakedInvokes: [...recorder.fakedInvokes].sort(), sourceFile: project.main };
 }
