@@ -67,6 +67,12 @@ export function identity(resource: PolicyResource): { name?: string; arn?: strin
   return { name: name.known ? name.value : undefined, arn: arn.known ? arn.value : undefined };
 }
 
+/** What a reference points at: some resources of the stack, none, or (unknown during preview) cannot tell yet. */
+export type Resolution =
+  | { kind: "found"; targets: PolicyResource[] }
+  | { kind: "none" }
+  | { kind: "undecided" };
+
 /**
  * The resources among `candidates` that a reference points at.
  * - `reference` known: match by ARN (or, for a candidate whose ARN is unknown, by the name the ARN ends with
@@ -74,11 +80,6 @@ export function identity(resource: PolicyResource): { name?: string; arn?: strin
  * - `reference` unknown: the candidates that fed `property` of `holder` (propertyDependencies); if none did,
  *   the target cannot be told during preview and the result is `undecided`.
  */
-export type Resolution =
-  | { kind: "found"; targets: PolicyResource[] }
-  | { kind: "none" }
-  | { kind: "undecided" };
-
 export function resolveReference(options: {
   reference: Probe<string | undefined>;
   holder: PolicyResource;
