@@ -51,7 +51,7 @@ describe("stack export (pulumi stack export v3) -> resource graph", () => {
         deployment: {
           resources: [
             { urn: "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s", type: "pulumi:pulumi:Stack", custom: false },
-            { urn: "urn:pulumi:s::p::aws:sqs/queue:Queue::q", type: "aws:sqs/queue:Queue", custom: true, inputs: { name: { [SECRET_SIG]: SECRET_SIG_VALUE, plaintext: "\"secret-name\"" } }, customTimeouts: { create: 300 } },
+            { urn: "urn:pulumi:s::p::aws:sqs/queue:Queue::q", type: "aws:sqs/queue:Queue", custom: true, inputs: { name: { [SECRET_SIG]: SECRET_SIG_VALUE, plaintext: "\"secret-name\"" } }, customTimeouts: { create: 300, delete: 0 } },
             { urn: "urn:pulumi:s::p::aws:sqs/queue:Queue::old", type: "aws:sqs/queue:Queue", custom: true, delete: true },
           ],
         },
@@ -60,6 +60,7 @@ describe("stack export (pulumi stack export v3) -> resource graph", () => {
     );
     expect(g.resources.map((r) => r.name)).to.deep.equal(["p-s", "q"]);
     expect(g.resources[1].inputs.name).to.deep.equal({ [SECRET_SIG]: SECRET_SIG_VALUE, value: "secret-name" });
+    // 0 is how state stores "no timeout set".
     expect(g.resources[1].options.customTimeouts).to.deep.equal({ create: "300s", update: undefined, delete: undefined });
   });
 
@@ -77,5 +78,8 @@ describe("stack export (pulumi stack export v3) -> resource graph", () => {
     expect(msg({ version: 4, deployment: {} })).to.equal("s.json: unsupported stack export version 4 (expected 3, as written by `pulumi stack export`)");
     expect(msg({ version: 3, deployment: { resources: {} } })).to.equal("s.json: 'deployment.resources' is not an array");
     expect(msg({ version: 3, deployment: { resources: [{ urn: "x", type: "t" }] } })).to.equal("s.json: deployment.resources[0] has a malformed urn 'x'");
+    // No name part: urn:pulumi:STACK::PROJECT::TYPE::NAME has four.
+    const nameless = "urn:pulumi:s::p::aws:sqs/queue:Queue";
+    expect(msg({ version: 3, deployment: { resources: [{ urn: nameless, type: "aws:sqs/queue:Queue" }] } })).to.equal(`s.json: deployment.resources[0] has a malformed urn '${nameless}'`);
   });
 });
