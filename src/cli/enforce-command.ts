@@ -3,6 +3,7 @@
  * enforce the pack, format and write the report the same way, so their verdicts cannot drift apart.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
 import { enforce } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
@@ -73,14 +74,19 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   const output = values.output as string | undefined;
   if (output === "") throw new UsageError("--output needs a file name");
   if (output) checkOutputFile(output);
+  // Relative paths name files from where the user ran us: resolve them now, because `check` runs the program
+  // from its own directory (as Pulumi does) while the pack starts.
+  const outputPath = output ? path.resolve(output) : undefined;
+  const configArg = values["policy-pack-config"] as string | undefined;
+  const policyPackConfigFile = configArg && configArg !== "-" ? path.resolve(configArg) : configArg;
 
   // The pack starts while the graph loads (a program run takes about as long as the pack's start-up).
   const loading = spec.load(parsed.positionals, values);
-  const result = await enforce(loading, { policyPackConfigFile: values["policy-pack-config"] as string | undefined });
+  const result = await enforce(loading, { policyPackConfigFile });
   const graph = await loading;
   const report = formatReport(format as ReportFormat, result, graph);
   if (output) {
-    writeReport(output, report);
+    writeReport(outputPath!, report);
     const s = result.summary;
     console.error(`${s.mandatory} mandatory, ${s.advisory} advisory violation(s) in ${s.resources} resource(s); report written to ${output}`);
   } else {
