@@ -3,7 +3,6 @@
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const proxy = require("@pulumi/policy/proxy") as {
   UnknownValueError: new (...args: any[]) => Error;
-  getSpecialProxyTarget?: (o: unknown) => unknown;
   unknownBooleanValue: string;
   unknownNumberValue: string;
   unknownStringValue: string;
@@ -12,8 +11,6 @@ const proxy = require("@pulumi/policy/proxy") as {
   unknownArchiveValue: string;
   unknownObjectValue: string;
 };
-
-export const UnknownValueError = proxy.UnknownValueError;
 
 /** True for the error the SDK's proxy throws when a policy reads a value that is unknown during preview. */
 export function isUnknownValueError(e: unknown): boolean {
@@ -37,12 +34,8 @@ export function isUnknownSentinel(v: unknown): boolean {
 
 /** Reads a property that may be unknown during preview; unknown reads as undefined. */
 export function readKnown<T = unknown>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (e) {
-    if (isUnknownValueError(e)) return undefined;
-    throw e;
-  }
+  const p = probe(read);
+  return p.known ? p.value : undefined;
 }
 
 const IS_SPECIAL_PROXY = "__isSpecialProxy";
