@@ -20,8 +20,6 @@ import {
 export const DLQ_ALARM_NAMESPACE = "AWS/SQS";
 export const DLQ_ALARM_METRIC = "ApproximateNumberOfMessagesVisible";
 
-const SNS_TOPIC = "aws:sns/topic:Topic";
-
 const USER_KINDS: Record<string, string> = {
   [TYPES.lambdaFunction]: "function",
   [TYPES.sqsQueue]: "queue",
@@ -86,7 +84,7 @@ function deadLetterQueues(resources: readonly PolicyResource[]): DeadLetterQueue
     const resolution = resolveReference({ ...use, candidates: others, nameOfReference: arnLastSegment });
     // "none": no reference, or a queue outside this stack (its alarm belongs with the stack that owns it).
     // Unknown, and fed by none of the stack's queues: computed from an SNS topic (a valid Lambda DLQ), it is no queue.
-    if (resolution.kind === "undecided" && !sourcesOf(use.holder, use.property).some((r) => r.type === SNS_TOPIC)) {
+    if (resolution.kind === "undecided" && !sourcesOf(use.holder, use.property).some((r) => r.type === TYPES.snsTopic)) {
       unresolved.push(use);
     }
     if (resolution.kind !== "found") continue;

@@ -8,6 +8,7 @@ export const TYPES = {
   dynamodbTable: "aws:dynamodb/table:Table",
   sqsQueue: "aws:sqs/queue:Queue",
   sqsRedrivePolicy: "aws:sqs/redrivePolicy:RedrivePolicy",
+  snsTopic: "aws:sns/topic:Topic",
   iamPolicy: "aws:iam/policy:Policy",
   iamRole: "aws:iam/role:Role",
   iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
