@@ -2,17 +2,17 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { ResourceGraph, ResourceRecord } from "../../src/analyzer/resource-record";
+import { limitConcurrency, NodeRun, runNode } from "../support/spawn";
 
 // runProgram sets process-global Pulumi state, so every run happens in a child process of its own.
 const root = path.join(__dirname, "..", "..");
 const programs = path.join(root, "tests", "fixtures", "programs");
+const printGraphArgs = (program: string, args: string[]) => ["-r", "ts-node/register/transpile-only", path.join(__dirname, "print-graph.ts"), path.join(programs, program), ...args];
 function runGraph(program: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "print-graph.ts"), path.join(programs, program), ...args], {
-    cwd: root,
-    encoding: "utf8",
-  });
+  const r = spawnSync(process.execPath, printGraphArgs(program, args), { cwd: root, encoding: "utf8" });
   return { status: r.status, stderr: r.stderr, graph: r.status === 0 ? (JSON.parse(r.stdout) as ResourceGraph) : undefined };
 }
+const queued = limitConcurrency();
 const byName = (g: ResourceGraph, name: string): ResourceRecord => {
   const r = g.resources.find((x) => x.name === name);
   if (!r) throw new Error(`no resource ${name}`);
@@ -189,10 +189,16 @@ describe("runProgram", () => {
       ["a directory without Pulumi.yaml", ".", /^UsageError: program .*programs has no Pulumi\.yaml$/],
       ["a directory that does not exist", "no-such-program", /^UsageError: program directory .*no-such-program does not exist$/],
     ];
+    // Started together, a core each; every case still asserts its own run.
+    const runs = new Map<string, Promise<NodeRun>>();
+    before(() => {
+      for (const [, program] of cases) runs.set(program, queued(() => runNode(printGraphArgs(program, []), { cwd: root })));
+    });
     for (const [what, program, message] of cases) {
-      it(`reports ${what}`, () => {
-        const r = runGraph(program);
-        expect(r.status).to.equal(2);
+      it(`reports ${what}`, async () => {
+        const r = await runs.get(program)!;
+        expect(r.status, r.stderr).to.equal(2);
+        expect(r.stdout).to.equal("");
         const lines = r.stderr.trim().split("\n");
         expect(lines[lines.length - 1]).to.match(message);
         // The program's own console.log goes to stderr (stdout is reserved for the report).
