@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
+import { median } from "./median";
 
 const root = path.join(__dirname, "..");
 const iamModules = ["analyze-policy-document", "managed-policies"].map((m) => path.join(root, "dist", "policy-pack", "iam", `${m}.js`));
@@ -24,11 +25,6 @@ function loadMs(modules: string[]): number {
   const run = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
   if (run.status !== 0) throw new Error(run.stderr);
   return Number(run.stdout);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const baseline: number[] = [];

@@ -7,6 +7,7 @@ import * as path from "path";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { call, startEngineServer, startPack } from "../src/analyzer/pack-process";
 import { writeEmptyPack } from "../tests/analyzer/support/packs";
+import { median } from "./median";
 
 const root = path.join(__dirname, "..");
 const TARGET_RATIO = 1.5;
@@ -22,8 +23,6 @@ async function startupMs(packDir: string, engineAddress: string): Promise<{ ms: 
     await pack.stop();
   }
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<number> {
   const main = path.join(root, JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).main);
