@@ -122,6 +122,15 @@ describe("optimize: recommendations and statuses from the generated fixtures", (
     expect((await optimize([RESIZER, "--policy-pack-config", config])).reports[0].recommendedMemoryMb).to.equal(1088);
   });
 
+  it("at the boundaries: exactly --min-invocations is enough, and peak + headroom exactly filling the size is optimized", async () => {
+    // 50 invocations (the default minimum) of a 192 MB function peaking at 160 MB: 160 x 1.2 = 192.
+    const report = (i: number) => `REPORT RequestId: r-${i}\tDuration: 99.50 ms\tBilled Duration: 100 ms\tMemory Size: 192 MB\tMax Memory Used: ${i === 7 ? 160 : 120} MB\t`;
+    const log = Array.from({ length: 50 }, (_, i) => report(i)).join("\n") + "\n";
+    const [r] = (await optimize(["edge=-", "--invocations-per-month", "1000000"], Readable.from([log]))).reports;
+    expect(r).to.include({ invocations: 50, maxMemoryUsedMb: 160, currentMemoryMb: 192, recommendedMemoryMb: 192, status: "optimized" });
+    expect(r.warnings.join(" ")).to.not.match(/too few|needs more memory/);
+  });
+
   it("honours --headroom and --min-invocations", async () => {
     const { reports } = await optimize([PROCESSOR, VALIDATOR, "--headroom", "50", "--min-invocations", "10"]);
     // 180 x 1.5 = 270 -> 320; validator 60 x 1.5 = 90 -> 128, 12 >= 10 invocations now counts.

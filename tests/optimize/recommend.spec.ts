@@ -13,6 +13,8 @@ describe("optimize: recommendMemory", () => {
   it("keeps a current size that already has the headroom rather than rounding it up", () => {
     // 166 x 1.2 = 199.2 fits in 200 MB; the 64 MB step would say 256.
     expect(recommendMemory(166, 200, 0.2, 768).recommended).to.equal(200);
+    // 150 x 1.2 = 180 exactly: 180 MB keeps the headroom to the MB, so it stays (not 192).
+    expect(recommendMemory(150, 180, 0.2, 768).recommended).to.equal(180);
     // 170 x 1.2 = 204 does not fit in 200: grow to 256.
     expect(recommendMemory(170, 200, 0.2, 768).recommended).to.equal(256);
   });
