@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { createHash } from "crypto";
-import { MAX_EPOCH_MS, MAX_PAYLOAD_NESTING } from "../../lambdas/shared/records";
+import { MAX_BATCH_SIZE, MAX_EPOCH_MS, MAX_PAYLOAD_NESTING } from "../../lambdas/shared/records";
 import { startDynalite, startThrottlingProxy, type LocalDynamo } from "../support/dynalite";
 import { snapshotEnv } from "../support/env";
 
@@ -113,7 +113,10 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
     const a = await enricher({ records: [record("h-1", { payload: { x: 1, y: { q: 1, p: [2, { n: 1, m: 0 }] } } })] });
     const b = await enricher({ records: [record("h-2", { payload: { y: { p: [2, { m: 0, n: 1 }], q: 1 }, x: 1 } })] });
     const c = await enricher({ records: [record("h-3", { payload: { x: 2, y: { q: 1, p: [2, { n: 1, m: 0 }] } } })] });
+    // A key holding undefined is no key at all, as in the stored item (the document client drops it).
+    const d = await enricher({ records: [record("h-4", { payload: { x: 1, gone: undefined, y: { q: 1, p: [2, { n: 1, m: 0 }] } } })] });
     expect(a.records[0].contentHash).to.equal(b.records[0].contentHash);
+    expect(a.records[0].contentHash).to.equal(d.records[0].contentHash);
     expect(a.records[0].contentHash).to.not.equal(c.records[0].contentHash);
   });
 
@@ -184,6 +187,14 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
     const [item] = await dynamo.scanAll(table);
     expect(item.occurredAt).to.equal("9999-12-31T23:59:59.999Z");
     expect(item.payload).to.deep.equal(payload);
+  });
+
+  it("accepts a batch of MAX_BATCH_SIZE records and rejects one record more", async () => {
+    const batchOf = (n: number) => ({ records: Array.from({ length: n }, (_, i) => record(`m-${i}`)) });
+    expect((await validator(batchOf(MAX_BATCH_SIZE))).records).to.have.length(MAX_BATCH_SIZE);
+    const { outcome } = await captureStderr(() => validator(batchOf(MAX_BATCH_SIZE + 1)));
+    expect((outcome as Error).name).to.equal("ValidationError");
+    expect((outcome as Error).message, (outcome as Error).message).to.match(new RegExp(`^invalid record batch: records: .*${MAX_BATCH_SIZE}`));
   });
 
   it("rejects events that are not a batch, and empty batches", async () => {
@@ -266,6 +277,29 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
       // inside whatever invocation runs next.
       expect(proxy.inFlight()).to.equal(0);
       expect((await dynamo.scanAll(table)).map((i) => i.recordId).sort()).to.deep.equal(["w-1", "w-2", "w-3", "w-4", "w-5", "w-6", "w-7"]);
+    } finally {
+      delete process.env.AWS_MAX_ATTEMPTS;
+      process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+      await proxy.stop();
+    }
+  });
+
+  it("starts no further writes once one has failed, leaving the rest of the batch to the retry", async () => {
+    const table = await freshTable();
+    // Four times the records the processor writes at once; the first fails at once, the others take a while,
+    // so by the time any worker could pick up another record, the failure is long known.
+    const proxy = await startThrottlingProxy(dynamo.endpoint, ["PutItem"], { onlyIfBodyIncludes: '"f-0"', forwardDelayMs: 300 });
+    try {
+      process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
+      process.env.AWS_MAX_ATTEMPTS = "1";
+      const ids = Array.from({ length: 32 }, (_, i) => `f-${i}`);
+      const batch = await enricher(await validator({ records: ids.map((id) => record(id)) }));
+      const { outcome } = await captureStderr(() => processor(batch));
+      expect((outcome as Error).name).to.equal("ProvisionedThroughputExceededException");
+      expect(proxy.inFlight()).to.equal(0);
+      const written = (await dynamo.scanAll(table)).map((i) => i.recordId as string);
+      expect(written).to.not.include("f-0");
+      expect(written.length, `written: ${written.join(", ")}`).to.be.greaterThan(0).and.lessThan(ids.length - 1);
     } finally {
       delete process.env.AWS_MAX_ATTEMPTS;
       process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
