@@ -10,8 +10,8 @@
  * top-level `tags?:` member (tags nested in other blocks, e.g. a launch template's tagSpecifications, do not count).
  * The policy pack cannot do this at start-up: reading @pulumi/aws would cost seconds on every preview.
  * Text matching rather than the TypeScript compiler API: the provider's .d.ts files are generated in one fixed layout
- * (4-space members, `}` at column 0), and a spec compares the committed list with a fresh scan, so a layout change
- * in a new provider release shows up as a failing test, not as a silently shorter list.
+ * (4-space members, `}` at column 0), and the cost-allocation-tags spec checks the list against a fresh scan and
+ * against types known to take tags (Lambda, SQS, S3, ...), so a layout change in a provider release fails a test.
  */
 import * as fs from "fs";
 import * as path from "path";
