@@ -44,6 +44,26 @@ const graph: ResourceGraph = {
 };
 
 describe("reports", () => {
+  it("sarif: remediate counts as an error, a policy's URL becomes helpUri, and odd source positions stay valid", () => {
+    const r = result();
+    r.config["lambda-memory-limit"].enforcementLevel = "remediate";
+    r.policies[0].url = "https://example.com/policies/lambda-memory-limit";
+    const g: ResourceGraph = {
+      ...graph,
+      resources: [
+        // Line 0 (no line known) and a URI that already has a scheme.
+        { ...graph.resources[0], sourcePosition: { uri: "file:///work/stack/lambda.ts", line: 0, column: 0 } },
+      ],
+    };
+    const log = JSON.parse(formatReport("sarif", r, g));
+    expect(sarifErrors(log)).to.deep.equal([]);
+    const [rule] = log.runs[0].tool.driver.rules;
+    expect(rule.defaultConfiguration).to.include({ level: "error", enabled: true });
+    expect(rule.helpUri).to.equal("https://example.com/policies/lambda-memory-limit");
+    expect(log.runs[0].results[0].locations[0].physicalLocation).to.deep.equal({ artifactLocation: { uri: "file:///work/stack/lambda.ts" }, region: { startLine: 1 } });
+  });
+
+
   it("text groups findings under each resource (own type, not the parent's), stack findings last, then the summary line", () => {
     expect(formatReport("text", result(), graph)).to.equal(
       [
