@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "crypto";
 import { MAX_BATCH_SIZE, MAX_EPOCH_MS, MAX_PAYLOAD_NESTING } from "../../lambdas/shared/records";
-import { startDynalite, startThrottlingProxy, type LocalDynamo } from "../support/dynalite";
+import { startDynalite, startThrottlingProxy, type LocalDynamo, type ThrottlingOptions, type ThrottlingProxy } from "../support/dynalite";
 import { snapshotEnv } from "../support/env";
 
 type Handler = (event: unknown) => Promise<any>;
@@ -19,6 +19,26 @@ async function freshTable(db: LocalDynamo = dynamo): Promise<string> {
   process.env.TABLE_NAME = name;
   process.env.DYNAMODB_ENDPOINT = db.endpoint;
   return name;
+}
+
+/**
+ * Runs `fn` with the handlers talking to DynamoDB through a throttling proxy (see startThrottlingProxy) and
+ * the SDK making `maxAttempts` attempts per request; the direct endpoint is back afterwards.
+ */
+async function throughThrottlingProxy(
+  options: ThrottlingOptions & { maxAttempts: number },
+  fn: (proxy: ThrottlingProxy) => Promise<void>,
+): Promise<void> {
+  const proxy = await startThrottlingProxy(dynamo.endpoint, ["PutItem"], options);
+  try {
+    process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
+    process.env.AWS_MAX_ATTEMPTS = String(options.maxAttempts);
+    await fn(proxy);
+  } finally {
+    delete process.env.AWS_MAX_ATTEMPTS;
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    await proxy.stop();
+  }
 }
 
 async function runPipeline(event: unknown) {
@@ -243,11 +263,8 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
 
   it("throws when DynamoDB throttles the writes, after the SDK's own retries, and writes nothing", async () => {
     const table = await freshTable();
-    const proxy = await startThrottlingProxy(dynamo.endpoint, ["PutItem"]);
-    try {
-      process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
-      // Two attempts instead of the SDK's default three keep the throttling back-off short.
-      process.env.AWS_MAX_ATTEMPTS = "2";
+    // Two attempts instead of the SDK's default three keep the throttling back-off short.
+    await throughThrottlingProxy({ maxAttempts: 2 }, async (proxy) => {
       const batch = await enricher(await validator({ records: [record("t-1")] }));
       const { lines, outcome } = await captureStderr(() => processor(batch));
       expect(outcome).to.be.instanceOf(Error);
@@ -256,20 +273,13 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
       expect(proxy.throttled.get("PutItem")).to.equal(2);
       expect(errorLogs(lines)[0].error.name).to.equal("ProvisionedThroughputExceededException");
       expect(await dynamo.scanAll(table)).to.deep.equal([]);
-    } finally {
-      delete process.env.AWS_MAX_ATTEMPTS;
-      process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-      await proxy.stop();
-    }
+    });
   });
 
   it("fails only after the batch's other writes have finished, leaving nothing running into the next invocation", async () => {
     const table = await freshTable();
     // One record's write is throttled at once; every other write takes a while to answer.
-    const proxy = await startThrottlingProxy(dynamo.endpoint, ["PutItem"], { onlyIfBodyIncludes: '"w-0"', forwardDelayMs: 150 });
-    try {
-      process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
-      process.env.AWS_MAX_ATTEMPTS = "1";
+    await throughThrottlingProxy({ onlyIfBodyIncludes: '"w-0"', forwardDelayMs: 150, maxAttempts: 1 }, async (proxy) => {
       const batch = await enricher(await validator({ records: Array.from({ length: 8 }, (_, i) => record(`w-${i}`)) }));
       const { outcome } = await captureStderr(() => processor(batch));
       expect((outcome as Error).name).to.equal("ProvisionedThroughputExceededException");
@@ -277,21 +287,14 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
       // inside whatever invocation runs next.
       expect(proxy.inFlight()).to.equal(0);
       expect((await dynamo.scanAll(table)).map((i) => i.recordId).sort()).to.deep.equal(["w-1", "w-2", "w-3", "w-4", "w-5", "w-6", "w-7"]);
-    } finally {
-      delete process.env.AWS_MAX_ATTEMPTS;
-      process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-      await proxy.stop();
-    }
+    });
   });
 
   it("starts no further writes once one has failed, leaving the rest of the batch to the retry", async () => {
     const table = await freshTable();
     // Four times the records the processor writes at once; the first fails at once, the others take a while,
     // so by the time any worker could pick up another record, the failure is long known.
-    const proxy = await startThrottlingProxy(dynamo.endpoint, ["PutItem"], { onlyIfBodyIncludes: '"f-0"', forwardDelayMs: 300 });
-    try {
-      process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
-      process.env.AWS_MAX_ATTEMPTS = "1";
+    await throughThrottlingProxy({ onlyIfBodyIncludes: '"f-0"', forwardDelayMs: 300, maxAttempts: 1 }, async (proxy) => {
       const ids = Array.from({ length: 32 }, (_, i) => `f-${i}`);
       const batch = await enricher(await validator({ records: ids.map((id) => record(id)) }));
       const { outcome } = await captureStderr(() => processor(batch));
@@ -300,11 +303,7 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
       const written = (await dynamo.scanAll(table)).map((i) => i.recordId as string);
       expect(written).to.not.include("f-0");
       expect(written.length, `written: ${written.join(", ")}`).to.be.greaterThan(0).and.lessThan(ids.length - 1);
-    } finally {
-      delete process.env.AWS_MAX_ATTEMPTS;
-      process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-      await proxy.stop();
-    }
+    });
   });
 
   it("the esbuild bundles the stack deploys run the same pipeline", async () => {
