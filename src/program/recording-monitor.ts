@@ -187,5 +187,5 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
     }
   }
 
-  return { monitor: new RecordingMonitor(), registered, fakedInvokes };
+  return { monitor: new RecordingMonitor(), registered, byUrn: byUrn as ReadonlyMap<string, RegisteredResource>, fakedInvokes };
 }

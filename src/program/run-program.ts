@@ -112,8 +112,7 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
       if (!ref) return { region: defaultRegion, defaultTags: defaultAwsTags };
       const cached = providerSettingsCache.get(ref);
       if (cached) return cached;
-      const urn = providerUrnOf(ref);
-      const provider = recorder.registered.find((r) => r.urn === urn);
+      const provider = recorder.byUrn.get(providerUrnOf(ref));
       const props = decodeProviderProperties(provider?.inputs ?? {});
       const result = { region: typeof props.region === "string" ? props.region : defaultRegion, defaultTags: tagsOf(props) };
       providerSettingsCache.set(ref, result);
@@ -179,14 +178,12 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   if (asyncErrors.length) throw new UsageError(`${label} failed: ${oneLine(asyncErrors[0])}`);
   if (state.getStore().logErrorCount > 0) throw new UsageError(`${label} failed: it logged ${state.getStore().logErrorCount} error(s) (see above)`);
 
-  const providerRecords = new Map<string, RegisteredResource>();
-  for (const r of recorder.registered) if (r.type.startsWith("pulumi:providers:")) providerRecords.set(r.urn, r);
   const defaultProviders = new Map<string, ProviderRecord>();
   const providerOf = (r: RegisteredResource): ProviderRecord | undefined => {
     if (!r.custom || r.type.startsWith("pulumi:providers:")) return undefined;
     if (r.providerRef) {
-      const p = providerRecords.get(providerUrnOf(r.providerRef));
-      if (p) return { urn: p.urn, name: p.name, type: p.type, properties: decodeProviderProperties(p.inputs) };
+      const p = recorder.byUrn.get(providerUrnOf(r.providerRef));
+      if (p?.type.startsWith("pulumi:providers:")) return { urn: p.urn, name: p.name, type: p.type, properties: decodeProviderProperties(p.inputs) };
     }
     const pkg = r.type.split(":")[0];
     let p = defaultProviders.get(pkg);
