@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { sarifErrors } from "../analyzer/support/sarif-schema";
+import { limitConcurrency, NodeRun, runNode } from "../support/spawn";
 
 const root = path.join(__dirname, "..", "..");
 const bin = path.join(root, "bin", "serverless-guard.js");
@@ -200,44 +201,61 @@ describe("serverless-guard audit (spawned CLI)", function () {
   });
 
   describe("bad input: one line on stderr, nothing on stdout, exit 2", () => {
-    const bad = (args: string[], expected: string | RegExp) => {
-      const r = cli(...args);
-      expect(r.status, r.stderr).to.equal(2);
-      expect(r.stdout).to.equal("");
-      expect(r.stderr.trimEnd().split("\n"), r.stderr).to.have.length(1);
-      if (typeof expected === "string") expect(r.stderr).to.contain(expected);
-      else expect(r.stderr).to.match(expected);
-    };
-    it("no STATE.json", () => bad([], "missing STATE.json"));
-    it("two files", () => bad([clean, unoptimized], "expected one STATE.json"));
-    it("missing file", () => bad([path.join(tmp, "nope.json")], "nope.json: no such file"));
-    it("a directory", () => bad([tmp], "is a directory"));
-    it("not JSON", () => bad([writeTmp("broken.json", "{ not json")], "broken.json: not valid JSON"));
-    it("wrong version", () => bad([writeTmp("v2.json", { version: 2, deployment: { resources: [] } })], "unsupported stack export version 2 (expected 3"));
-    it("a v1 export", () => bad([writeTmp("v1.json", { version: 1, checkpoint: { stack: "dev" } })], "unsupported stack export version 1 (expected 3"));
-    it("a state file without a version", () => bad([writeTmp("nover.json", { deployment: { resources: [] } })], "unsupported stack export version null (expected 3"));
-    it("no deployment", () => bad([writeTmp("nodep.json", { version: 3 })], "missing 'deployment'"));
-    it("a resource without a urn", () => bad([writeTmp("nourn.json", { version: 3, deployment: { resources: [{ type: "x" }] } })], "deployment.resources[0]"));
-    it("unknown --format", () => bad([clean, "--format", "xml"], "unknown --format 'xml' (expected one of: text, json, sarif)"));
-    it("unknown option", () => bad([clean, "--frobnicate"], "--frobnicate"));
-    it("--output in a missing directory", () => bad([clean, "--output", path.join(tmp, "no", "dir", "r.json")], "does not exist"));
-    it("--output naming a directory", () => bad([clean, "--output", tmp], /--output .*: is a directory; give a file name/));
-    it("missing config file", () => bad([clean, "--policy-pack-config", path.join(tmp, "missing-cfg.json")], /missing-cfg\.json: cannot read file/));
-    it("config not JSON", () => bad([clean, "--policy-pack-config", writeTmp("cfg-broken.json", "{,}")], "cfg-broken.json: not valid JSON"));
-    it("config: unknown policy", () =>
-      bad([clean, "--policy-pack-config", writeTmp("cfg-unknown.json", { "lambda-memory-limits": "advisory" })], "cfg-unknown.json: unknown policy 'lambda-memory-limits'"));
-    it("config: bad enforcement level", () =>
-      bad([clean, "--policy-pack-config", writeTmp("cfg-level.json", { "dlq-alarm": "strict" })], "cfg-level.json: policy 'dlq-alarm': unknown enforcement level 'strict'"));
-    it("config: wrong property type", () =>
-      bad(
-        [clean, "--policy-pack-config", writeTmp("cfg-type.json", { "lambda-memory-limit": { maxMemoryMb: "lots" } })],
+    // [case, arguments (made once the temp dir exists), what stderr must say]
+    const cases: Array<[string, () => string[], string | RegExp]> = [
+      ["no STATE.json", () => [], "missing STATE.json"],
+      ["two files", () => [clean, unoptimized], "expected one STATE.json"],
+      ["missing file", () => [path.join(tmp, "nope.json")], "nope.json: no such file"],
+      ["a directory", () => [tmp], "is a directory"],
+      ["not JSON", () => [writeTmp("broken.json", "{ not json")], "broken.json: not valid JSON"],
+      ["wrong version", () => [writeTmp("v2.json", { version: 2, deployment: { resources: [] } })], "unsupported stack export version 2 (expected 3"],
+      ["a v1 export", () => [writeTmp("v1.json", { version: 1, checkpoint: { stack: "dev" } })], "unsupported stack export version 1 (expected 3"],
+      ["a state file without a version", () => [writeTmp("nover.json", { deployment: { resources: [] } })], "unsupported stack export version null (expected 3"],
+      ["no deployment", () => [writeTmp("nodep.json", { version: 3 })], "missing 'deployment'"],
+      ["a resource without a urn", () => [writeTmp("nourn.json", { version: 3, deployment: { resources: [{ type: "x" }] } })], "deployment.resources[0]"],
+      ["unknown --format", () => [clean, "--format", "xml"], "unknown --format 'xml' (expected one of: text, json, sarif)"],
+      ["unknown option", () => [clean, "--frobnicate"], "--frobnicate"],
+      ["--output in a missing directory", () => [clean, "--output", path.join(tmp, "no", "dir", "r.json")], "does not exist"],
+      ["--output naming a directory", () => [clean, "--output", tmp], /--output .*: is a directory; give a file name/],
+      ["missing config file", () => [clean, "--policy-pack-config", path.join(tmp, "missing-cfg.json")], /missing-cfg\.json: cannot read file/],
+      ["config not JSON", () => [clean, "--policy-pack-config", writeTmp("cfg-broken.json", "{,}")], "cfg-broken.json: not valid JSON"],
+      [
+        "config: unknown policy",
+        () => [clean, "--policy-pack-config", writeTmp("cfg-unknown.json", { "lambda-memory-limits": "advisory" })],
+        "cfg-unknown.json: unknown policy 'lambda-memory-limits'",
+      ],
+      [
+        "config: bad enforcement level",
+        () => [clean, "--policy-pack-config", writeTmp("cfg-level.json", { "dlq-alarm": "strict" })],
+        "cfg-level.json: policy 'dlq-alarm': unknown enforcement level 'strict'",
+      ],
+      [
+        "config: wrong property type",
+        () => [clean, "--policy-pack-config", writeTmp("cfg-type.json", { "lambda-memory-limit": { maxMemoryMb: "lots" } })],
         "cfg-type.json: policy 'lambda-memory-limit': property 'maxMemoryMb'",
-      ));
-    it("config: unknown property", () =>
-      bad(
-        [clean, "--policy-pack-config", writeTmp("cfg-prop.json", { "lambda-memory-limit": { maxMemoryMB: 1024 } })],
+      ],
+      [
+        "config: unknown property",
+        () => [clean, "--policy-pack-config", writeTmp("cfg-prop.json", { "lambda-memory-limit": { maxMemoryMB: 1024 } })],
         "cfg-prop.json: policy 'lambda-memory-limit': property 'maxMemoryMB' is not a configuration property",
-      ));
+      ],
+    ];
+    // Started together, a core each; every case still asserts its own run.
+    const queued = limitConcurrency();
+    const runs = new Map<string, Promise<NodeRun>>();
+    before(() => {
+      for (const [what, args] of cases) runs.set(what, queued(() => runNode([bin, "audit", ...args()], { cwd: root })));
+    });
+    for (const [what, , expected] of cases) {
+      it(what, async () => {
+        const r = await runs.get(what)!;
+        expect(r.status, r.stderr).to.equal(2);
+        expect(r.stdout).to.equal("");
+        expect(r.stderr.trimEnd().split("\n"), r.stderr).to.have.length(1);
+        if (typeof expected === "string") expect(r.stderr).to.contain(expected);
+        else expect(r.stderr).to.match(expected);
+      });
+    }
   });
 
   it("--help prints usage with the common options and exits 0", () => {
