@@ -47,6 +47,9 @@ describe(POLICY, () => {
     expect(out.map((o) => o.properties)).to.deep.equal([
       { ...keys, billingMode: "PAY_PER_REQUEST", globalSecondaryIndexes: [{ name: "byDate", hashKey: "date", projectionType: "ALL" }] },
     ]);
+    // Entries that are not objects (odd state) are passed through untouched rather than rebuilt.
+    const odd = await remediate([dynamodbOnDemand], table("odd-gsi", { ...keys, billingMode: "PROVISIONED", globalSecondaryIndexes: ["legacy", null] }), { [POLICY]: "remediate" });
+    expect(odd.map((o) => o.properties.globalSecondaryIndexes)).to.deep.equal([["legacy", null]]);
     expect(await remediate([dynamodbOnDemand], fixtures[0], { [POLICY]: "remediate" })).to.deep.equal([]);
     expect(await remediate([dynamodbOnDemand], table("unknown", { billingMode: unknown.string }), { [POLICY]: "remediate" })).to.deep.equal([]);
   });

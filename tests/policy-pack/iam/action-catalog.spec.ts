@@ -79,6 +79,7 @@ describe("effectively-star resources", () => {
     "arn:aws:sqs:*:*:orders",
     "arn:aws:no-such-service:us-east-1:123456789012:thing/x",
     "not-an-arn",
+    "urn:aws:s3:::*", // shaped like an ARN with a "*" resource, but not an ARN: nothing for this check to judge
   ];
   it("counts ARNs that name no resource as *", () => {
     for (const resource of star) expect(effectivelyStarReason(resource), resource).to.be.a("string");
