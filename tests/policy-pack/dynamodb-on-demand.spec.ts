@@ -49,7 +49,7 @@ describe(POLICY, () => {
     ]);
     // Entries that are not objects (odd state) are passed through untouched rather than rebuilt.
     const odd = await remediate([dynamodbOnDemand], table("odd-gsi", { ...keys, billingMode: "PROVISIONED", globalSecondaryIndexes: ["legacy", null] }), { [POLICY]: "remediate" });
-    expect(odd.map((o) => o.properties.globalSecondaryIndexes)).to.deep.equal([["legacy", null]]);
+    expect(odd.map((o) => o.properties?.globalSecondaryIndexes)).to.deep.equal([["legacy", null]]);
     expect(await remediate([dynamodbOnDemand], fixtures[0], { [POLICY]: "remediate" })).to.deep.equal([]);
     expect(await remediate([dynamodbOnDemand], table("unknown", { billingMode: unknown.string }), { [POLICY]: "remediate" })).to.deep.equal([]);
   });
