@@ -1,5 +1,6 @@
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { resourcePolicy } from "./common/define";
+import { TYPES } from "./common/types";
 import { probe, Probe, unknownValueAt } from "./common/unknowns";
 // Type-only import: puts the JSON into the compiled program (so `tsc` copies it to dist) without loading it at start-up.
 import type * as TaggableTypesFile from "./generated/taggable-types.json";
@@ -44,7 +45,7 @@ function tagMap(read: () => unknown): Probe<Map<string, TagValue>> {
 /** The AWS provider's `defaultTags.tags`; in state the provider's `defaultTags` is often a JSON string. */
 function providerDefaultTags(args: ResourceValidationArgs): Probe<Map<string, TagValue>> {
   const provider = args.provider;
-  if (!provider || !provider.type.startsWith("pulumi:providers:aws")) return { known: true, value: new Map() };
+  if (!provider || provider.type !== TYPES.awsProvider) return { known: true, value: new Map() };
   const defaults = probe(() => provider.props.defaultTags);
   if (!defaults.known) return defaults;
   let value = defaults.value;

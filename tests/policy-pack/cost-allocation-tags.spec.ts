@@ -21,6 +21,7 @@ const fixtures: FixtureResource[] = [
   r("fail-override-empty", TYPES.lambdaFunction, { tags: { Owner: "" } }, { name: "aws-defaults", props: { defaultTags: { tags: ALL } } }),
   // Only the AWS provider applies defaultTags; another package's provider config of that name tags nothing.
   r("fail-other-provider", TYPES.sqsQueue, {}, { name: "not-aws", type: "pulumi:providers:random", props: { defaultTags: { tags: ALL } } }),
+  r("fail-aws-native-provider", TYPES.sqsQueue, {}, { name: "native", type: "pulumi:providers:aws-native", props: { defaultTags: { tags: ALL } } }),
   // Stack outputs: the provider's merge of defaultTags and tags, with no provider config at hand.
   r("pass-tags-all", TYPES.sqsQueue, { tags: { Owner: "team-c" }, tagsAll: { ...ALL, Owner: "team-c" } }),
   r("fail-tags-all-incomplete", TYPES.sqsQueue, { tagsAll: { Environment: "prod" } }),
@@ -35,7 +36,7 @@ const fixtures: FixtureResource[] = [
 describe(POLICY, () => {
   it("fails exactly the taggable resources missing a required tag, counting the provider's defaultTags", async () => {
     const diags = await analyzeResources([costAllocationTags], fixtures);
-    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-empty-owner", "fail-no-tags", "fail-other-provider", "fail-override-empty", "fail-tags-all-incomplete", "fail-two-missing"]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-aws-native-provider", "fail-empty-owner", "fail-no-tags", "fail-other-provider", "fail-override-empty", "fail-tags-all-incomplete", "fail-two-missing"]);
     expect(diagnosticsFor(diags, POLICY, "fail-tags-all-incomplete")[0].message).to.include("missing Project, Owner, CostCenter;");
   });
 
@@ -50,7 +51,7 @@ describe(POLICY, () => {
 
   it("takes requiredTags from config", async () => {
     const diags = await analyzeResources([costAllocationTags], fixtures, { [POLICY]: { requiredTags: ["Environment"] } });
-    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-no-tags", "fail-other-provider"]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-aws-native-provider", "fail-no-tags", "fail-other-provider"]);
   });
 
   it("decides what it can during preview: a known missing tag fails, unknown values alone give the SDK's advisory", async () => {
