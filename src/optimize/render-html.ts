@@ -78,14 +78,14 @@ function memoryChart(r: FunctionReport, packMaxMemoryMb: number): string {
   return `<svg class="memory-chart" data-function="${esc(r.name)}" role="img" aria-label="${esc(`memory used distribution of ${r.name}`)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
 }
 
-/** Two horizontal bars: monthly cost now and after. */
+/** Two horizontal bars: monthly cost now (neutral) and after: green when it saves, red when it costs more. */
 function costChart(now: number, after: number, cls: string, width = 300): string {
   const H = 64, labelW = 46, valueW = 82;
   const scale = (width - labelW - valueW) / Math.max(now, after, 1e-9);
   const row = (y: number, label: string, value: number, color: string) =>
     `<text x="0" y="${y + 13}" class="tick">${label}</text><rect x="${labelW}" y="${y}" width="${Math.max(1, value * scale).toFixed(1)}" height="18" rx="3" fill="${color}"/>` +
     `<text x="${labelW + Math.max(1, value * scale) + 5}" y="${y + 13}" class="value">${usd(value)}</text>`;
-  return `<svg class="${cls}" role="img" aria-label="monthly cost now and after" viewBox="0 0 ${width} ${H}" width="${width}" height="${H}" xmlns="http://www.w3.org/2000/svg">${row(6, "now", now, COLORS.configured)}${row(36, "after", after, COLORS.recommended)}</svg>`;
+  return `<svg class="${cls}" role="img" aria-label="monthly cost now and after" viewBox="0 0 ${width} ${H}" width="${width}" height="${H}" xmlns="http://www.w3.org/2000/svg">${row(6, "now", now, COLORS.muted)}${row(36, "after", after, after > now ? COLORS.configured : COLORS.recommended)}</svg>`;
 }
 
 export function toHtml(reports: FunctionReport[], settings: AnalysisSettings): string {

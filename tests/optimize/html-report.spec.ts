@@ -96,6 +96,14 @@ describe("optimize --format html (headless Chromium)", function () {
     expect(await page.locator("svg.total-cost-chart").count()).to.equal(1);
     const processorCost = await page.locator('section[data-function="tap-processor-dev"] svg.cost-chart').textContent();
     expect(processorCost).to.contain("$45.29").and.contain("$15.42");
+    // "after" is green where the recommendation saves money and red where it costs more (the under-provisioned one).
+    const afterFill = (fn: string) => page.locator(`section[data-function="${fn}"] svg.cost-chart rect`).nth(1).getAttribute("fill");
+    expect(await afterFill("tap-processor-dev")).to.equal("#1f9d55");
+    const fns = await page.locator("section[data-function]").evaluateAll((els) => els.map((e) => e.getAttribute("data-function")!));
+    const statuses = await page.locator("section[data-function]").evaluateAll((els) => els.map((e) => e.textContent ?? ""));
+    const under = fns.find((_, i) => statuses[i].includes("underprovisioned"));
+    expect(under, "fixture has an under-provisioned function").to.be.a("string");
+    expect(await afterFill(under!)).to.equal("#d64545");
     expect(await page.locator("text=EXCEEDS POLICY LIMIT").count()).to.equal(1);
     expect(external).to.deep.equal([]);
 
