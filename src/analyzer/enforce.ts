@@ -51,6 +51,8 @@ export interface EnforceOptions {
   /** Default: the serverless-guard package root. */
   packDir?: string;
   policyPackConfigFile?: string;
+  /** The same file already read with readPolicyPackConfigFile (wins over policyPackConfigFile). */
+  policyPackConfig?: PolicyPackConfigFile;
   /** How many Analyze/Remediate calls are in flight at once. */
   concurrency?: number;
   /** Deadline of each RPC to the pack; default RPC_TIMEOUT_MS. */
@@ -188,7 +190,8 @@ export async function enforce(
   options: EnforceOptions = {},
 ): Promise<EnforceResult> {
   // Read once (it may be a pipe), and fail on a malformed file before paying for the pack's start-up.
-  const userConfig = options.policyPackConfigFile !== undefined ? readPolicyPackConfigFile(options.policyPackConfigFile) : undefined;
+  const userConfig =
+    options.policyPackConfig ?? (options.policyPackConfigFile !== undefined ? readPolicyPackConfigFile(options.policyPackConfigFile) : undefined);
   // A graph that has already failed (audit reads its file synchronously) fails here, before the pack's
   // ~1 s start-up: race() settles with the first argument when it has already settled.
   await Promise.race([graph, undefined]);

@@ -7,6 +7,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { enforce } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
+import { readPolicyPackConfigFile } from "../pack-config";
 import { formatReport, REPORT_FORMATS, ReportFormat } from "../report";
 import { EXIT_OK, EXIT_VIOLATIONS, fsErrorText, UsageError } from "./errors";
 import { missingOutputDirectory, writeFileAtomically } from "./output-file";
@@ -74,15 +75,15 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   const output = values.output as string | undefined;
   if (output === "") throw new UsageError("--output needs a file name");
   if (output) checkOutputFile(output);
-  // Relative paths name files from where the user ran us: resolve them now, because `check` runs the program
-  // from its own directory (as Pulumi does) while the pack starts.
+  // Relative paths name files from where the user ran us: read the config and resolve --output now, because
+  // `check` runs the program from its own directory (as Pulumi does) while the pack starts.
   const outputPath = output ? path.resolve(output) : undefined;
   const configArg = values["policy-pack-config"] as string | undefined;
-  const policyPackConfigFile = configArg && configArg !== "-" ? path.resolve(configArg) : configArg;
+  const policyPackConfig = configArg !== undefined ? readPolicyPackConfigFile(configArg) : undefined;
 
   // The pack starts while the graph loads (a program run takes about as long as the pack's start-up).
   const loading = spec.load(parsed.positionals, values);
-  const result = await enforce(loading, { policyPackConfigFile });
+  const result = await enforce(loading, { policyPackConfig });
   const graph = await loading;
   const report = formatReport(format as ReportFormat, result, graph);
   if (output) {

@@ -1,8 +1,7 @@
-import * as fs from "fs";
 import { parseArgs } from "util";
-import { z } from "zod";
 import { DEFAULT_MAX_MEMORY_MB } from "../../policy-pack/lambda-memory-limit";
-import { fsErrorText, UsageError } from "../cli/errors";
+import { UsageError } from "../cli/errors";
+import { localAnalyzerInfo, readPolicyPackConfigFile, reconcilePolicyPackConfig } from "../pack-config";
 import { Architecture, ARCHITECTURES } from "./pricing";
 import { AnalysisSettings } from "./recommend";
 
@@ -177,39 +176,14 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   };
 }
 
-// The policy config file as `pulumi preview --policy-pack-config` reads it; only our key matters here.
-const PackConfig = z.record(z.string(), z.unknown()).and(
-  z.object({
-    "lambda-memory-limit": z
-      .union([
-        z.string(),
-        z.object({ maxMemoryMb: z.number().int().min(128).max(10_240).optional() }).loose(),
-      ])
-      .optional(),
-  }),
-);
-
-/** The pack's memory ceiling from a policy config file; the pack default when the file does not set it. */
+/**
+ * The pack's memory ceiling from a policy config file, read and validated exactly as `check`/`audit` do (the same
+ * file format, schema and errors); the pack default when the file does not set it.
+ */
 export function readPackMaxMemory(file: string): number {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`cannot read --policy-pack-config '${file}': ${fsErrorText(err)}`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--policy-pack-config '${file}' is not valid JSON: ${(err as Error).message}`);
-  }
-  const result = PackConfig.safeParse(doc);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new UsageError(`--policy-pack-config '${file}': ${issue.path.join(".") || "(root)"}: ${issue.message}`);
-  }
-  const entry = result.data["lambda-memory-limit"];
-  return typeof entry === "object" && entry.maxMemoryMb !== undefined ? entry.maxMemoryMb : DEFAULT_MAX_MEMORY_MB;
+  const reconciled = reconcilePolicyPackConfig(localAnalyzerInfo(), readPolicyPackConfigFile(file));
+  const max = reconciled["lambda-memory-limit"]?.properties.maxMemoryMb;
+  return typeof max === "number" ? max : DEFAULT_MAX_MEMORY_MB;
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

@@ -138,3 +138,27 @@ export function reconcilePolicyPackConfig(info: AnalyzerInfo, userConfig?: Polic
   }
   return result;
 }
+
+/**
+ * The pack's analyzer info built in-process from its policy list, for commands that only need the config
+ * (`optimize`), so they read and validate a config file exactly as `check`/`audit` do without starting the pack.
+ */
+export function localAnalyzerInfo(): AnalyzerInfo {
+  // Loaded lazily: the policy modules are light, but `check`/`audit` never need them in this process.
+  const { policies } = require("../../policy-pack/policies") as typeof import("../../policy-pack/policies");
+  return {
+    name: "serverless-guard",
+    version: "",
+    supportsConfig: true,
+    initialConfig: {},
+    policies: policies.map((p) => ({
+      name: p.name,
+      description: p.description,
+      enforcementLevel: p.enforcementLevel ?? "mandatory",
+      severity: p.severity,
+      remediationSteps: p.remediationSteps,
+      policyType: "validateStack" in p ? "stack" : "resource",
+      configSchema: { properties: (p.configSchema?.properties ?? {}) as Record<string, unknown>, required: p.configSchema?.required ?? [] },
+    })),
+  };
+}

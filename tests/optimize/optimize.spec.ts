@@ -241,10 +241,15 @@ describe("optimize: bad input is one line on stderr and exit 2, with no output f
     const dir = tempDir();
     const config = path.join(dir, "bad.json");
     fs.writeFileSync(config, JSON.stringify({ "lambda-memory-limit": { maxMemoryMb: "lots" } }));
-    await rejects([PROCESSOR, "--policy-pack-config", config], /--policy-pack-config '.*bad\.json': lambda-memory-limit/);
+    // The same reader and errors as check/audit: file, policy and property named.
+    await rejects([PROCESSOR, "--policy-pack-config", config], /policy pack config .*bad\.json: policy 'lambda-memory-limit': property 'maxMemoryMb' must be integer/);
+    fs.writeFileSync(config, JSON.stringify({ "lambda-memory-limit": { maxMemoryMb: 64 } }));
+    await rejects([PROCESSOR, "--policy-pack-config", config], /property 'maxMemoryMb' must be >= 128/);
+    fs.writeFileSync(config, JSON.stringify({ "lambda-memory-limt": { maxMemoryMb: 1024 } }));
+    await rejects([PROCESSOR, "--policy-pack-config", config], /unknown policy 'lambda-memory-limt'/);
     fs.writeFileSync(config, "{not json");
-    await rejects([PROCESSOR, "--policy-pack-config", config], /is not valid JSON/);
-    await rejects([PROCESSOR, "--policy-pack-config", path.join(dir, "missing.json")], /cannot read --policy-pack-config .*ENOENT/);
+    await rejects([PROCESSOR, "--policy-pack-config", config], /bad\.json: not valid JSON/);
+    await rejects([PROCESSOR, "--policy-pack-config", path.join(dir, "missing.json")], /missing\.json: cannot read file \(.*ENOENT/);
   });
 
   it("writes no partial --output file when a later input fails", () => {
