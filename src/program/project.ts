@@ -121,7 +121,12 @@ export function parseConfigPairs(pairs: string[]): Record<string, string> {
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new UsageError(`--config expects key=value, got '${pair}'`);
-    config[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const key = pair.slice(0, eq);
+    // As the Pulumi CLI: a key is `name` (the project's) or `namespace:name`, nothing more.
+    if (key.split(":").length > 2 || key.startsWith(":") || key.endsWith(":")) {
+      throw new UsageError(`--config key '${key}' is not of the form name or namespace:name`);
+    }
+    config[key] = pair.slice(eq + 1);
   }
   return config;
 }

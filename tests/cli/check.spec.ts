@@ -137,6 +137,7 @@ describe("serverless-guard check", () => {
       ["a directory without Pulumi.yaml", [programs], /^serverless-guard check: program .* has no Pulumi\.yaml$/],
       ["a missing main", [path.join(programs, "missing-main")], /^serverless-guard check: program .*missing-main: main .* does not exist$/],
       ["--config without '='", [path.join(programs, "compliant"), "--config", "owner"], /^serverless-guard check: --config expects key=value, got 'owner'$/],
+      ["--config key with two colons", [path.join(programs, "compliant"), "--config", "aws:region:x=1"], /^serverless-guard check: --config key 'aws:region:x' is not of the form name or namespace:name$/],
       ["two program directories", [path.join(programs, "compliant"), path.join(programs, "throws")], /^serverless-guard check: expected at most one PROGRAM_DIR, got 2 arguments$/],
       ["an unknown option", ["--frobnicate"], /^serverless-guard check: .*frobnicate.*$/],
       ["a bad stack name", [path.join(programs, "compliant"), "--stack", "a b"], /^serverless-guard check: --stack 'a b' is not a valid stack name \(NAME, ORG\/NAME or ORG\/PROJECT\/NAME\)$/],
