@@ -208,6 +208,10 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
       ...(r.sourcePosition ? { sourcePosition: r.sourcePosition } : {}),
     };
   });
+  // The engine registers the default providers as resources too (they are in state, and analyzed like the rest).
+  for (const p of defaultProviders.values()) {
+    resources.push({ urn: p.urn, type: p.type, name: p.name, custom: true, inputs: p.properties, outputs: p.properties, dependencies: [], propertyDependencies: {}, options: {} });
+  }
   // sourceFile: where SARIF points a finding whose resource has no recorded declaration (e.g. a default provider).
   return { project: project.name, stack, resources, fakedInvokes: [...recorder.fakedInvokes].sort(), sourceFile: project.main };
 }

@@ -52,7 +52,7 @@ describe("serverless-guard check", () => {
       ].sort(),
     );
     expect(new Set(report.violations.map((v) => v.enforcementLevel))).to.deep.equal(new Set(["mandatory"]));
-    expect(report.summary).to.deep.include({ resources: 10, mandatory: 10, advisory: 0, fakedInvokes: [] });
+    expect(report.summary).to.deep.include({ resources: 11, mandatory: 10, advisory: 0, fakedInvokes: [] }); // 10 declared + the default aws provider
     const memory = report.violations.find((v) => v.policyName === "lambda-memory-limit")!;
     expect(memory.message).to.contain("3008");
   });
@@ -60,7 +60,7 @@ describe("serverless-guard check", () => {
   it("passes the compliant program with exit 0 and a text summary", () => {
     const r = check([path.join(programs, "compliant")]);
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/0 mandatory, 0 advisory violation\(s\) in 10 resource\(s\)/);
+    expect(r.stdout).to.match(/0 mandatory, 0 advisory violation\(s\) in 11 resource\(s\)/);
   });
 
   it("counts the default provider's aws:defaultTags from stack config and explicit providers' defaultTags", async () => {
@@ -93,7 +93,7 @@ describe("serverless-guard check", () => {
     expect(r.status, r.stderr).to.equal(1);
     const report = JSON.parse(r.stdout) as JsonReport;
     expect(pairs(report)).to.deep.equal(["cost-allocation-tags untagged-queue"]);
-    expect(report.summary.resources).to.equal(2); // the stack and the queue
+    expect(report.summary.resources).to.equal(3); // the stack, the queue and the default aws provider
   });
 
   it("lists the invokes it faked in the JSON summary", () => {
@@ -106,7 +106,7 @@ describe("serverless-guard check", () => {
     const r = check(["--format", "json"], path.join(programs, "default-dir"));
     expect(r.status, r.stderr).to.equal(0);
     const report = JSON.parse(r.stdout) as JsonReport; // parses: nothing else reached stdout
-    expect(report.summary.resources).to.equal(2);
+    expect(report.summary.resources).to.equal(3); // the stack, one resource and the default aws provider
     expect(r.stderr).to.contain("hello from the program");
   });
 

@@ -32,6 +32,8 @@ describe("check and audit agree", () => {
     const fromCheck = verdicts(checked.stdout);
     expect(fromCheck).to.have.length(10); // not vacuous: every policy fires once or more
     expect(verdicts(audited.stdout)).to.deep.equal(fromCheck);
+    // The same resources, the engine's default provider included.
+    expect(JSON.parse(checked.stdout).summary.resources).to.equal(JSON.parse(audited.stdout).summary.resources);
   });
 
   it("agree under a policy pack config that changes a level and a threshold", async () => {

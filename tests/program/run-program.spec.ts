@@ -29,7 +29,7 @@ describe("runProgram", () => {
       g = r.graph!;
     });
 
-    it("records every resource with engine-style URNs, the stack as root", () => {
+    it("records every resource with engine-style URNs, the stack as root and the default provider", () => {
       expect(g.project).to.equal("compliant");
       expect(g.stack).to.equal("dev");
       expect(g.resources.map((r) => `${r.type}::${r.name}`).sort()).to.deep.equal(
@@ -44,6 +44,8 @@ describe("runProgram", () => {
           "aws:iam/rolePolicy:RolePolicy::processor-policy",
           "aws:lambda/alias:Alias::processor-live",
           "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig::processor-warm",
+          // The engine's default provider for the resources that name none, as in state.
+          "pulumi:providers:aws::default_7_48_0",
         ].sort(),
       );
       const stackUrn = "urn:pulumi:dev::compliant::pulumi:pulumi:Stack::compliant-dev";
