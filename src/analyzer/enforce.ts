@@ -7,7 +7,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { packageRoot } from "../paths";
-import { PolicyPackConfigFile, readPolicyPackConfigFile, reconcilePolicyPackConfig, ReconciledConfig } from "../pack-config";
+import { PolicyPackConfigFile, reconcilePolicyPackConfig, ReconciledConfig } from "../pack-config";
 import { call, startEngineServer, startPack, EngineLogEntry } from "./pack-process";
 import { AnalyzerInfo, analyzerInfoFromProto, EnforcementLevel, levelFromProto, levelToProto, PolicyInfo, severityFromProto } from "./policy-info";
 import { ResourceGraph, ResourceRecord } from "./resource-record";
@@ -50,8 +50,10 @@ export interface EnforceResult {
 export interface EnforceOptions {
   /** Default: the serverless-guard package root. */
   packDir?: string;
-  policyPackConfigFile?: string;
-  /** The same file already read with readPolicyPackConfigFile (wins over policyPackConfigFile). */
+  /**
+   * The user's `--policy-pack-config`, read by the caller with readPolicyPackConfigFile: read once (it may be a
+   * pipe), before any program run changes the cwd, and failing on a malformed file before the pack's start-up.
+   */
   policyPackConfig?: PolicyPackConfigFile;
   /** How many Analyze/Remediate calls are in flight at once. */
   concurrency?: number;
@@ -183,15 +185,13 @@ async function runProtocol(
 /**
  * Spawns @pulumi/pulumi/cmd/run-policy-pack on the pack, serves the Engine RPCs it calls back,
  * runs Configure, Remediate/Analyze per resource and AnalyzeStack; always stops the child.
- * Throws UsageError for a bad config file.
+ * Throws UsageError for config that does not fit the pack's policies or schemas.
  */
 export async function enforce(
   graph: ResourceGraph | Promise<ResourceGraph>,
   options: EnforceOptions = {},
 ): Promise<EnforceResult> {
-  // Read once (it may be a pipe), and fail on a malformed file before paying for the pack's start-up.
-  const userConfig =
-    options.policyPackConfig ?? (options.policyPackConfigFile !== undefined ? readPolicyPackConfigFile(options.policyPackConfigFile) : undefined);
+  const userConfig = options.policyPackConfig;
   // A graph that has already failed (audit reads its file synchronously) fails here, before the pack's
   // ~1 s start-up: race() settles with the first argument when it has already settled.
   await Promise.race([graph, undefined]);

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { enforce } from "../../src/analyzer/enforce";
+import { readPolicyPackConfigFile } from "../../src/pack-config";
 import { ResourceGraph, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE } from "../../src/analyzer/resource-record";
 import { writeEmptyPack, writePack } from "./support/packs";
 
@@ -57,7 +58,7 @@ describe("enforce() driver", function () {
     const cfg = path.join(dir, "cfg.json");
     fs.writeFileSync(cfg, JSON.stringify({ "lambda-memory-limit": "remediate" }));
     const fn = res("aws:lambda/function:Function", "big", { name: "big-1", memorySize: 3008, runtime: "nodejs20.x", tags: TAGS });
-    const r = await enforce(graph(fn), { policyPackConfigFile: cfg });
+    const r = await enforce(graph(fn), { policyPackConfig: readPolicyPackConfigFile(cfg) });
     expect(r.remediations).to.deep.equal([
       {
         policyName: "lambda-memory-limit",
