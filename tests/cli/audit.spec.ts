@@ -8,7 +8,7 @@ import { sarifErrors } from "../analyzer/support/sarif-schema";
 import { limitConcurrency, NodeRun, runNode } from "../support/spawn";
 
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const fixtures = path.join(root, "tests", "fixtures", "exports");
 const unoptimized = path.join(fixtures, "unoptimized.json");
 const clean = path.join(fixtures, "clean.json");

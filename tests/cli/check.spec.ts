@@ -5,9 +5,9 @@ import * as path from "path";
 import { limitConcurrency, runNode } from "../support/spawn";
 import { useTempDirs } from "../support/temp";
 
-// Every case goes through the real entry point (bin/serverless-guard.js -> dist), spawned, as users run it.
+// Every case goes through the real entry point (cli/bin/serverless-guard.js -> dist), spawned, as users run it.
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const programs = path.join(root, "tests", "fixtures", "programs");
 const check = (args: string[], cwd = root) => spawnSync(process.execPath, [bin, "check", ...args], { cwd, encoding: "utf8" });
 // Independent runs overlap (each takes seconds, mostly compiling the program), a core each.
