@@ -8,7 +8,10 @@ const ROOT = path.join(__dirname, "..", "..");
 
 /** The repository's Markdown files: tracked, or new and not ignored (so a page is checked before its first commit). */
 function markdownFiles(): string[] {
-  const out = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "--", "*.md"], { cwd: ROOT, encoding: "utf8" });
+  const out = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "--", "*.md"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   return [...new Set(out.split("\n").filter((f) => f && fs.existsSync(path.join(ROOT, f))))].sort();
 }
 
@@ -24,7 +27,13 @@ describe("docs: relative links in Markdown files", () => {
   const files = markdownFiles();
 
   it("covers the README, CONTRIBUTING.md, BENCHMARKS.md, stack/README.md and docs/", () => {
-    expect(files).to.include.members(["README.md", "CONTRIBUTING.md", "BENCHMARKS.md", "stack/README.md", "docs/README.md"]);
+    expect(files).to.include.members([
+      "README.md",
+      "CONTRIBUTING.md",
+      "BENCHMARKS.md",
+      "stack/README.md",
+      "docs/README.md",
+    ]);
     expect(files.filter((f) => f.startsWith("docs/")).length).to.be.above(5);
   });
 
@@ -56,8 +65,15 @@ describe("docs: the link checker itself", () => {
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it("gives headings GitHub's anchors: code spans unwrapped, punctuation dropped, repeats numbered", () => {
-    const anchors = anchorsOf("# How `iam-scoped-permissions` judges a policy document\n## Options\n## Options\n### Exemptions and `exclude`\n");
-    expect([...anchors]).to.deep.equal(["how-iam-scoped-permissions-judges-a-policy-document", "options", "options-1", "exemptions-and-exclude"]);
+    const anchors = anchorsOf(
+      "# How `iam-scoped-permissions` judges a policy document\n## Options\n## Options\n### Exemptions and `exclude`\n",
+    );
+    expect([...anchors]).to.deep.equal([
+      "how-iam-scoped-permissions-judges-a-policy-document",
+      "options",
+      "options-1",
+      "exemptions-and-exclude",
+    ]);
   });
 
   it("finds links and images but not what code spans and fences show", () => {
@@ -72,7 +88,9 @@ describe("docs: the link checker itself", () => {
     expect(brokenLink(root, "docs/page.md", "../README.md#exit-codes")).to.equal(null);
     expect(brokenLink(root, "docs/page.md", "#page")).to.equal(null);
     expect(brokenLink(root, "docs/page.md", "/README.md")).to.equal(null);
-    expect(brokenLink(root, "docs/page.md", "../README.md#exit-code")).to.equal("README.md has no heading with anchor #exit-code");
+    expect(brokenLink(root, "docs/page.md", "../README.md#exit-code")).to.equal(
+      "README.md has no heading with anchor #exit-code",
+    );
     expect(brokenLink(root, "docs/page.md", "gone.md")).to.equal("docs/gone.md does not exist");
   });
 });

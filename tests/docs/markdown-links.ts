@@ -21,7 +21,8 @@ export function linksOf(text: string): MarkdownLink[] {
     if (block.type !== "inline" || !block.children) continue;
     const line = (block.map?.[0] ?? 0) + 1;
     for (const child of block.children) {
-      const href = child.type === "link_open" ? child.attrGet("href") : child.type === "image" ? child.attrGet("src") : null;
+      const href =
+        child.type === "link_open" ? child.attrGet("href") : child.type === "image" ? child.attrGet("src") : null;
       if (href) links.push({ href: String(href), line });
     }
   }
@@ -60,7 +61,12 @@ export function brokenLink(root: string, file: string, href: string): string | n
   const target = decodeURIComponent(hash < 0 ? href : href.slice(0, hash));
   const anchor = hash < 0 ? "" : decodeURIComponent(href.slice(hash + 1));
   // On GitHub a leading "/" is the repository root.
-  const absolute = target === "" ? path.join(root, file) : target.startsWith("/") ? path.join(root, target) : path.resolve(path.dirname(path.join(root, file)), target);
+  const absolute =
+    target === ""
+      ? path.join(root, file)
+      : target.startsWith("/")
+        ? path.join(root, target)
+        : path.resolve(path.dirname(path.join(root, file)), target);
   if (!fs.existsSync(absolute)) return `${path.relative(root, absolute)} does not exist`;
   if (anchor && absolute.endsWith(".md") && !anchorsOf(fs.readFileSync(absolute, "utf8")).has(anchor)) {
     return `${path.relative(root, absolute)} has no heading with anchor #${anchor}`;
