@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { anchorsOf, brokenLink, isExternal, linksOf } from "./markdown-links";
 
@@ -61,7 +62,7 @@ describe("docs: relative links in Markdown files", () => {
 });
 
 describe("docs: the link checker itself", () => {
-  const root = fs.mkdtempSync(path.join(require("os").tmpdir(), "sg-links-"));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "sg-links-"));
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it("gives headings GitHub's anchors: code spans unwrapped, punctuation dropped, repeats numbered", () => {
