@@ -19,7 +19,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** `plaintext` secrets (from `--show-secrets`) carry their value JSON-encoded; make them `value` secrets. */
-function normalizeSecrets(value: unknown): unknown {
+export function normalizeSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalizeSecrets);
   if (!isObject(value)) return value;
   if (value[SECRET_SIG] === SECRET_SIG_VALUE) {
