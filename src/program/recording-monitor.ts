@@ -1,4 +1,6 @@
+import * as path from "path";
 import { fileURLToPath } from "url";
+import { packageRoot } from "../paths";
 import { UNKNOWN_VALUE } from "../analyzer/wire";
 import { SECRET_SIG, SECRET_SIG_VALUE, ResourceOptionsRecord, SourcePosition } from "../analyzer/resource-record";
 import { answerInvoke } from "./invokes";
@@ -75,11 +77,15 @@ function userSourcePosition(req: any): SourcePosition | undefined {
   const positions: any[] = [req.getSourceposition?.(), ...((req.getStacktrace?.()?.getFramesList?.() ?? []).map((f: any) => f.getPc?.()))];
   for (const pos of positions) {
     const uri: string | undefined = pos?.getUri?.();
-    if (!uri || uri.includes("/node_modules/") || uri.startsWith("node:")) continue;
-    return { uri: toPath(uri), line: pos.getLine(), ...(pos.getColumn() ? { column: pos.getColumn() } : {}) };
+    if (!uri || uri.includes("/node_modules/") || !uri.startsWith("file:")) continue;
+    const file = toPath(uri);
+    // serverless-guard's own frames (the code that runs the program) are not the program's.
+    if (OWN_CODE.some((dir) => file.startsWith(dir))) continue;
+    return { uri: file, line: pos.getLine(), ...(pos.getColumn() ? { column: pos.getColumn() } : {}) };
   }
   return undefined;
 }
+const OWN_CODE = ["src", "dist"].map((d) => path.join(packageRoot(), d) + path.sep);
 
 type Callback = (err: unknown, resp?: unknown) => void;
 

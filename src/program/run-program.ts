@@ -6,7 +6,7 @@ import { loadProject, loadStackConfig, qualifyConfigKey } from "./project";
 import { programErrorLine, watchForFailure } from "./program-failure";
 import { createRecordingMonitor, RegisteredResource } from "./recording-monitor";
 import { installUndecidedSecrets, resolveSecureConfig } from "./secure-config";
-import { StackReferenceAnswers } from "./stack-references";
+import { installUnresolvedStackReferences, StackReferenceAnswers } from "./stack-references";
 
 export interface RunProgramOptions {
   /** Stack name seen by `pulumi.getStack()`; default "dev". */
@@ -145,6 +145,7 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   });
   runtimeConfig.setAllConfig(config, secure.secretKeys);
   installUndecidedSecrets(pulumiDir, secure.undecided, secure.reason ?? "");
+  installUnresolvedStackReferences(pulumiDir, options.stackReferences);
 
   if (project.typescript && /\.tsx?$/.test(project.main)) registerTypeScript(project.dir);
 

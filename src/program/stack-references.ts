@@ -76,3 +76,27 @@ export function stackReferenceState(name: string, answers: StackReferenceAnswers
   const secretOutputNames = Object.keys(outputs).filter((k) => isSecret(outputs[k])).sort();
   return { state: { name, outputs: wire, secretOutputNames }, resolved: true };
 }
+
+/**
+ * Makes a reference whose outputs were not given unknown to the program. The engine's answer cannot say so
+ * outside a preview (the SDK reads an unknown in a read's answer as undefined), so the reference's `outputs` and
+ * `secretOutputNames` are replaced, as soon as the SDK creates them, by outputs that are unknown: getOutput and
+ * requireOutput then give unknown values and the program's applies on them do not run, as in a preview.
+ */
+export function installUnresolvedStackReferences(pulumiDir: string, answers: StackReferenceAnswers | undefined): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const runtimeResource = require(`${pulumiDir}/runtime/resource`);
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { Output } = require(`${pulumiDir}/output`);
+  const readResource = runtimeResource.readResource;
+  runtimeResource.readResource = function (res: Record<string, unknown>, parent: unknown, t: string, name: string, props: Record<string, unknown>, ...rest: unknown[]) {
+    const result = readResource.call(this, res, parent, t, name, props, ...rest);
+    const refName = typeof props?.name === "string" ? props.name : name;
+    if (t === "pulumi:pulumi:StackReference" && findStackReference(refName, answers) === undefined) {
+      const unknown = () => new Output([res], Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(false), Promise.resolve([res]));
+      res.outputs = unknown();
+      res.secretOutputNames = unknown();
+    }
+    return result;
+  };
+}
