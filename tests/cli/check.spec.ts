@@ -132,7 +132,7 @@ describe("serverless-guard check", () => {
   describe("bad input is a one-line error with exit 2", () => {
     const cases: [string, string[], RegExp][] = [
       ["a program with a syntax error", [path.join(programs, "bad-syntax")], /^serverless-guard check: program .*bad-syntax failed: Unexpected token ';' at .*index\.js:3$/],
-      ["a program that throws", [path.join(programs, "throws"), "--format", "json"], /^serverless-guard check: program .*throws failed: table name is required$/],
+      ["a program that throws", [path.join(programs, "throws"), "--format", "json"], /^serverless-guard check: program .*throws failed: table name is required \(at .*throws\/index\.ts:\d+:\d+\)$/],
       ["a missing program directory", [path.join(programs, "nope")], /^serverless-guard check: program directory .*nope does not exist$/],
       ["a directory without Pulumi.yaml", [programs], /^serverless-guard check: program .* has no Pulumi\.yaml$/],
       ["a missing main", [path.join(programs, "missing-main")], /^serverless-guard check: program .*missing-main: main .* does not exist$/],
