@@ -96,10 +96,10 @@ describe("serverless-guard audit (spawned CLI)", function () {
       const r = auditJson(oddShapes);
       expect(r.stderr).to.equal("");
       expect(r.status).to.equal(1);
-      // Not flagged: the pending delete (10240 MB), the pending creation (4096 MB), the bucket without inputs
-      // (tagged by the provider), the namespace of another package. The read role is analyzed, as by `pulumi policy analyze`.
+      // Not flagged: the read role (analyzed, as by `pulumi policy analyze`; tagged by its provider), the pending
+      // delete (10240 MB), the pending creation (4096 MB), the bucket without inputs (tagged by the provider), the
+      // namespace of another package.
       expect(found(r.report)).to.deep.equal([
-        "cost-allocation-tags shared-exec", // a read (external): untagged
         "cost-allocation-tags worker", // its provider reference dangles, so no defaultTags reach it
         "dynamodb-on-demand sessions", // inputs: null is no billingMode, i.e. PROVISIONED
         "lambda-dead-letter-queue worker",
