@@ -74,7 +74,7 @@ describe("serverless-guard check", () => {
     ]);
     expect(dev.status, dev.stderr).to.equal(1);
     expect(pairs(JSON.parse(dev.stdout))).to.deep.equal(["cost-allocation-tags missing-owner"]);
-    expect(dev.stderr).to.contain("'default-tags:apiKey' is a secure value");
+    expect(dev.stderr).to.contain("secure config 'default-tags:apiKey' in Pulumi.dev.yaml cannot be decrypted");
     // Stack "prod" has no Pulumi.prod.yaml, so the default provider has no defaultTags there.
     expect(prod.status, prod.stderr).to.equal(1);
     expect(pairs(JSON.parse(prod.stdout))).to.deep.equal(["cost-allocation-tags missing-owner", "cost-allocation-tags untagged-but-covered"]);
