@@ -10,10 +10,10 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export function formatReport(format: ReportFormat, result: EnforceResult, graph?: ResourceGraph): string {
   switch (format) {
     case "json":
-      return formatJson(result);
+      return formatJson(result, graph);
     case "sarif":
       return formatSarif(result, graph);
     default:
-      return formatText(result);
+      return formatText(result, graph);
   }
 }

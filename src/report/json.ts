@@ -1,9 +1,13 @@
 import { EnforceResult } from "../analyzer/enforce";
+import { ResourceGraph } from "../analyzer/resource-record";
+import { redactSecrets } from "./notes";
 
 /** The `--format json` document (issue 3's exact shape). */
-export function toJsonReport(result: EnforceResult): object {
+export function toJsonReport(result: EnforceResult, graph?: ResourceGraph): object {
   return {
     policyPack: { name: result.policyPack.name, version: result.policyPack.version },
+    // check's mode ("update" or "preview"): which values the verdicts were reached on.
+    ...(graph?.mode && graph.mode !== "state" ? { mode: graph.mode } : {}),
     violations: result.violations.map((v) => ({
       policyName: v.policyName,
       policyPackName: v.policyPackName,
@@ -17,17 +21,20 @@ export function toJsonReport(result: EnforceResult): object {
       policyName: r.policyName,
       resourceUrn: r.resourceUrn,
       description: r.description ?? null,
-      properties: r.properties,
+      properties: redactSecrets(r.properties),
     })),
     summary: {
       resources: result.summary.resources,
       mandatory: result.summary.mandatory,
       advisory: result.summary.advisory,
       fakedInvokes: result.summary.fakedInvokes,
+      ...(graph?.unexpandedComponents ? { unexpandedComponents: graph.unexpandedComponents } : {}),
+      ...(graph?.stackReferences ? { stackReferences: graph.stackReferences } : {}),
+      ...(graph?.undecidedSecrets ? { undecidedSecrets: graph.undecidedSecrets } : {}),
     },
   };
 }
 
-export function formatJson(result: EnforceResult): string {
-  return JSON.stringify(toJsonReport(result), null, 2) + "\n";
+export function formatJson(result: EnforceResult, graph?: ResourceGraph): string {
+  return JSON.stringify(toJsonReport(result, graph), null, 2) + "\n";
 }

@@ -9,14 +9,15 @@ import { pathToFileURL } from "url";
 import type * as sarif from "sarif";
 import { EnforceResult, Violation } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
+import { runNotes } from "./notes";
 import { parseUrn } from "./urn";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /** A repository-relative URI when the file is under the working directory (what code scanning expects). */
-function artifactUri(file: string): string {
+function artifactUri(file: string, root = process.cwd()): string {
   const abs = path.resolve(file);
-  const rel = path.relative(process.cwd(), abs);
+  const rel = path.relative(root, abs);
   if (!rel.startsWith("..") && !path.isAbsolute(rel)) return rel.split(path.sep).join("/");
   return pathToFileURL(abs).href;
 }
@@ -52,10 +53,10 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph): sarif.Log
     const loc: sarif.Location = {};
     const pos = v.resourceUrn ? positions.get(v.resourceUrn) : undefined;
     if (pos) {
-      const uri = /^[a-z]+:\/\//i.test(pos.uri) ? pos.uri : artifactUri(pos.uri);
+      const uri = /^[a-z]+:\/\//i.test(pos.uri) ? pos.uri : artifactUri(pos.uri, graph?.repositoryRoot);
       loc.physicalLocation = { artifactLocation: { uri }, region: { startLine: Math.max(1, pos.line), ...(pos.column ? { startColumn: pos.column } : {}) } };
     } else if (graph?.sourceFile) {
-      loc.physicalLocation = { artifactLocation: { uri: artifactUri(graph.sourceFile) }, region: { startLine: 1 } };
+      loc.physicalLocation = { artifactLocation: { uri: artifactUri(graph.sourceFile, graph.repositoryRoot) }, region: { startLine: 1 } };
     }
     if (v.resourceUrn) {
       const { type, name } = parseUrn(v.resourceUrn);
@@ -77,6 +78,7 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph): sarif.Log
     return res;
   });
 
+  const notes = runNotes(graph);
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
@@ -84,7 +86,8 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph): sarif.Log
       {
         tool: { driver: { name: result.policyPack.name, version: result.policyPack.version, rules } },
         results,
-        properties: { summary: result.summary },
+        ...(notes.length ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notes.map((text) => ({ level: "warning" as const, message: { text } })) }] } : {}),
+        properties: { summary: result.summary, ...(graph?.mode === "preview" ? { mode: graph.mode } : {}) },
       },
     ],
   };

@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from "util";
 import { EnforceResult, Violation } from "../analyzer/enforce";
+import { ResourceGraph } from "../analyzer/resource-record";
+import { redactSecrets, runNotes } from "./notes";
 import { parseUrn } from "./urn";
 
 const indent = (text: string, pad: string) => text.split("\n").map((l) => pad + l).join("\n");
@@ -9,7 +11,7 @@ const indent = (text: string, pad: string) => text.split("\n").map((l) => pad + 
  * (`~ key: old => new`, `+ key: new`, `- key`): the whole bag would bury the change among the rest.
  */
 function propertyChanges(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const show = (v: unknown) => JSON.stringify(v) ?? "undefined";
+  const show = (v: unknown) => JSON.stringify(redactSecrets(v)) ?? "undefined";
   const lines: string[] = [];
   for (const [key, value] of Object.entries(after)) {
     if (!(key in before)) lines.push(`+ ${key}: ${show(value)}`);
@@ -23,7 +25,7 @@ function propertyChanges(before: Record<string, unknown>, after: Record<string, 
  * Human report, grouped by resource like `pulumi preview`'s policy section, ending with one summary line:
  * `N mandatory, N advisory violation(s) in N resources (N remediations)`.
  */
-export function formatText(result: EnforceResult): string {
+export function formatText(result: EnforceResult, graph?: ResourceGraph): string {
   const out: string[] = [];
   out.push(`Policy pack ${result.policyPack.name}@v${result.policyPack.version}`);
   const groups = new Map<string, Violation[]>();
@@ -56,6 +58,8 @@ export function formatText(result: EnforceResult): string {
   if (result.summary.fakedInvokes.length) {
     out.push("", `Faked invokes (answered with an empty result): ${result.summary.fakedInvokes.join(", ")}`);
   }
+  for (const note of runNotes(graph)) out.push("", `Warning: ${note}`);
+  if (graph?.mode === "preview") out.push("", "Mode: preview of a new stack (outputs of created resources unknown, as `pulumi preview` sees them).");
   const { mandatory, advisory, resources } = result.summary;
   const remediations = result.remediations.length ? `, ${result.remediations.length} remediation(s)` : "";
   out.push("", `${mandatory} mandatory, ${advisory} advisory violation(s) in ${resources} resource(s)${remediations}`);

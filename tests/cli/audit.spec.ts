@@ -96,8 +96,9 @@ describe("serverless-guard audit (spawned CLI)", function () {
       const r = auditJson(oddShapes);
       expect(r.stderr).to.equal("");
       expect(r.status).to.equal(1);
-      // Not flagged: the read role (untagged, not the stack's), the pending delete (10240 MB), the pending
-      // creation (4096 MB), the bucket without inputs (tagged by the provider), the namespace of another package.
+      // Not flagged: the read role (analyzed, as by `pulumi policy analyze`; tagged by its provider), the pending
+      // delete (10240 MB), the pending creation (4096 MB), the bucket without inputs (tagged by the provider), the
+      // namespace of another package.
       expect(found(r.report)).to.deep.equal([
         "cost-allocation-tags worker", // its provider reference dangles, so no defaultTags reach it
         "dynamodb-on-demand sessions", // inputs: null is no billingMode, i.e. PROVISIONED
@@ -169,9 +170,10 @@ describe("serverless-guard audit (spawned CLI)", function () {
       expect(r.report.summary).to.include({ mandatory: 0, advisory: UNOPTIMIZED_VIOLATIONS.length });
     });
 
-    it("remediate returns the table's whole new property bag instead of a violation", () => {
+    it("remediate reports the table's whole new property bag, not applied: Analyze still sees the saved inputs", () => {
       const r = auditJson(unoptimized, "--policy-pack-config", writeTmp("remediate.json", { "dynamodb-on-demand": "remediate" }));
-      expect(found(r.report)).to.not.include("dynamodb-on-demand sessions");
+      // As `pulumi policy analyze`: the state is not changed, so the policy still fires (remediate counts as mandatory).
+      expect(r.report.violations.filter((v: any) => v.policyName === "dynamodb-on-demand").map((v: any) => `${nameOf(v.resourceUrn)} ${v.enforcementLevel}`)).to.deep.equal(["sessions mandatory"]);
       expect(r.report.remediations).to.have.length(1);
       const rem = r.report.remediations[0];
       expect(rem.policyName).to.equal("dynamodb-on-demand");

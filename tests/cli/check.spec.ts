@@ -74,7 +74,7 @@ describe("serverless-guard check", () => {
     ]);
     expect(dev.status, dev.stderr).to.equal(1);
     expect(pairs(JSON.parse(dev.stdout))).to.deep.equal(["cost-allocation-tags missing-owner"]);
-    expect(dev.stderr).to.contain("'default-tags:apiKey' is a secure value");
+    expect(dev.stderr).to.contain("secure config 'default-tags:apiKey' in Pulumi.dev.yaml cannot be decrypted");
     // Stack "prod" has no Pulumi.prod.yaml, so the default provider has no defaultTags there.
     expect(prod.status, prod.stderr).to.equal(1);
     expect(pairs(JSON.parse(prod.stdout))).to.deep.equal(["cost-allocation-tags missing-owner", "cost-allocation-tags untagged-but-covered"]);
@@ -132,7 +132,7 @@ describe("serverless-guard check", () => {
   describe("bad input is a one-line error with exit 2", () => {
     const cases: [string, string[], RegExp][] = [
       ["a program with a syntax error", [path.join(programs, "bad-syntax")], /^serverless-guard check: program .*bad-syntax failed: Unexpected token ';' at .*index\.js:3$/],
-      ["a program that throws", [path.join(programs, "throws"), "--format", "json"], /^serverless-guard check: program .*throws failed: table name is required$/],
+      ["a program that throws", [path.join(programs, "throws"), "--format", "json"], /^serverless-guard check: program .*throws failed: table name is required \(at .*throws\/index\.ts:\d+:\d+\)$/],
       ["a missing program directory", [path.join(programs, "nope")], /^serverless-guard check: program directory .*nope does not exist$/],
       ["a directory without Pulumi.yaml", [programs], /^serverless-guard check: program .* has no Pulumi\.yaml$/],
       ["a missing main", [path.join(programs, "missing-main")], /^serverless-guard check: program .*missing-main: main .* does not exist$/],
