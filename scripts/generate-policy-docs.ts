@@ -53,7 +53,7 @@ export function policyPage(policy: ServerlessGuardPolicy): string {
   ];
   if (m.details) parts.push("", "## How it decides", "", m.details.trim());
   if (m.example) parts.push("", "## Example finding", "", "```text", m.example.trim(), "```");
-  parts.push("", "## Fix", "", policy.remediationSteps);
+  parts.push("", "## Fix", "", policy.remediationSteps ?? "");
   parts.push("", "## Configuration", "", "Set in the policy config file under `" + policy.name + "` (see [configuration](../configuration.md)):", "", configTable(policy));
   parts.push("", "## Equivalent rules elsewhere", "", equivalents(policy), "");
   return parts.join("\n");
