@@ -12,6 +12,7 @@ import {
 import { isUnknownValueError } from "./unknowns";
 import { CommonConfig, configWithDefaults, excludeSchema } from "./config";
 import { EXEMPT_REASON_TAG, EXEMPT_TAG, Exemption, exemptionOf, Subject } from "./exemptions";
+import { policyDocUrl } from "./docs";
 
 /**
  * Metadata every serverless-guard policy carries besides the SDK's fields; tests check it is complete and the
@@ -86,6 +87,7 @@ function sharedFields(spec: PolicyBase<object>) {
     description: spec.description,
     severity: spec.severity,
     remediationSteps: spec.remediationSteps,
+    url: policyDocUrl(spec.name),
     enforcementLevel: spec.enforcementLevel,
     configSchema: configSchema(spec),
     metadata: spec.metadata,
