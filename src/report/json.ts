@@ -1,7 +1,8 @@
 import { EnforceResult } from "../analyzer/enforce";
+import { ReportSummary, summarize } from "./summary";
 
-/** The `--format json` document (issue 3's exact shape). */
-export function toJsonReport(result: EnforceResult): object {
+/** The `--format json` document: every finding and remediation, and per-policy counts in `summary.byPolicy`. */
+export function toJsonReport(result: EnforceResult, summary: ReportSummary = summarize(result)): object {
   return {
     policyPack: { name: result.policyPack.name, version: result.policyPack.version },
     violations: result.violations.map((v) => ({
@@ -24,10 +25,13 @@ export function toJsonReport(result: EnforceResult): object {
       mandatory: result.summary.mandatory,
       advisory: result.summary.advisory,
       fakedInvokes: result.summary.fakedInvokes,
+      resourcesChecked: summary.resourcesChecked,
+      resourcesWithMandatoryFindings: summary.resourcesWithMandatoryFindings,
+      byPolicy: summary.byPolicy,
     },
   };
 }
 
-export function formatJson(result: EnforceResult): string {
-  return JSON.stringify(toJsonReport(result), null, 2) + "\n";
+export function formatJson(result: EnforceResult, summary?: ReportSummary): string {
+  return JSON.stringify(toJsonReport(result, summary), null, 2) + "\n";
 }
