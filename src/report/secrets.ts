@@ -80,22 +80,33 @@ export function redactText(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** The result as every report format must see it: no secret value anywhere. */
-export function withoutSecrets(result: EnforceResult, graph?: ResourceGraph): EnforceResult {
+export interface Redactor {
+  /** A message with every secret's plaintext replaced. */
+  text(s: string): string;
+  /** A copy of a property bag or value with every secret (and every secret's plaintext in its strings) replaced. */
+  value(v: unknown): unknown;
+}
+
+export function secretRedactor(result: EnforceResult, graph?: ResourceGraph): Redactor {
   const secrets = secretStrings(graph, result);
   const text = (s: string) => redactText(s, secrets);
   const deep = (v: unknown): unknown =>
     typeof v === "string" ? text(v) : Array.isArray(v) ? v.map(deep) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v;
-  const bag = (b: Record<string, unknown>) => deep(maskSecrets(b)) as Record<string, unknown>;
+  return { text, value: (v) => deep(maskSecrets(v)) };
+}
+
+/** The result as every report format must see it: no secret value anywhere. */
+export function withoutSecrets(result: EnforceResult, redact: Redactor = secretRedactor(result)): EnforceResult {
+  const bag = (b: Record<string, unknown>) => redact.value(b) as Record<string, unknown>;
   return {
     ...result,
-    violations: result.violations.map((v) => ({ ...v, message: text(v.message) })),
+    violations: result.violations.map((v) => ({ ...v, message: redact.text(v.message) })),
     remediations: result.remediations.map((r) => ({
       ...r,
-      description: r.description === undefined ? undefined : text(r.description),
+      description: r.description === undefined ? undefined : redact.text(r.description),
       properties: bag(r.properties),
       previous: bag(r.previous),
     })),
-    logs: result.logs.map((l) => ({ ...l, message: text(l.message) })),
+    logs: result.logs.map((l) => ({ ...l, message: redact.text(l.message) })),
   };
 }

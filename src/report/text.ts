@@ -91,8 +91,7 @@ function clip(line: string, width: number): string {
 }
 
 /** What a remediation changed, per top-level property (`~ key: old => new`, `+ key: new`, `- key`), as `pulumi policy analyze` shows it. */
-function propertyChanges(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const show = (v: unknown) => JSON.stringify(v) ?? "undefined";
+export function propertyChanges(before: Record<string, unknown>, after: Record<string, unknown>, show = (v: unknown) => JSON.stringify(v) ?? "undefined"): string[] {
   const lines: string[] = [];
   for (const [key, value] of Object.entries(after)) {
     if (!(key in before)) lines.push(`+ ${key}: ${show(value)}`);
@@ -136,7 +135,14 @@ function resourceLabel(urn: string | undefined): string {
   return type ? `${name} (${type})` : name;
 }
 
-export function formatText(result: EnforceResult, graph?: ResourceGraph, options: TextOptions = {}, summary: ReportSummary = summarize(result, graph)): string {
+/** `changes`: each remediation's property changes, when the caller computed them (from values before secret masking). */
+export function formatText(
+  result: EnforceResult,
+  graph?: ResourceGraph,
+  options: TextOptions = {},
+  summary: ReportSummary = summarize(result, graph),
+  changes: string[][] = result.remediations.map((r) => propertyChanges(r.previous, r.properties)),
+): string {
   const width = Math.max(MIN_WIDTH, options.width ?? DEFAULT_WIDTH);
   const verbose = !!options.verbose;
   const paint = (style: Style, s: string) => (options.color ? `\x1b[${SGR[style][0]}m${s}\x1b[${SGR[style][1]}m` : s);
@@ -217,9 +223,9 @@ export function formatText(result: EnforceResult, graph?: ResourceGraph, options
 
   if (result.remediations.length) {
     out.push("", paint("bold", "Remediations"));
-    for (const r of result.remediations) {
-      out.push(...wrap(`${r.policyName}  ${resourceLabel(r.resourceUrn)}`, width, INDENT, INDENT + INDENT));
-      for (const change of propertyChanges(r.previous, r.properties)) {
+    for (const [i, r] of result.remediations.entries()) {
+      out.push(...wrap(resourceLabel(r.resourceUrn), width, `${INDENT}${r.policyName}  `, INDENT + INDENT));
+      for (const change of changes[i] ?? []) {
         if (verbose) out.push(...wrap(change, width, INDENT + INDENT, INDENT + INDENT + "  "));
         else {
           if (INDENT.length * 2 + change.length > width) shortened = true;
