@@ -210,7 +210,8 @@ export function formatText(
       if (verbose) {
         out.push(...wrap(item, width, `${INDENT}- `, `${INDENT}  `));
       } else {
-        const line = `${INDENT}- ${item.replace(/\s+/g, " ")}`;
+        // One line each: an ARN in parentheses repeats the name before it and would push the finding off the line.
+        const line = `${INDENT}- ${item.replace(/ \(arn:[^\s)]+\)/g, "").replace(/\s+/g, " ")}`;
         if (line.length > width) shortened = true;
         out.push(clip(line, width));
       }
