@@ -21,7 +21,7 @@ export interface PolicyCounts {
 
 export interface ReportSummary {
   byPolicy: Record<string, PolicyCounts>;
-  /** Resources at least one enabled policy judged. */
+  /** Resources at least one enabled policy judged, and any resource with a finding. */
   resourcesChecked: number;
   /** Resources (or the stack as a whole) with at least one mandatory finding. */
   resourcesWithMandatoryFindings: number;
@@ -105,6 +105,8 @@ export function summarize(result: EnforceResult, graph?: ResourceGraph): ReportS
     for (const urn of checked) allChecked.add(urn);
     byPolicy[policy.name] = { enforcementLevel, checked: checked.size, passed: checked.size - failed.size - exempt.size, failed: failed.size, exempt: exempt.size };
   }
+  // A finding is proof its resource was judged, whatever the counts above could tell.
+  for (const v of result.violations) allChecked.add(v.resourceUrn ?? STACK_FINDING);
   const withMandatory = new Set(result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.resourceUrn ?? STACK_FINDING));
   return { byPolicy, resourcesChecked: allChecked.size, resourcesWithMandatoryFindings: withMandatory.size };
 }
