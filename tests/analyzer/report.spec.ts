@@ -141,6 +141,18 @@ describe("reports", () => {
     ]);
   });
 
+  it("counts a resource exempt by tag or excluded by config as exempt even when the policy reports nothing on it", () => {
+    const r = result();
+    r.violations = [];
+    r.config["lambda-log-group"].properties = { exclude: ["b*"] };
+    const tagged = { ...graph.resources[0], inputs: { tags: { "serverless-guard:exempt": "lambda-memory-limit", "serverless-guard:exempt-reason": "load test" } } };
+    const other = { ...graph.resources[0], urn: fnUrn.replace("::big", "::small"), name: "small" };
+    const doc = JSON.parse(formatReport("json", r, { ...graph, resources: [tagged, other] }));
+    expect(doc.summary.byPolicy["lambda-memory-limit"]).to.include({ checked: 2, passed: 1, failed: 0, exempt: 1 });
+    expect(doc.summary.byPolicy["lambda-log-group"]).to.include({ checked: 2, passed: 1, failed: 0, exempt: 1 });
+    expect(doc.summary).to.include({ resourcesChecked: 2, resourcesWithMandatoryFindings: 0 });
+  });
+
   it("json has exactly the documented keys, with null for a stack-level finding's URN", () => {
     const doc = JSON.parse(formatReport("json", result()));
     expect(doc.violations[2]).to.deep.equal({ policyName: "dlq-alarm", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: null, enforcementLevel: "mandatory", severity: "high", message: "stack-wide finding" });
