@@ -175,7 +175,9 @@ export function formatText(
   groups.sort((a, b) => {
     const [la, pa] = rank(a);
     const [lb, pb] = rank(b);
-    return la - lb || pa - pb || resourceLabel(a.urn).localeCompare(resourceLabel(b.urn));
+    const [ra, rb] = [resourceLabel(a.urn), resourceLabel(b.urn)];
+    // Code-unit order, not localeCompare: the report must not change with the machine's locale.
+    return la - lb || pa - pb || (ra < rb ? -1 : ra > rb ? 1 : 0);
   });
 
   const out: string[] = [];
