@@ -44,8 +44,9 @@ interface PolicyBase<C extends object> {
  */
 export type Report = (message: string, options?: { advisory?: boolean }) => void;
 
-export type ServerlessGuardResourcePolicy = ResourceValidationPolicy & { metadata: PolicyMetadata };
-export type ServerlessGuardStackPolicy = StackValidationPolicy & { metadata: PolicyMetadata };
+/** `subjectTypes`: the resource types the policy judges (undefined: every resource), for reports that count them. */
+export type ServerlessGuardResourcePolicy = ResourceValidationPolicy & { metadata: PolicyMetadata; subjectTypes?: readonly string[] };
+export type ServerlessGuardStackPolicy = StackValidationPolicy & { metadata: PolicyMetadata; subjectTypes: readonly string[] };
 export type ServerlessGuardPolicy = ServerlessGuardResourcePolicy | ServerlessGuardStackPolicy;
 
 export interface ResourcePolicySpec<C extends object> extends PolicyBase<C> {
@@ -135,6 +136,7 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
   const applies = (type: string) => !spec.types || spec.types.includes(type);
   const policy: ServerlessGuardResourcePolicy = {
     ...sharedFields(spec),
+    subjectTypes: spec.types,
     validateResource: (args, reportViolation) => {
       if (!applies(args.type)) return;
       const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
@@ -169,6 +171,7 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
 export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): ServerlessGuardStackPolicy {
   return {
     ...sharedFields(spec),
+    subjectTypes: spec.subjectTypes,
     validateStack: (args, reportViolation) => {
       const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
       // Findings about the stack as a whole go on the stack resource, so they still point somewhere in the engine's output.

@@ -1,9 +1,9 @@
 import { EnforceResult } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
-import { redactSecrets } from "./notes";
+import { ReportSummary, summarize } from "./summary";
 
-/** The `--format json` document (issue 3's exact shape). */
-export function toJsonReport(result: EnforceResult, graph?: ResourceGraph): object {
+/** The `--format json` document: every finding and remediation, and per-policy counts in `summary.byPolicy`. */
+export function toJsonReport(result: EnforceResult, summary: ReportSummary = summarize(result), graph?: ResourceGraph): object {
   return {
     policyPack: { name: result.policyPack.name, version: result.policyPack.version },
     // check's mode ("update" or "preview"): which values the verdicts were reached on.
@@ -21,13 +21,16 @@ export function toJsonReport(result: EnforceResult, graph?: ResourceGraph): obje
       policyName: r.policyName,
       resourceUrn: r.resourceUrn,
       description: r.description ?? null,
-      properties: redactSecrets(r.properties),
+      properties: r.properties,
     })),
     summary: {
       resources: result.summary.resources,
       mandatory: result.summary.mandatory,
       advisory: result.summary.advisory,
       fakedInvokes: result.summary.fakedInvokes,
+      resourcesChecked: summary.resourcesChecked,
+      resourcesWithMandatoryFindings: summary.resourcesWithMandatoryFindings,
+      byPolicy: summary.byPolicy,
       ...(graph?.unexpandedComponents ? { unexpandedComponents: graph.unexpandedComponents } : {}),
       ...(graph?.stackReferences ? { stackReferences: graph.stackReferences } : {}),
       ...(graph?.undecidedSecrets ? { undecidedSecrets: graph.undecidedSecrets } : {}),
@@ -35,6 +38,6 @@ export function toJsonReport(result: EnforceResult, graph?: ResourceGraph): obje
   };
 }
 
-export function formatJson(result: EnforceResult, graph?: ResourceGraph): string {
-  return JSON.stringify(toJsonReport(result, graph), null, 2) + "\n";
+export function formatJson(result: EnforceResult, summary?: ReportSummary, graph?: ResourceGraph): string {
+  return JSON.stringify(toJsonReport(result, summary, graph), null, 2) + "\n";
 }

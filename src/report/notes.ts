@@ -3,7 +3,7 @@
  * stack references and secrets whose values the policies could not see. One sentence each, with what to do;
  * the same words in the text report (warnings) and SARIF (tool notifications).
  */
-import { ResourceGraph, SECRET_SIG, SECRET_SIG_VALUE } from "../analyzer/resource-record";
+import { ResourceGraph } from "../analyzer/resource-record";
 import { parseUrn } from "./urn";
 
 export function runNotes(graph: ResourceGraph | undefined): string[] {
@@ -29,18 +29,4 @@ export function runNotes(graph: ResourceGraph | undefined): string[] {
     );
   }
   return notes;
-}
-
-/**
- * A property bag as a report may show it: a secret keeps its ciphertext when it has one (as state has it) and
- * otherwise shows as "[secret]", as the Pulumi CLI displays secrets; its value, decrypted or given, never appears.
- */
-export function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (value === null || typeof value !== "object") return value;
-  const obj = value as Record<string, unknown>;
-  if (obj[SECRET_SIG] === SECRET_SIG_VALUE) {
-    return typeof obj.ciphertext === "string" ? { [SECRET_SIG]: SECRET_SIG_VALUE, ciphertext: obj.ciphertext } : { [SECRET_SIG]: SECRET_SIG_VALUE, value: "[secret]" };
-  }
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactSecrets(v)]));
 }

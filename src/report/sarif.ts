@@ -10,14 +10,15 @@ import type * as sarif from "sarif";
 import { EnforceResult, Violation } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
 import { runNotes } from "./notes";
+import { ReportSummary, summarize } from "./summary";
 import { parseUrn } from "./urn";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /** A repository-relative URI when the file is under the working directory (what code scanning expects). */
-function artifactUri(file: string, root = process.cwd()): string {
+function artifactUri(file: string): string {
   const abs = path.resolve(file);
-  const rel = path.relative(root, abs);
+  const rel = path.relative(process.cwd(), abs);
   if (!rel.startsWith("..") && !path.isAbsolute(rel)) return rel.split(path.sep).join("/");
   return pathToFileURL(abs).href;
 }
@@ -29,7 +30,7 @@ function sarifLevel(level: string): sarif.ReportingConfiguration.level {
 // GitHub sorts alerts by this 0-10 score.
 const SECURITY_SEVERITY: Record<string, string> = { low: "3.0", medium: "5.5", high: "8.0", critical: "9.5" };
 
-export function toSarif(result: EnforceResult, graph?: ResourceGraph): sarif.Log {
+export function toSarif(result: EnforceResult, graph?: ResourceGraph, summary: ReportSummary = summarize(result, graph)): sarif.Log {
   const rules: sarif.ReportingDescriptor[] = result.policies.map((p) => ({
     id: p.name,
     name: p.name,
@@ -53,10 +54,10 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph): sarif.Log
     const loc: sarif.Location = {};
     const pos = v.resourceUrn ? positions.get(v.resourceUrn) : undefined;
     if (pos) {
-      const uri = /^[a-z]+:\/\//i.test(pos.uri) ? pos.uri : artifactUri(pos.uri, graph?.repositoryRoot);
+      const uri = /^[a-z]+:\/\//i.test(pos.uri) ? pos.uri : artifactUri(pos.uri);
       loc.physicalLocation = { artifactLocation: { uri }, region: { startLine: Math.max(1, pos.line), ...(pos.column ? { startColumn: pos.column } : {}) } };
     } else if (graph?.sourceFile) {
-      loc.physicalLocation = { artifactLocation: { uri: artifactUri(graph.sourceFile, graph.repositoryRoot) }, region: { startLine: 1 } };
+      loc.physicalLocation = { artifactLocation: { uri: artifactUri(graph.sourceFile) }, region: { startLine: 1 } };
     }
     if (v.resourceUrn) {
       const { type, name } = parseUrn(v.resourceUrn);
@@ -86,13 +87,15 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph): sarif.Log
       {
         tool: { driver: { name: result.policyPack.name, version: result.policyPack.version, rules } },
         results,
-        ...(notes.length ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notes.map((text) => ({ level: "warning" as const, message: { text } })) }] } : {}),
-        properties: { summary: result.summary, ...(graph?.mode === "preview" ? { mode: graph.mode } : {}) },
+        ...(notes.length
+          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notes.map((text) => ({ level: "warning" as const, message: { text } })) }] }
+          : {}),
+        properties: { summary: { ...result.summary, ...summary }, ...(graph?.mode === "preview" ? { mode: graph.mode } : {}) },
       },
     ],
   };
 }
 
-export function formatSarif(result: EnforceResult, graph?: ResourceGraph): string {
-  return JSON.stringify(toSarif(result, graph), null, 2) + "\n";
+export function formatSarif(result: EnforceResult, graph?: ResourceGraph, summary?: ReportSummary): string {
+  return JSON.stringify(toSarif(result, graph, summary), null, 2) + "\n";
 }

@@ -74,7 +74,11 @@ describe("serverless-guard audit (spawned CLI)", function () {
         expect(v.message).to.be.a("string").and.not.equal("");
       }
       const resources = JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.length;
-      expect(r.summary).to.deep.equal({ resources, mandatory: UNOPTIMIZED_VIOLATIONS.length, advisory: 0, fakedInvokes: [] });
+      const { byPolicy, ...counts } = r.summary;
+      // The stack, the providers, the component and the random pet are recorded but judged by no policy.
+      expect(counts).to.deep.equal({ resources, mandatory: UNOPTIMIZED_VIOLATIONS.length, advisory: 0, fakedInvokes: [], resourcesChecked: 10, resourcesWithMandatoryFindings: 8 });
+      expect(Object.keys(byPolicy)).to.have.length(9);
+      expect(byPolicy["dlq-alarm"]).to.deep.equal({ enforcementLevel: "mandatory", checked: 3, passed: 1, failed: 2, exempt: 0 });
       expect(r.remediations).to.deep.equal([]);
     });
 
@@ -118,19 +122,14 @@ describe("serverless-guard audit (spawned CLI)", function () {
       expect(r.report.summary.resources).to.equal(0);
     });
 
-    it("prints text grouped by resource with a summary line", () => {
+    it("prints text: a headline per finding, then the resources checked and how many have mandatory findings", () => {
       const r = cli(unoptimized);
       expect(r.status).to.equal(1);
       const lines = r.stdout.trimEnd().split("\n");
-      const header = lines.indexOf("aws:lambda/function:Function  big-fn");
-      expect(header).to.be.greaterThan(-1);
-      const block = lines.slice(header + 1, lines.indexOf("", header));
-      expect(block.filter((l) => /^ {4}\[mandatory\]/.test(l)).map((l) => l.trim().split(/\s+/)[1]).sort()).to.deep.equal([
-        "lambda-dead-letter-queue",
-        "lambda-log-group",
-        "lambda-memory-limit",
-      ]);
-      expect(lines[lines.length - 1]).to.equal(`${UNOPTIMIZED_VIOLATIONS.length} mandatory, 0 advisory violation(s) in ${JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.length} resource(s)`);
+      const headlines = lines.filter((l) => l.startsWith("mandatory  ") && l.includes(" big-fn (aws:lambda/function:Function)"));
+      expect(headlines.map((l) => l.split(/\s+/)[1]).sort()).to.deep.equal(["lambda-dead-letter-queue", "lambda-log-group", "lambda-memory-limit"]);
+      const withMandatory = new Set(UNOPTIMIZED_VIOLATIONS.map((v) => v.split(" ")[1])).size;
+      expect(lines[lines.length - 1]).to.match(new RegExp(`^\\d+ resources checked \\(${withMandatory} with mandatory findings\\)$`));
     });
 
     it("writes SARIF 2.1.0 that validates against the schema, one rule per policy, URN and source line per result", () => {
@@ -186,17 +185,16 @@ describe("serverless-guard audit (spawned CLI)", function () {
     const cfg = () => writeTmp("remediate-memory.json", { "lambda-memory-limit": "remediate" });
     const bigFn = () => JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.find((x: any) => x.urn.endsWith("::big-fn"));
 
-    it("gives the secret back as the state had it (ciphertext), not as the unknown value the pack saw", () => {
+    it("changes only memorySize and shows the secret as [secret] (neither the ciphertext nor the unknown value the pack saw)", () => {
       const r = auditJson(unoptimized, "--policy-pack-config", cfg());
       const rem = r.report.remediations.find((x: any) => x.policyName === "lambda-memory-limit");
-      expect(rem.properties).to.deep.equal({ ...bigFn().inputs, memorySize: 768 });
-      expect(rem.properties.environment.ciphertext).to.be.a("string");
+      expect(rem.properties).to.deep.equal({ ...bigFn().inputs, memorySize: 768, environment: "[secret]" });
     });
 
     it("text shows only what changed", () => {
       const r = cli(unoptimized, "--policy-pack-config", cfg());
       const lines = r.stdout.split("\n");
-      const at = lines.indexOf("    lambda-memory-limit  aws:lambda/function:Function  big-fn");
+      const at = lines.indexOf("    lambda-memory-limit  big-fn (aws:lambda/function:Function)");
       expect(at, r.stdout).to.be.greaterThan(-1);
       expect(lines.slice(at + 1, at + 3)).to.deep.equal(["        ~ memorySize: 3008 => 768", ""]);
     });
