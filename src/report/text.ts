@@ -263,7 +263,8 @@ export function formatText(
 function legendEntry(p: PolicyInfo, summary: ReportSummary, width: number, paint: (s: Style, t: string) => string): string[] {
   const level = summary.byPolicy[p.name]?.enforcementLevel ?? p.enforcementLevel;
   const tags = [level, p.severity].filter(Boolean).join(", ");
-  const lines = wrap(`${p.name} (${tags}): ${p.description.trim()}${p.url ? ` ${p.url}` : ""}`, width, INDENT, INDENT + INDENT);
+  // The policy's url stays in JSON and SARIF (helpUri): broken across lines to fit the width, a URL cannot be opened.
+  const lines = wrap(`${p.name} (${tags}): ${p.description.trim()}`, width, INDENT, INDENT + INDENT);
   lines[0] = lines[0].replace(p.name, paint("bold", p.name));
   return lines;
 }

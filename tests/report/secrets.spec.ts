@@ -10,7 +10,7 @@ import { limitConcurrency, NodeRun, runNode } from "../support/spawn";
 import { useTempDirs } from "../support/temp";
 
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const program = path.join(root, "tests", "fixtures", "programs", "secrets");
 // The value tests/fixtures/programs/secrets plants.
 const PLANTED = "PLANTED-s3cr3t-value-9f2c";

@@ -8,7 +8,7 @@ import * as path from "path";
 import { limitConcurrency, NodeRun, runNode } from "../support/spawn";
 
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const program = path.join(root, "tests", "fixtures", "programs", "many-findings");
 const golden = path.join(root, "tests", "fixtures", "reports", "many-findings.txt");
 const queued = limitConcurrency();
