@@ -15,10 +15,10 @@ import { parseUrn } from "./urn";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/** A repository-relative URI when the file is under the working directory (what code scanning expects). */
-function artifactUri(file: string): string {
+/** A URI relative to the repository that holds the program (else the working directory), as code scanning expects. */
+function artifactUri(file: string, root = process.cwd()): string {
   const abs = path.resolve(file);
-  const rel = path.relative(process.cwd(), abs);
+  const rel = path.relative(root, abs);
   if (!rel.startsWith("..") && !path.isAbsolute(rel)) return rel.split(path.sep).join("/");
   return pathToFileURL(abs).href;
 }
@@ -54,10 +54,10 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph, summary: R
     const loc: sarif.Location = {};
     const pos = v.resourceUrn ? positions.get(v.resourceUrn) : undefined;
     if (pos) {
-      const uri = /^[a-z]+:\/\//i.test(pos.uri) ? pos.uri : artifactUri(pos.uri);
+      const uri = /^[a-z]+:\/\//i.test(pos.uri) ? pos.uri : artifactUri(pos.uri, graph?.repositoryRoot);
       loc.physicalLocation = { artifactLocation: { uri }, region: { startLine: Math.max(1, pos.line), ...(pos.column ? { startColumn: pos.column } : {}) } };
     } else if (graph?.sourceFile) {
-      loc.physicalLocation = { artifactLocation: { uri: artifactUri(graph.sourceFile) }, region: { startLine: 1 } };
+      loc.physicalLocation = { artifactLocation: { uri: artifactUri(graph.sourceFile, graph.repositoryRoot) }, region: { startLine: 1 } };
     }
     if (v.resourceUrn) {
       const { type, name } = parseUrn(v.resourceUrn);
