@@ -72,9 +72,27 @@ export const costAllocationTags = resourcePolicy({
   remediationSteps:
     "Add the missing tags to the resource's `tags`, or once for all resources to the AWS provider's `defaultTags.tags`, " +
     "and activate them as cost allocation tags in the AWS Billing console. Not remediated automatically: the pack cannot invent owners or cost centers.",
+  tags: ["cost", "tagging"],
   metadata: {
+    example:
+      "aws:dynamodb/table:Table \"orders\" lacks cost allocation tags: missing Owner, CostCenter; add them to the resource's tags or to the AWS provider's defaultTags.tags",
+    details: [
+      "Every taggable AWS resource carries the required tags with non-empty values. Tags from the AWS",
+      "provider's `defaultTags.tags` count (also when `defaultTags` is a JSON string, as in state); a",
+      "resource's own tag overrides the default of the same key, and in stack outputs the provider's merge,",
+      "`tagsAll`, counts too.",
+      "",
+      "Taggability comes from `@pulumi/aws`'s own type definitions (resources whose Args have `tags`),",
+      "generated into `policy-pack/generated/taggable-types.json` by `npx ts-node",
+      "scripts/generate-taggable-types.ts` (rerun after upgrading `@pulumi/aws`; a test fails when the list",
+      "is stale). Types whose tags are not cost allocation tags in AWS Billing are listed there under",
+      "`excluded` and not judged: S3 objects, whose tags are object tags, while S3 costs are allocated by",
+      "the bucket's tags.",
+      "",
+      "During preview a tag whose value is unknown is not counted as missing ([unknown",
+      "values](../unknown-values.md)). No remediation: the pack cannot invent owners or cost centers.",
+    ].join("\n"),
     equivalents: { awsConfig: ["required-tags"], other: ["KICS (info)"] },
-    topics: ["cost", "tagging"],
   },
   configProperties: {
     requiredTags: {
@@ -84,7 +102,6 @@ export const costAllocationTags = resourcePolicy({
       description: "Tag keys every taggable resource must carry with a non-empty value.",
     },
   },
-  defaults: { requiredTags: DEFAULT_REQUIRED_TAGS },
   validate(resource, config, report) {
     if (!isTaggableType(resource.type)) return;
     const own = tagMap(() => resource.props.tags);

@@ -82,23 +82,43 @@ export const iamScopedPermissions = resourcePolicy({
     "`arn:aws:logs:REGION:ACCOUNT:log-group:/aws/lambda/NAME:*`). Replace broad AWS managed policies such as AdministratorAccess " +
     "or AWSLambdaBasicExecutionRole with a customer-managed or inline policy scoped to the function. Actions that support no " +
     "resource type may stay on `*`; extra exceptions go in `allowedWildcardActions`.",
+  tags: ["security", "iam"],
   metadata: {
+    example:
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment \"basic-exec\" grants wildcard permissions: AWS managed policy AWSLambdaBasicExecutionRole (arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole): statement 0: Resource \"*\" for logs:CreateLogGroup (log-group), logs:CreateLogStream (log-stream), logs:PutLogEvents (log-stream), which support resource-level permissions; name the log-group, log-stream ARNs. Scope actions and resources to what the code uses.",
+    details: [
+      "No wildcard grants in identity policies. Documents are read from `aws.iam.Policy`, `RolePolicy`,",
+      "`UserPolicy` and `GroupPolicy` (`policy`, a JSON string or an object), from `aws.iam.Role`",
+      "`inlinePolicies[].policy` (never `assumeRolePolicy`: a trust policy grants nothing), and from AWS",
+      "managed policies attached by the policy attachment resources (`policyArn`), the",
+      "`*PolicyAttachmentsExclusive` resources (`policyArns`) or a role's deprecated `managedPolicyArns`.",
+      "AWS managed policies are judged by their real current documents (a bundled table):",
+      "`AdministratorAccess` fails, and so does `AWSLambdaBasicExecutionRole`, whose log actions on `*`",
+      "could be scoped to the function's log group. A customer-managed policy is judged on its own",
+      "`aws.iam.Policy` resource.",
+      "",
+      "How each document is judged (wildcard actions, `NotAction`/`NotResource` with `Allow`, `Resource:",
+      "\"*\"` for actions that support resource-level permissions, `iam:PassRole` on `*`, and the",
+      "network-interface actions of functions in a VPC) is in [IAM analysis](../iam-analysis.md).",
+      "",
+      "A document the pack cannot decide (unknown during preview, invalid JSON) gives an advisory `...",
+      "could not be fully checked for wildcard permissions: ...` ([unknown values](../unknown-values.md)).",
+      "No remediation: least privilege needs knowledge of the code.",
+    ].join("\n"),
     equivalents: {
       checkov: ["CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_355", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290"],
       awsConfig: ["iam-policy-no-statements-with-admin-access", "iam-policy-no-statements-with-full-access"],
       other: ["Parliament", "Cloudsplaining", "cfn_nag F4/W11/F38"],
     },
-    topics: ["security", "iam"],
   },
   configProperties: {
     allowedWildcardActions: {
       type: "array",
       items: { type: "string" },
-      default: [],
+      default: [] as string[],
       description: 'Extra exceptions: action names or patterns (case-insensitive, e.g. "cloudwatch:PutMetricData") allowed with wildcards or on "*".',
     },
   },
-  defaults: { allowedWildcardActions: [] as string[] },
   types: [...DOCUMENT_TYPES, ...ATTACHMENT_TYPES, ...Object.keys(ARN_LIST_PROPERTY)],
   validate(resource, config, report) {
     const subjects = documentsOf(resource.type, resource.props, config.allowedWildcardActions);

@@ -70,9 +70,26 @@ export const lambdaLogGroup = stackPolicy({
   severity: "medium",
   remediationSteps:
     "Declare the log group next to the function: new aws.cloudwatch.LogGroup(name, { name: pulumi.interpolate`/aws/lambda/${fn.name}`, retentionInDays: 7 }), or point loggingConfig.logGroup at a log group the stack declares.",
-  metadata: { equivalents: {}, topics: ["lambda", "logs", "cost"] },
+  tags: ["lambda", "logs", "cost"],
+  metadata: {
+    equivalents: {},
+    example:
+      "function \"worker\" (name worker-5678) has no aws.cloudwatch.LogGroup named \"/aws/lambda/worker-5678\" in this stack, so Lambda creates one on first invocation that never expires; declare a LogGroup with name \"/aws/lambda/worker-5678\" and retentionInDays",
+    details: [
+      "Every Lambda function needs an `aws.cloudwatch.LogGroup` in the stack named as the function's",
+      "`loggingConfig.logGroup`, or else `/aws/lambda/<function name>`. Without one, Lambda creates the",
+      "group on the first invocation; it never expires, and no policy (such as `log-group-retention`)",
+      "governs it.",
+      "",
+      "Known names decide. While a name is unknown during preview, a log group whose `name` was computed",
+      "from the function's outputs, or one that fed the function's `loggingConfig`, counts as the",
+      "function's. The finding is reported on the function. Stack policy: it follows references between",
+      "resources by value (names and ARNs) and, while a value is unknown during preview, through the",
+      "engine's `propertyDependencies`; what preview cannot settle is an advisory `could not verify during",
+      "preview: ...`, never a failure ([unknown values](../unknown-values.md#stack-policies)).",
+    ].join("\n"),
+  },
   subjectTypes: [TYPES.lambdaFunction],
-  defaults: {},
   validate: (args, _config, report) => {
     const index = stackIndex(args.resources);
     const logGroups = new LogGroups(index);

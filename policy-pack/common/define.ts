@@ -15,26 +15,34 @@ import { EXEMPT_REASON_TAG, EXEMPT_TAG, Exemption, exemptionOf, Subject } from "
 import { policyDocUrl } from "./docs";
 
 /**
- * Metadata every serverless-guard policy carries besides the SDK's fields; tests check it is complete and the
- * README cites it. Modelled on pulumi/compliance-policies.
+ * Metadata every serverless-guard policy carries besides the SDK's fields, for its generated page under
+ * docs/policies/ (scripts/generate-policy-docs.ts). Modelled on pulumi/compliance-policies.
  */
 export interface PolicyMetadata {
-  /** Equivalent rules in the tools users compare us with (REFERENCE.md section 2); empty where none exists. */
+  /** Equivalent rules in Checkov, AWS Config and other scanners; empty where none exists. */
   equivalents: { checkov?: string[]; awsConfig?: string[]; other?: string[] };
-  /** Short topics, e.g. ["cost", "lambda"]. */
-  topics: string[];
+  /** One finding message exactly as the policy reports it (a spec runs the policy to check). */
+  example: string;
+  /** Markdown: how the policy decides, beyond its description; links are relative to docs/policies/. */
+  details: string;
 }
+
+/**
+ * One config key's JSON schema. Its `default` is written only here: the SDK applies no schema defaults, so
+ * {@link defaultsOf} derives the values the policy falls back to from these.
+ */
+export type ConfigProperty<T> = { type: string; description: string; default: T; [schema: string]: unknown };
 
 interface PolicyBase<C extends object> {
   name: string;
   description: string;
   severity: Severity;
   remediationSteps: string;
+  /** Short topics, e.g. ["cost", "lambda"]: the SDK's `tags`, which reach the engine and Pulumi Cloud. */
+  tags: string[];
   metadata: PolicyMetadata;
   /** The policy's own config properties (JSON schema), without `exclude`, which every policy gets. */
-  configProperties?: Record<string, unknown>;
-  /** Defaults for those properties; the SDK applies none, so the policy must. */
-  defaults: C;
+  configProperties?: { [K in keyof C]: ConfigProperty<C[K]> };
   enforcementLevel?: EnforcementLevel;
 }
 
@@ -71,13 +79,19 @@ export interface StackPolicySpec<C extends object> extends PolicyBase<C> {
   validate(args: StackValidationArgs, config: C & CommonConfig, report: StackReport): void;
 }
 
-/** Prefix of every finding a policy reports because preview left values unknown (REFERENCE.md: unverified, not a pass). */
+/** Prefix of every finding a policy reports because preview left values unknown: unverified, which is not a pass. */
 export const UNVERIFIED_PREFIX = "could not verify during preview: ";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 function configSchema(spec: PolicyBase<object>): PolicyConfigSchema {
   return { properties: { ...(spec.configProperties ?? {}), ...excludeSchema } as PolicyConfigSchema["properties"] };
+}
+
+/** The values a policy falls back to for keys its config leaves out: each config property's schema `default`. */
+export function defaultsOf<C extends object>(spec: { configProperties?: { [K in keyof C]: ConfigProperty<C[K]> } }): C {
+  const props = (spec.configProperties ?? {}) as Record<string, ConfigProperty<unknown>>;
+  return Object.fromEntries(Object.entries(props).map(([key, schema]) => [key, schema.default])) as C;
 }
 
 /** The SDK fields and metadata resource and stack policies share. */
@@ -88,6 +102,7 @@ function sharedFields(spec: PolicyBase<object>) {
     severity: spec.severity,
     remediationSteps: spec.remediationSteps,
     url: policyDocUrl(spec.name),
+    tags: spec.tags,
     enforcementLevel: spec.enforcementLevel,
     configSchema: configSchema(spec),
     metadata: spec.metadata,
@@ -133,11 +148,12 @@ function undecided(policyName: string, e: unknown, subject: "resource" | "stack"
 
 export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): ServerlessGuardResourcePolicy {
   const applies = (type: string) => !spec.types || spec.types.includes(type);
+  const defaults = defaultsOf(spec);
   const policy: ServerlessGuardResourcePolicy = {
     ...sharedFields(spec),
     validateResource: (args, reportViolation) => {
       if (!applies(args.type)) return;
-      const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
+      const config = configWithDefaults(() => args.getConfig<object>(), defaults);
       const exemption = exemptionOf(spec.name, args as Subject, config.exclude);
       if (exemption.kind === "missing-reason") reportViolation(missingReasonMessage(spec.name));
       const report = reporterFor(reportViolation, exemption, undefined);
@@ -153,7 +169,7 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
     const remediate = spec.remediate;
     policy.remediateResource = (args) => {
       if (!applies(args.type)) return undefined;
-      const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
+      const config = configWithDefaults(() => args.getConfig<object>(), defaults);
       const exemption = exemptionOf(spec.name, args as Subject, config.exclude);
       if (exemption.kind === "tag" || exemption.kind === "exclude") return undefined;
       try {
@@ -167,10 +183,11 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
 }
 
 export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): ServerlessGuardStackPolicy {
+  const defaults = defaultsOf(spec);
   return {
     ...sharedFields(spec),
     validateStack: (args, reportViolation) => {
-      const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
+      const config = configWithDefaults(() => args.getConfig<object>(), defaults);
       // Findings about the stack as a whole go on the stack resource, so they still point somewhere in the engine's output.
       const stackUrn = args.resources.find((r) => r.type === STACK_TYPE)?.urn;
       const seen = new Set<string>();
