@@ -3,7 +3,8 @@ import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
 import { deadLetterQueues, kindOf } from "./common/dead-letter-queues";
 import { DLQ_ALARM_METRIC, DLQ_ALARM_NAMESPACE, QueueAlarms } from "./common/queue-alarms";
-import { labelOf, listed, probeString, stackIndex } from "./stack-graph";
+import { labelOf, listed, stackIndex } from "./stack-graph";
+import { probeString } from "./common/unknowns";
 
 export { DLQ_ALARM_METRIC, DLQ_ALARM_NAMESPACE };
 

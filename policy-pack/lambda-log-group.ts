@@ -1,7 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
-import { knownString, labelOf, listed, probeString, sourcesOf, StackIndex, stackIndex } from "./stack-graph";
+import { labelOf, listed, sourcesOf, StackIndex, stackIndex } from "./stack-graph";
+import { knownString, probeString } from "./common/unknowns";
 
 export const LAMBDA_LOG_GROUP_PREFIX = "/aws/lambda/";
 

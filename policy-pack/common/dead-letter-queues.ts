@@ -1,8 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { TYPES } from "./types";
-import { Probe } from "./unknowns";
+import { Probe, probeString } from "./unknowns";
 import { deadLetterTargetArnOf } from "./failure-paths";
-import { arnLastSegment, isSqsArn, probeString, resolveReference, sourcesOf, StackIndex } from "../stack-graph";
+import { arnLastSegment, isSqsArn, resolveReference, sourcesOf, StackIndex } from "../stack-graph";
 
 const USER_KINDS: Record<string, string> = {
   [TYPES.lambdaFunction]: "function",

@@ -1,8 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { TYPES } from "./types";
-import { probe, Probe } from "./unknowns";
+import { knownString, Probe, probe, probeString } from "./unknowns";
 import { Invoker, Invokers } from "./invokers";
-import { allOf, anyOf, arnLastSegment, knownString, labelOf, listed, probeString, resolveReference, sourcesOf, StackIndex, Tri } from "../stack-graph";
+import { allOf, anyOf, arnLastSegment, labelOf, listed, resolveReference, sourcesOf, StackIndex, Tri } from "../stack-graph";
 
 /** One failure path of a function, judged: why it is missing ("no"), or what preview left unknown ("undecided"). */
 export interface PathCheck {

@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { TYPES } from "./types";
-import { probe, Probe } from "./unknowns";
-import { identity, probeString, sourcesOf, StackIndex } from "../stack-graph";
+import { Probe, probe, probeString } from "./unknowns";
+import { identity, sourcesOf, StackIndex } from "../stack-graph";
 
 /**
  * Who invokes each Lambda function of the stack, and how: that decides where its failures go (AWS documentation,

@@ -1,8 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { RE2 } from "./re2";
 import { TYPES } from "./types";
-import { probe } from "./unknowns";
-import { allOf, anyOf, dependsThrough, fedBy, identity, lambdaFunctionNameOf, probeString, sourcesOf, StackIndex, Tri } from "../stack-graph";
+import { probe, probeString } from "./unknowns";
+import { allOf, anyOf, dependsThrough, fedBy, identity, lambdaFunctionNameOf, sourcesOf, StackIndex, Tri } from "../stack-graph";
 
 // What critical-function-provisioned-concurrency checks about one function: which ProvisionedConcurrencyConfigs and
 // aliases refer to it, and whether one of them provisions enough executions on a published version or an alias.

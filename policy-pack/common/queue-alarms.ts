@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { TYPES } from "./types";
-import { probe, Probe } from "./unknowns";
-import { allOf, anyOf, equalsProbe, probeString, sourcesOf, StackIndex, Tri } from "../stack-graph";
+import { Probe, probe, probeString } from "./unknowns";
+import { allOf, anyOf, equalsProbe, sourcesOf, StackIndex, Tri } from "../stack-graph";
 
 export const DLQ_ALARM_NAMESPACE = "AWS/SQS";
 export const DLQ_ALARM_METRIC = "ApproximateNumberOfMessagesVisible";

@@ -4,7 +4,7 @@ import { actionsMatching, resourceSupport, ResourceSupport } from "./action-cata
 import { effectivelyStarReason } from "./effectively-star";
 import { isAccountEniArn, isLambdaVpcEniAction } from "./lambda-vpc";
 import { hasIamWildcard, iamPatternCovers, iamPatternMatches } from "./iam-wildcard";
-import { isUnknownSentinel as isUnknownValue, isUnknownValueError } from "../common/unknowns";
+import { isUnknownSentinel as isUnknownValue, Probe, probeField } from "../common/unknowns";
 
 export type IamFindingKind =
   | "action-wildcard" // "*", "s3:*", "dynamodb:Get*" in Action
@@ -37,9 +37,6 @@ export interface IamAnalysisOptions {
   allowedWildcardActions?: string[];
 }
 
-/** A value read from the document: known, unknown during preview, or absent. */
-type Read = { state: "known"; value: unknown } | { state: "unknown" } | { state: "absent" };
-
 /** The strings of an Action/Resource-like field, with what could not be read. */
 interface StringList {
   present: boolean;
@@ -50,31 +47,21 @@ interface StringList {
   invalid: number;
 }
 
-/**
- * Reads `object[key]` without ever throwing: @pulumi/policy's unknown-checking proxy throws on
- * unknown values, and getters on garbage input may throw too.
- */
-function readField(object: object, key: string): Read {
-  try {
-    const value = (object as Record<string, unknown>)[key];
-    if (value === undefined || value === null) return { state: "absent" };
-    return isUnknownValue(value) ? { state: "unknown" } : { state: "known", value };
-  } catch (error) {
-    if (isUnknownValueError(error)) return { state: "unknown" };
-    throw error;
-  }
+/** Absent: known to be undefined or null (an unknown value may still turn out to be there). */
+function absent(read: Probe<unknown>): boolean {
+  return read.known && read.value === undefined;
 }
 
 function readStringList(object: object, key: string): StringList {
-  const read = readField(object, key);
-  if (read.state === "absent") return { present: false, known: [], unknown: false, invalid: 0 };
-  if (read.state === "unknown") return { present: true, known: [], unknown: true, invalid: 0 };
+  const read = probeField(object, key);
+  if (!read.known) return { present: true, known: [], unknown: true, invalid: 0 };
+  if (read.value === undefined) return { present: false, known: [], unknown: false, invalid: 0 };
   const entries = Array.isArray(read.value) ? read.value : [read.value];
   const list: StringList = { present: true, known: [], unknown: false, invalid: 0 };
   for (let index = 0; index < entries.length; index++) {
-    const entry = readField(entries, String(index));
-    if (entry.state === "unknown") list.unknown = true;
-    else if (entry.state === "known" && typeof entry.value === "string") list.known.push(entry.value);
+    const entry = probeField(entries, String(index));
+    if (!entry.known) list.unknown = true;
+    else if (typeof entry.value === "string") list.known.push(entry.value);
     else list.invalid++;
   }
   return list;
@@ -176,38 +163,38 @@ class DocumentAnalyzer {
       this.undecided.push(`the policy document is ${shape}, not a JSON object`);
       return;
     }
-    const statement = readField(parsed, "Statement");
-    if (statement.state === "unknown") {
+    const statement = probeField(parsed, "Statement");
+    if (!statement.known) {
       this.undecided.push("Statement is unknown during preview");
       return;
     }
-    if (statement.state === "absent") {
+    if (statement.value === undefined) {
       this.undecided.push("the policy document has no Statement");
       return;
     }
     const statements = Array.isArray(statement.value) ? statement.value : [statement.value];
     for (let index = 0; index < statements.length; index++) {
-      const entry = readField(statements, String(index));
-      if (entry.state === "unknown") this.undecided.push(`statement ${index} is unknown during preview`);
-      else if (entry.state === "absent" || !isPlainObject(entry.value)) this.undecided.push(`statement ${index} is not an object`);
+      const entry = probeField(statements, String(index));
+      if (!entry.known) this.undecided.push(`statement ${index} is unknown during preview`);
+      else if (!isPlainObject(entry.value)) this.undecided.push(`statement ${index} is not an object`);
       else this.analyzeStatement(entry.value, index);
     }
   }
 
   private analyzeStatement(statement: object, index: number): void {
-    const sidRead = readField(statement, "Sid");
-    const sid = sidRead.state === "known" && typeof sidRead.value === "string" && sidRead.value !== "" ? sidRead.value : undefined;
+    const sidRead = probeField(statement, "Sid");
+    const sid = sidRead.known && typeof sidRead.value === "string" && sidRead.value !== "" ? sidRead.value : undefined;
     const label = `statement ${index}${sid !== undefined ? ` (Sid ${JSON.stringify(sid)})` : ""}`;
     const add = (kind: IamFindingKind, actions: string[], resources: string[], message: string): void => {
       this.findings.push({ kind, statementIndex: index, ...(sid !== undefined ? { sid } : {}), actions, resources, message: `${label}: ${message}` });
     };
 
-    const effect = readField(statement, "Effect");
-    if (effect.state === "unknown") {
+    const effect = probeField(statement, "Effect");
+    if (!effect.known) {
       this.undecided.push(`${label}: Effect is unknown during preview`);
       return;
     }
-    const effectName = effect.state === "known" && typeof effect.value === "string" ? effect.value.toLowerCase() : undefined;
+    const effectName = typeof effect.value === "string" ? effect.value.toLowerCase() : undefined;
     if (effectName === "deny") return; // A Deny only takes away; wildcards there are good practice.
     if (effectName !== "allow") {
       this.undecided.push(`${label}: Effect must be "Allow" or "Deny"`);
@@ -218,7 +205,7 @@ class DocumentAnalyzer {
     const notAction = readStringList(statement, "NotAction");
     const resource = readStringList(statement, "Resource");
     const notResource = readStringList(statement, "NotResource");
-    const hasPrincipal = readField(statement, "Principal").state !== "absent" || readField(statement, "NotPrincipal").state !== "absent";
+    const hasPrincipal = !absent(probeField(statement, "Principal")) || !absent(probeField(statement, "NotPrincipal"));
 
     for (const [name, list] of [["Action", action], ["NotAction", notAction], ["Resource", resource], ["NotResource", notResource]] as const) {
       if (list.unknown) this.undecided.push(`${label}: ${name} is unknown during preview (in whole or in part)`);
