@@ -57,8 +57,8 @@ function arnListSubjects(property: string, arns: unknown, allowedWildcardActions
 }
 
 function documentsOf(type: string, props: Record<string, any>, allowedWildcardActions: string[]): Subject[] {
-  // Raw values: B's analysis reads unknown sentinels itself and decides what it can around them (a document with one
-  // unknown ARN still fails on Action "*").
+  // Raw values: analyzePolicyDocument reads unknown sentinels itself and decides what it can around them (a document
+  // with one unknown ARN still fails on Action "*").
   const raw = rawProps(props);
   if (DOCUMENT_TYPES.includes(type)) return [{ label: "policy document", analysis: analyzePolicyDocument(raw.policy, { allowedWildcardActions }) }];
   // Attachments by one ARN: read through the SDK's proxy, so an ARN unknown during preview gives the SDK's advisory.

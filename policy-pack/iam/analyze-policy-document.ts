@@ -1,5 +1,5 @@
 // Pure analysis of one IAM identity-policy document: which statements grant wildcards.
-// The rules and their reasons are in README.md ("How iam-scoped-permissions judges a policy document"); the catalog data is read lazily (first use).
+// The rules and their reasons are in docs/iam-analysis.md; the catalog data is read lazily (first use).
 import { actionsMatching, resourceSupport, ResourceSupport } from "./action-catalog";
 import { effectivelyStarReason } from "./effectively-star";
 import { isAccountEniArn, isLambdaVpcEniAction } from "./lambda-vpc";

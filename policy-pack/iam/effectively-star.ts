@@ -1,4 +1,4 @@
-// When does a Resource grant as much as "*"? The rule (documented in README.md ("How iam-scoped-permissions judges a policy document")):
+// When does a Resource grant as much as "*"? The rule (documented in docs/iam-analysis.md):
 //
 // A resource is effectively "*" when it names no resource, that is when it covers EVERY resource of
 // some resource type:
