@@ -2,7 +2,8 @@ import { ResourceValidationArgs } from "@pulumi/policy";
 import { resourcePolicy } from "./common/define";
 import { TYPES } from "./common/types";
 import { probe, Probe, unknownValueAt } from "./common/unknowns";
-// Type-only import: puts the JSON into the compiled program (so `tsc` copies it to dist) without loading it at start-up.
+// Type-only import: puts the JSON into the compiled program (so `tsc` copies it to dist) without loading it at
+// start-up.
 import type * as TaggableTypesFile from "./generated/taggable-types.json";
 
 export const DEFAULT_REQUIRED_TAGS = ["Environment", "Project", "Owner", "CostCenter"];
@@ -26,7 +27,10 @@ export function isTaggableType(type: string): boolean {
 /** A tag's value as far as preview knows it: a string, absent, or unknown. */
 type TagValue = Probe<unknown>;
 
-/** Tags as key -> value; accepts a map or a list of `{key, value}` blocks (autoscaling groups). Unknown stays unknown. */
+/**
+ * Tags as key -> value; accepts a map or a list of `{key, value}` blocks (autoscaling groups). Unknown stays
+ * unknown.
+ */
 function tagMap(read: () => unknown): Probe<Map<string, TagValue>> {
   const tags = probe(read);
   if (!tags.known) return tags;
@@ -123,7 +127,10 @@ export const costAllocationTags = resourcePolicy({
       else empty.push(key);
     }
     if (missing.length || empty.length) {
-      const parts = [missing.length ? `missing ${missing.join(", ")}` : "", empty.length ? `empty ${empty.join(", ")}` : ""].filter(Boolean);
+      const parts = [
+        missing.length ? `missing ${missing.join(", ")}` : "",
+        empty.length ? `empty ${empty.join(", ")}` : "",
+      ].filter(Boolean);
       const pending = unknownTags.length ? ` (${unknownTags.join(", ")} unknown until deployment)` : "";
       report(
         `${resource.type} "${resource.name}" lacks cost allocation tags: ${parts.join("; ")}${pending}; ` +
@@ -132,7 +139,8 @@ export const costAllocationTags = resourcePolicy({
       return;
     }
     if (unknownTags.length) {
-      // Nothing is known to be wrong, but nothing proves the tags either: the SDK's "can't run during preview" advisory.
+      // Nothing is known to be wrong, but nothing proves the tags either: the SDK's "can't run during preview"
+      // advisory.
       throw unknownValueAt(["tags", unknownTags.join(",")]);
     }
   },

@@ -22,7 +22,11 @@ export const dynamodbOnDemand = resourcePolicy({
       "Remediation sets `billingMode` to `PAY_PER_REQUEST` and drops `readCapacity`/`writeCapacity`, also",
       "from global secondary indexes, keeping everything else.",
     ].join("\n"),
-    equivalents: { checkov: ["CKV2_AWS_16 (auto scaling for provisioned tables)"], awsConfig: ["dynamodb-autoscaling-enabled"], other: ["cfn_nag W73"] },
+    equivalents: {
+      checkov: ["CKV2_AWS_16 (auto scaling for provisioned tables)"],
+      awsConfig: ["dynamodb-autoscaling-enabled"],
+      other: ["cfn_nag W73"],
+    },
   },
   types: [TYPES.dynamodbTable],
   validate(resource, _config, report) {
@@ -31,9 +35,17 @@ export const dynamodbOnDemand = resourcePolicy({
     if (mode === ON_DEMAND) return;
     const read = readKnown(() => resource.props.readCapacity);
     const write = readKnown(() => resource.props.writeCapacity);
-    const capacity = read !== undefined || write !== undefined ? ` (readCapacity ${read ?? "unset"}, writeCapacity ${write ?? "unset"})` : "";
-    const shown = mode === undefined || mode === null ? "billingMode is not set, which means PROVISIONED" : `billingMode is ${JSON.stringify(mode)}`;
-    report(`table "${resource.name}" ${shown}${capacity}; set billingMode to "${ON_DEMAND}" and drop readCapacity/writeCapacity`);
+    const capacity =
+      read !== undefined || write !== undefined
+        ? ` (readCapacity ${read ?? "unset"}, writeCapacity ${write ?? "unset"})`
+        : "";
+    const shown =
+      mode === undefined || mode === null
+        ? "billingMode is not set, which means PROVISIONED"
+        : `billingMode is ${JSON.stringify(mode)}`;
+    report(
+      `table "${resource.name}" ${shown}${capacity}; set billingMode to "${ON_DEMAND}" and drop readCapacity/writeCapacity`,
+    );
   },
   remediate(resource) {
     const mode = probe(() => resource.props.billingMode);

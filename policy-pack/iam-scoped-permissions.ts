@@ -5,9 +5,19 @@ import { analyzePolicyDocument, IamAnalysis } from "./iam/analyze-policy-documen
 import { awsManagedPolicyDocument, isAwsManagedPolicyArn } from "./iam/managed-policies";
 
 /** Resources whose `policy` property is an identity-policy document. */
-const DOCUMENT_TYPES: readonly string[] = [TYPES.iamPolicy, TYPES.iamRolePolicy, TYPES.iamUserPolicy, TYPES.iamGroupPolicy];
+const DOCUMENT_TYPES: readonly string[] = [
+  TYPES.iamPolicy,
+  TYPES.iamRolePolicy,
+  TYPES.iamUserPolicy,
+  TYPES.iamGroupPolicy,
+];
 /** Resources that attach a managed policy by `policyArn`. */
-const ATTACHMENT_TYPES: readonly string[] = [TYPES.iamRolePolicyAttachment, TYPES.iamUserPolicyAttachment, TYPES.iamGroupPolicyAttachment, TYPES.iamPolicyAttachment];
+const ATTACHMENT_TYPES: readonly string[] = [
+  TYPES.iamRolePolicyAttachment,
+  TYPES.iamUserPolicyAttachment,
+  TYPES.iamGroupPolicyAttachment,
+  TYPES.iamPolicyAttachment,
+];
 /** Resources that attach managed policies by a list of ARNs, and the property holding it. */
 const ARN_LIST_PROPERTY: Readonly<Record<string, string>> = {
   [TYPES.iamRole]: "managedPolicyArns", // deprecated in @pulumi/aws 7, still common
@@ -33,7 +43,10 @@ function undecidedSubject(label: string, why: string): Subject {
 function managedPolicySubjects(arn: unknown, allowedWildcardActions: string[]): Subject[] {
   if (typeof arn !== "string" || !isAwsManagedPolicyArn(arn)) return [];
   const document = awsManagedPolicyDocument(arn);
-  if (!document) return [undecidedSubject(`AWS managed policy ${arn}`, "it is not in the bundled table of AWS managed policies (regenerate it, or the ARN is wrong)")];
+  if (!document) {
+    const why = "it is not in the bundled table of AWS managed policies (regenerate it, or the ARN is wrong)";
+    return [undecidedSubject(`AWS managed policy ${arn}`, why)];
+  }
   const label = `AWS managed policy ${arn.slice(arn.lastIndexOf("/") + 1)} (${arn})`;
   return [{ label, analysis: analyzePolicyDocument(document, { allowedWildcardActions }) }];
 }
@@ -52,7 +65,9 @@ function arnListSubjects(property: string, arns: unknown, allowedWildcardActions
   if (isUnknownSentinel(arns)) return [undecidedSubject(property, "it is unknown during preview")];
   if (!Array.isArray(arns)) return [];
   return arns.flatMap((arn, i) =>
-    isUnknownSentinel(arn) ? [undecidedSubject(`${property}[${i}]`, "it is unknown during preview")] : managedPolicySubjects(arn, allowedWildcardActions),
+    isUnknownSentinel(arn)
+      ? [undecidedSubject(`${property}[${i}]`, "it is unknown during preview")]
+      : managedPolicySubjects(arn, allowedWildcardActions),
   );
 }
 
@@ -60,7 +75,9 @@ function documentsOf(type: string, props: Record<string, any>, allowedWildcardAc
   // Raw values: analyzePolicyDocument reads unknown sentinels itself and decides what it can around them (a document
   // with one unknown ARN still fails on Action "*").
   const raw = rawProps(props);
-  if (DOCUMENT_TYPES.includes(type)) return [{ label: "policy document", analysis: analyzePolicyDocument(raw.policy, { allowedWildcardActions }) }];
+  if (DOCUMENT_TYPES.includes(type)) {
+    return [{ label: "policy document", analysis: analyzePolicyDocument(raw.policy, { allowedWildcardActions }) }];
+  }
   // Attachments by one ARN: read through the SDK's proxy, so an ARN unknown during preview gives the SDK's advisory.
   if (ATTACHMENT_TYPES.includes(type)) return managedPolicySubjects(props.policyArn, allowedWildcardActions);
   const subjects: Subject[] = [];
@@ -106,7 +123,16 @@ export const iamScopedPermissions = resourcePolicy({
       "No remediation: least privilege needs knowledge of the code.",
     ].join("\n"),
     equivalents: {
-      checkov: ["CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_355", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290"],
+      checkov: [
+        "CKV_AWS_62",
+        "CKV_AWS_63",
+        "CKV_AWS_355",
+        "CKV_AWS_286",
+        "CKV_AWS_287",
+        "CKV_AWS_288",
+        "CKV_AWS_289",
+        "CKV_AWS_290",
+      ],
       awsConfig: ["iam-policy-no-statements-with-admin-access", "iam-policy-no-statements-with-full-access"],
       other: ["Parliament", "Cloudsplaining", "cfn_nag F4/W11/F38"],
     },
@@ -124,15 +150,23 @@ export const iamScopedPermissions = resourcePolicy({
     const subjects = documentsOf(resource.type, resource.props, config.allowedWildcardActions);
     const failing = subjects.filter((s) => s.analysis.findings.length > 0);
     if (failing.length > 0) {
-      const details = failing.map((s) => `${s.label}: ${s.analysis.findings.map((f) => f.message).join("; ")}`).join(" | ");
+      const details = failing
+        .map((s) => `${s.label}: ${s.analysis.findings.map((f) => f.message).join("; ")}`)
+        .join(" | ");
       const undecided = subjects.flatMap((s) => s.analysis.undecided.map((u) => `${s.label}: ${u}`));
       const rest = undecided.length ? ` (not yet decidable: ${undecided.join("; ")})` : "";
-      report(`${resource.type} "${resource.name}" grants wildcard permissions: ${details}${rest}. Scope actions and resources to what the code uses.`);
+      report(
+        `${resource.type} "${resource.name}" grants wildcard permissions: ${details}${rest}. ` +
+          "Scope actions and resources to what the code uses.",
+      );
       return;
     }
     const undecided = subjects.flatMap((s) => s.analysis.undecided.map((u) => `${s.label}: ${u}`));
     if (undecided.length > 0) {
-      report(`${resource.type} "${resource.name}" could not be fully checked for wildcard permissions: ${undecided.join("; ")}`, { advisory: true });
+      report(
+        `${resource.type} "${resource.name}" could not be fully checked for wildcard permissions: ${undecided.join("; ")}`,
+        { advisory: true },
+      );
     }
   },
 });

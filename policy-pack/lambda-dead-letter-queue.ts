@@ -47,7 +47,11 @@ export const lambdaDeadLetterQueue = stackPolicy({
       "No remediation: the pack cannot choose a queue. Checkov, AWS Config and the others require a DLQ on",
       "every function, whatever invokes it.",
     ].join("\n"),
-    equivalents: { checkov: ["CKV_AWS_116"], awsConfig: ["lambda-dlq-check"], other: ["KICS", "cfn-guard LAMBDA_DLQ_CHECK"] },
+    equivalents: {
+      checkov: ["CKV_AWS_116"],
+      awsConfig: ["lambda-dlq-check"],
+      other: ["KICS", "cfn-guard LAMBDA_DLQ_CHECK"],
+    },
   },
   subjectTypes: [TYPES.lambdaFunction],
   validate: (args, _config, report) => {
@@ -60,7 +64,11 @@ export const lambdaDeadLetterQueue = stackPolicy({
       if (verdict === "yes") continue;
       if (verdict === "undecided") {
         const unknowns = checks.filter((c) => c.verdict === "undecided").map((c) => c.unknown);
-        report(fn, `${UNVERIFIED_PREFIX}function ${labelOf(fn)}: whether it has a failure path is unverified (${unknowns.join("; ")})`, { advisory: true });
+        report(
+          fn,
+          `${UNVERIFIED_PREFIX}function ${labelOf(fn)}: whether it has a failure path is unverified (${unknowns.join("; ")})`,
+          { advisory: true },
+        );
         continue;
       }
       const problems = checks.filter((c) => c.verdict === "no").map((c) => c.problem);

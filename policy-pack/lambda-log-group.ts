@@ -30,7 +30,10 @@ class LogGroups {
 
   constructor(private readonly index: StackIndex) {
     const all = index.ofType(TYPES.logGroup);
-    this.unclaimed = all.filter((lg) => !probeString(() => lg.props.name).known && !sourcesOf(lg, "name").some((r) => r.type === TYPES.lambdaFunction));
+    this.unclaimed = all.filter(
+      (lg) =>
+        !probeString(() => lg.props.name).known && !sourcesOf(lg, "name").some((r) => r.type === TYPES.lambdaFunction),
+    );
     const unclaimed = new Set(this.unclaimed);
     this.anyName = all.filter((lg) => probeString(() => lg.props.name).known || unclaimed.has(lg));
   }
@@ -57,7 +60,9 @@ function verdictFor(fn: PolicyResource, logGroups: LogGroups): Verdict {
   const maybe = expected.known ? logGroups.unclaimed : logGroups.anyName;
   if (maybe.length > 0) {
     const names = listed(maybe.map((lg) => `"${lg.name}"`));
-    const unknownSide = expected.known ? `the name of log group ${names} is unknown` : "the function's name or loggingConfig.logGroup is unknown";
+    const unknownSide = expected.known
+      ? `the name of log group ${names} is unknown`
+      : "the function's name or loggingConfig.logGroup is unknown";
     const wanted = expected.known ? `"${expected.value}"` : "its log group";
     return { kind: "undecided", why: `${unknownSide}, so whether the stack declares ${wanted} is unverified` };
   }
@@ -102,7 +107,9 @@ export const lambdaLogGroup = stackPolicy({
         report(fn, `${UNVERIFIED_PREFIX}function ${labelOf(fn)}: ${verdict.why}`, { advisory: true });
         continue;
       }
-      const wanted = verdict.expected ? `aws.cloudwatch.LogGroup named "${verdict.expected}"` : "aws.cloudwatch.LogGroup";
+      const wanted = verdict.expected
+        ? `aws.cloudwatch.LogGroup named "${verdict.expected}"`
+        : "aws.cloudwatch.LogGroup";
       const fix = verdict.expected
         ? `declare a LogGroup with name "${verdict.expected}" and retentionInDays`
         : "declare a LogGroup named /aws/lambda/<function name> with retentionInDays";

@@ -62,12 +62,16 @@ export const lambdaMemoryLimit = resourcePolicy({
   },
   types: [TYPES.lambdaFunction],
   validate(resource, config, report) {
-    // Reading through the SDK's proxy: an unknown memorySize throws, and the SDK reports it as not checkable in preview.
+    // Reading through the SDK's proxy: an unknown memorySize throws, and the SDK reports it as not checkable in
+    // preview.
     const memory = resource.props.memorySize;
     if (memory === undefined || memory === null) return; // AWS's default 128 MB
     const memoryMb = Number(memory);
     if (!Number.isFinite(memoryMb)) {
-      report(`function "${resource.name}" has memorySize ${JSON.stringify(memory)}, which is not a number; set memorySize to at most ${config.maxMemoryMb} MB`);
+      report(
+        `function "${resource.name}" has memorySize ${JSON.stringify(memory)}, which is not a number; ` +
+          `set memorySize to at most ${config.maxMemoryMb} MB`,
+      );
       return;
     }
     if (memoryMb <= config.maxMemoryMb) return;

@@ -9,7 +9,9 @@ export const DEFAULT_MAX_RETENTION_DAYS = 7;
  * The retention values CloudWatch Logs accepts (PutRetentionPolicy; listed in @pulumi/aws's LogGroup docs, which
  * carry no machine-readable form of them). Remediation must pick one of these, or the update fails.
  */
-export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 /** The longest retention CloudWatch accepts within [min, max]; undefined when none does. */
 export function remediationDays(min: number, max: number): number | undefined {
@@ -51,14 +53,28 @@ export const logGroupRetention = resourcePolicy({
     },
   },
   configProperties: {
-    minRetentionDays: { type: "integer", minimum: 1, default: DEFAULT_MIN_RETENTION_DAYS, description: "Shortest allowed retention in days." },
-    maxRetentionDays: { type: "integer", minimum: 1, default: DEFAULT_MAX_RETENTION_DAYS, description: "Longest allowed retention in days; remediation sets the longest value CloudWatch accepts within the range." },
+    minRetentionDays: {
+      type: "integer",
+      minimum: 1,
+      default: DEFAULT_MIN_RETENTION_DAYS,
+      description: "Shortest allowed retention in days.",
+    },
+    maxRetentionDays: {
+      type: "integer",
+      minimum: 1,
+      default: DEFAULT_MAX_RETENTION_DAYS,
+      description:
+        "Longest allowed retention in days; " +
+        "remediation sets the longest value CloudWatch accepts within the range.",
+    },
   },
   types: [TYPES.logGroup],
   validate(resource, config, report) {
     const { minRetentionDays: min, maxRetentionDays: max } = config;
     if (min > max) {
-      report(`policy config is inconsistent: minRetentionDays ${min} is greater than maxRetentionDays ${max}; fix the policy config`);
+      report(
+        `policy config is inconsistent: minRetentionDays ${min} is greater than maxRetentionDays ${max}; fix the policy config`,
+      );
       return;
     }
     const name = readKnown(() => resource.props.name);

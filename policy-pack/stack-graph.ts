@@ -32,7 +32,12 @@ export class StackIndex {
   }
 
   /** Resources of `type` one of whose `key`s (computed once per resource, e.g. its known ARN) equals `value`. */
-  find(type: string, key: string, keyOf: (r: PolicyResource) => string | readonly string[] | undefined, value: string): PolicyResource[] {
+  find(
+    type: string,
+    key: string,
+    keyOf: (r: PolicyResource) => string | readonly string[] | undefined,
+    value: string,
+  ): PolicyResource[] {
     const id = `${type}\u0000${key}`;
     let map = this.keyed.get(id);
     if (!map) {
@@ -143,7 +148,12 @@ export function resolveReference(options: {
   const wanted = reference.value;
   const targets = others([
     ...index.find(type, "arn", (r) => identity(r).arn, wanted),
-    ...index.find(type, "name-without-arn", (r) => (identity(r).arn === undefined ? identity(r).name : undefined), nameOfReference(wanted)),
+    ...index.find(
+      type,
+      "name-without-arn",
+      (r) => (identity(r).arn === undefined ? identity(r).name : undefined),
+      nameOfReference(wanted),
+    ),
   ]);
   return targets.length > 0 ? { kind: "found", targets } : { kind: "none" };
 }

@@ -68,7 +68,11 @@ export interface ResourcePolicySpec<C extends object> extends PolicyBase<C> {
  * Reports a stack policy's finding about `resource` (its URN, its exemptions), or about the stack as a whole when
  * `resource` is undefined (e.g. a bad config value). `{ advisory: true }` as for {@link Report}.
  */
-export type StackReport = (resource: PolicyResource | undefined, message: string, options?: { advisory?: boolean }) => void;
+export type StackReport = (
+  resource: PolicyResource | undefined,
+  message: string,
+  options?: { advisory?: boolean },
+) => void;
 
 export interface StackPolicySpec<C extends object> extends PolicyBase<C> {
   /**
@@ -89,7 +93,9 @@ function configSchema(spec: PolicyBase<object>): PolicyConfigSchema {
 }
 
 /** The values a policy falls back to for keys its config leaves out: each config property's schema `default`. */
-export function defaultsOf<C extends object>(spec: { configProperties?: { [K in keyof C]: ConfigProperty<C[K]> } }): C {
+export function defaultsOf<C extends object>(spec: {
+  configProperties?: { [K in keyof C]: ConfigProperty<C[K]> };
+}): C {
   const props = (spec.configProperties ?? {}) as Record<string, ConfigProperty<unknown>>;
   return Object.fromEntries(Object.entries(props).map(([key, schema]) => [key, schema.default])) as C;
 }
@@ -120,7 +126,11 @@ function reporterFor(
   urn: string | undefined,
 ): Report {
   const why =
-    exemption.kind === "tag" ? `exempt by tag: ${exemption.reason}` : exemption.kind === "exclude" ? `excluded by config pattern "${exemption.pattern}"` : undefined;
+    exemption.kind === "tag"
+      ? `exempt by tag: ${exemption.reason}`
+      : exemption.kind === "exclude"
+        ? `excluded by config pattern "${exemption.pattern}"`
+        : undefined;
   return (message: string, options?: { advisory?: boolean }) => {
     if (why === undefined && !options?.advisory) {
       reportViolation(message, urn);
@@ -135,7 +145,10 @@ function reporterFor(
 }
 
 function missingReasonMessage(policyName: string): string {
-  return `tag ${EXEMPT_TAG} names ${policyName} but ${EXEMPT_REASON_TAG} is empty or missing; an exemption needs a reason, so the policy still applies`;
+  return (
+    `tag ${EXEMPT_TAG} names ${policyName} but ${EXEMPT_REASON_TAG} is empty or missing; ` +
+    "an exemption needs a reason, so the policy still applies"
+  );
 }
 
 /** A policy must never crash the analysis on odd input: anything but an unknown value becomes a finding saying why. */
@@ -188,7 +201,8 @@ export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): Serverl
     ...sharedFields(spec),
     validateStack: (args, reportViolation) => {
       const config = configWithDefaults(() => args.getConfig<object>(), defaults);
-      // Findings about the stack as a whole go on the stack resource, so they still point somewhere in the engine's output.
+      // Findings about the stack as a whole go on the stack resource, so they still point somewhere in the engine's
+      // output.
       const stackUrn = args.resources.find((r) => r.type === STACK_TYPE)?.urn;
       const seen = new Set<string>();
       const report: StackReport = (resource, message, options) => {

@@ -33,7 +33,10 @@ export interface IamAnalysis {
 }
 
 export interface IamAnalysisOptions {
-  /** Extra exceptions from policy config: action names or patterns (case-insensitive) allowed even with wildcards / on "*". */
+  /**
+   * Extra exceptions from policy config: action names or patterns (case-insensitive) allowed even with wildcards /
+   * on "*".
+   */
   allowedWildcardActions?: string[];
 }
 
@@ -96,8 +99,12 @@ function resourceLevelReason(written: string): { detail: string; types: string[]
   const action = written.slice(colon + 1);
   if (!hasIamWildcard(action)) {
     const support: ResourceSupport = resourceSupport(service, action);
-    if (support.kind === "required") return { detail: `${written} (${support.resourceTypes.join(", ")})`, types: support.resourceTypes };
-    if (support.kind === "one-of") return { detail: `${written} (${support.resourceTypes.join(" or ")})`, types: support.resourceTypes };
+    if (support.kind === "required") {
+      return { detail: `${written} (${support.resourceTypes.join(", ")})`, types: support.resourceTypes };
+    }
+    if (support.kind === "one-of") {
+      return { detail: `${written} (${support.resourceTypes.join(" or ")})`, types: support.resourceTypes };
+    }
     if (support.kind === "unknown-action") {
       return { detail: `${written} (not in the AWS action catalog, so assumed to support them)`, types: [] };
     }
@@ -109,7 +116,13 @@ function resourceLevelReason(written: string): { detail: string; types: string[]
   }
   const scoped = matches.filter((m) => m.support.kind === "required" || m.support.kind === "one-of");
   if (scoped.length === 0) return undefined;
-  const types = [...new Set(scoped.flatMap((m) => (m.support.kind === "required" || m.support.kind === "one-of" ? m.support.resourceTypes : [])))];
+  const types = [
+    ...new Set(
+      scoped.flatMap((m) =>
+        m.support.kind === "required" || m.support.kind === "one-of" ? m.support.resourceTypes : [],
+      ),
+    ),
+  ];
   const named = scoped.slice(0, 3).map((m) => m.name).join(", ");
   const more = scoped.length > 3 ? ` and ${scoped.length - 3} more` : "";
   return { detail: `${written} (${scoped.length} of its ${matches.length} actions: ${named}${more})`, types };
@@ -159,7 +172,12 @@ class DocumentAnalyzer {
       }
     }
     if (!isPlainObject(parsed)) {
-      const shape = parsed === null || parsed === undefined ? "missing" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`;
+      const shape =
+        parsed === null || parsed === undefined
+          ? "missing"
+          : Array.isArray(parsed)
+            ? "an array"
+            : `a ${typeof parsed}`;
       this.undecided.push(`the policy document is ${shape}, not a JSON object`);
       return;
     }
@@ -186,7 +204,14 @@ class DocumentAnalyzer {
     const sid = sidRead.known && typeof sidRead.value === "string" && sidRead.value !== "" ? sidRead.value : undefined;
     const label = `statement ${index}${sid !== undefined ? ` (Sid ${JSON.stringify(sid)})` : ""}`;
     const add = (kind: IamFindingKind, actions: string[], resources: string[], message: string): void => {
-      this.findings.push({ kind, statementIndex: index, ...(sid !== undefined ? { sid } : {}), actions, resources, message: `${label}: ${message}` });
+      this.findings.push({
+        kind,
+        statementIndex: index,
+        ...(sid !== undefined ? { sid } : {}),
+        actions,
+        resources,
+        message: `${label}: ${message}`,
+      });
     };
 
     const effect = probeField(statement, "Effect");
@@ -207,9 +232,18 @@ class DocumentAnalyzer {
     const notResource = readStringList(statement, "NotResource");
     const hasPrincipal = !absent(probeField(statement, "Principal")) || !absent(probeField(statement, "NotPrincipal"));
 
-    for (const [name, list] of [["Action", action], ["NotAction", notAction], ["Resource", resource], ["NotResource", notResource]] as const) {
+    const lists = [
+      ["Action", action],
+      ["NotAction", notAction],
+      ["Resource", resource],
+      ["NotResource", notResource],
+    ] as const;
+    for (const [name, list] of lists) {
       if (list.unknown) this.undecided.push(`${label}: ${name} is unknown during preview (in whole or in part)`);
-      if (list.invalid > 0) this.undecided.push(`${label}: ${name} has ${list.invalid} ${plural(list.invalid, "entry", "entries")} that ${plural(list.invalid, "is", "are")} not a string`);
+      if (list.invalid > 0) {
+        const entries = `${list.invalid} ${plural(list.invalid, "entry", "entries")}`;
+        this.undecided.push(`${label}: ${name} has ${entries} that ${plural(list.invalid, "is", "are")} not a string`);
+      }
     }
     if (!action.present && !notAction.present) {
       this.undecided.push(`${label}: has neither Action nor NotAction`);
@@ -247,7 +281,9 @@ class DocumentAnalyzer {
       return reason === undefined ? [] : [{ resource: r, reason }];
     });
     if (stars.length === 0) return; // Unknown entries are already recorded as undecided.
-    const starText = stars.map((s) => (s.reason === "*" ? JSON.stringify(s.resource) : `${JSON.stringify(s.resource)} (${s.reason})`)).join(", ");
+    const starText = stars
+      .map((s) => (s.reason === "*" ? JSON.stringify(s.resource) : `${JSON.stringify(s.resource)} (${s.reason})`))
+      .join(", ");
     const starResources = stars.map((s) => s.resource);
 
     const passRole = judged.filter((a) => iamPatternMatches(a, PASS_ROLE));
@@ -269,7 +305,9 @@ class DocumentAnalyzer {
     if (scopable.length > 0) {
       const types = [...new Set(scopable.flatMap((s) => s.types))];
       const shown = eniStars.length > 0 && scopable.every((s) => isLambdaVpcEniAction(s.action)) ? otherStars : stars;
-      const shownText = shown.map((s) => (s.reason === "*" ? JSON.stringify(s.resource) : `${JSON.stringify(s.resource)} (${s.reason})`)).join(", ");
+      const shownText = shown
+        .map((s) => (s.reason === "*" ? JSON.stringify(s.resource) : `${JSON.stringify(s.resource)} (${s.reason})`))
+        .join(", ");
       add("resource-wildcard", scopable.map((s) => s.action), shown.map((s) => s.resource),
         `Resource ${shownText} for ${scopable.map((s) => s.detail).join(", ")}, which ${plural(scopable.length, "supports", "support")} resource-level permissions; name the ${types.length ? `${types.slice(0, 5).join(", ")} ` : "specific resource "}${plural(scopable.length, "ARN", "ARNs")}`);
     }
@@ -286,7 +324,8 @@ export function analyzePolicyDocument(document: unknown, options: IamAnalysisOpt
   try {
     analyzer.analyzeDocument(document);
   } catch (error) {
-    analyzer.undecided.push(`the policy document could not be analysed (${error instanceof Error ? error.message : String(error)})`);
+    const detail = error instanceof Error ? error.message : String(error);
+    analyzer.undecided.push(`the policy document could not be analysed (${detail})`);
   }
   return { findings: analyzer.findings, undecided: analyzer.undecided };
 }

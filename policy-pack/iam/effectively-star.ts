@@ -30,7 +30,9 @@ export function effectivelyStarReason(resource: string): string | undefined {
   if (resourcePart === "*") return "an ARN whose resource part is \"*\"";
   const formats = service === "*" || service === "" ? undefined : arnFormats(service);
   if (!formats) {
-    return /^[^*?/:]+[/:]\*$/.test(resourcePart) ? `an ARN whose resource part "${resourcePart}" names no resource` : undefined;
+    return /^[^*?/:]+[/:]\*$/.test(resourcePart)
+      ? `an ARN whose resource part "${resourcePart}" names no resource`
+      : undefined;
   }
   for (const format of formats) {
     if (!fieldFits(region, format.hasRegion) || !fieldFits(account, format.hasAccount)) continue;
