@@ -49,7 +49,7 @@ export function policyPage(policy: ServerlessGuardPolicy): string {
     "",
     `${policy.description}`,
     "",
-    `Severity: **${policy.severity}**. Kind: ${kindOf(policy)}. Tags: ${(policy.tags ?? []).join(", ")}.`,
+    `Severity: **${policy.severity}**. Kind: ${kindOf(policy)}. Tags: ${policy.tags.join(", ")}.`,
   ];
   if (m.details) parts.push("", "## How it decides", "", m.details.trim());
   if (m.example) parts.push("", "## Example finding", "", "```text", m.example.trim(), "```");

@@ -52,8 +52,8 @@ interface PolicyBase<C extends object> {
  */
 export type Report = (message: string, options?: { advisory?: boolean }) => void;
 
-export type ServerlessGuardResourcePolicy = ResourceValidationPolicy & { metadata: PolicyMetadata };
-export type ServerlessGuardStackPolicy = StackValidationPolicy & { metadata: PolicyMetadata };
+export type ServerlessGuardResourcePolicy = ResourceValidationPolicy & { tags: string[]; metadata: PolicyMetadata };
+export type ServerlessGuardStackPolicy = StackValidationPolicy & { tags: string[]; metadata: PolicyMetadata };
 export type ServerlessGuardPolicy = ServerlessGuardResourcePolicy | ServerlessGuardStackPolicy;
 
 export interface ResourcePolicySpec<C extends object> extends PolicyBase<C> {

@@ -92,7 +92,7 @@ describe("policy metadata", () => {
         expect(["low", "medium", "high", "critical"]).to.include(policy.severity);
         expect(policy.remediationSteps).to.be.a("string").with.length.above(20);
         expect(policy.tags).to.be.an("array").that.is.not.empty;
-        for (const tag of policy.tags ?? []) expect(tag).to.match(/^[a-z][a-z0-9-]*$/);
+        for (const tag of policy.tags) expect(tag).to.match(/^[a-z][a-z0-9-]*$/);
         expect(policy.metadata.equivalents).to.be.an("object");
         for (const list of Object.values(policy.metadata.equivalents)) expect(list).to.be.an("array");
         expect(policy.metadata.example).to.be.a("string").with.length.above(20);
