@@ -2,7 +2,8 @@ import { ResourceValidationArgs } from "@pulumi/policy";
 import { resourcePolicy } from "./common/define";
 import { TYPES } from "./common/types";
 import { probe, Probe, unknownValueAt } from "./common/unknowns";
-// Type-only import: puts the JSON into the compiled program (so `tsc` copies it to dist) without loading it at start-up.
+// Type-only import: puts the JSON into the compiled program (so `tsc` copies it to dist) without loading it at
+// start-up.
 import type * as TaggableTypesFile from "./generated/taggable-types.json";
 
 export const DEFAULT_REQUIRED_TAGS = ["Environment", "Project", "Owner", "CostCenter"];
@@ -26,7 +27,10 @@ export function isTaggableType(type: string): boolean {
 /** A tag's value as far as preview knows it: a string, absent, or unknown. */
 type TagValue = Probe<unknown>;
 
-/** Tags as key -> value; accepts a map or a list of `{key, value}` blocks (autoscaling groups). Unknown stays unknown. */
+/**
+ * Tags as key -> value; accepts a map or a list of `{key, value}` blocks (autoscaling groups). Unknown stays
+ * unknown.
+ */
 function tagMap(read: () => unknown): Probe<Map<string, TagValue>> {
   const tags = probe(read);
   if (!tags.known) return tags;
@@ -72,9 +76,27 @@ export const costAllocationTags = resourcePolicy({
   remediationSteps:
     "Add the missing tags to the resource's `tags`, or once for all resources to the AWS provider's `defaultTags.tags`, " +
     "and activate them as cost allocation tags in the AWS Billing console. Not remediated automatically: the pack cannot invent owners or cost centers.",
+  tags: ["cost", "tagging"],
   metadata: {
+    example:
+      "aws:dynamodb/table:Table \"orders\" lacks cost allocation tags: missing Owner, CostCenter; add them to the resource's tags or to the AWS provider's defaultTags.tags",
+    details: [
+      "Every taggable AWS resource carries the required tags with non-empty values. Tags from the AWS",
+      "provider's `defaultTags.tags` count (also when `defaultTags` is a JSON string, as in state); a",
+      "resource's own tag overrides the default of the same key, and in stack outputs the provider's merge,",
+      "`tagsAll`, counts too.",
+      "",
+      "Taggability comes from `@pulumi/aws`'s own type definitions (resources whose Args have `tags`),",
+      "generated into `policy-pack/generated/taggable-types.json` by `npx ts-node",
+      "scripts/generate-taggable-types.ts` (rerun after upgrading `@pulumi/aws`; a test fails when the list",
+      "is stale). Types whose tags are not cost allocation tags in AWS Billing are listed there under",
+      "`excluded` and not judged: S3 objects, whose tags are object tags, while S3 costs are allocated by",
+      "the bucket's tags.",
+      "",
+      "During preview a tag whose value is unknown is not counted as missing ([unknown",
+      "values](../unknown-values.md)). No remediation: the pack cannot invent owners or cost centers.",
+    ].join("\n"),
     equivalents: { awsConfig: ["required-tags"], other: ["KICS (info)"] },
-    topics: ["cost", "tagging"],
   },
   configProperties: {
     requiredTags: {
@@ -84,7 +106,6 @@ export const costAllocationTags = resourcePolicy({
       description: "Tag keys every taggable resource must carry with a non-empty value.",
     },
   },
-  defaults: { requiredTags: DEFAULT_REQUIRED_TAGS },
   validate(resource, config, report) {
     if (!isTaggableType(resource.type)) return;
     const own = tagMap(() => resource.props.tags);
@@ -106,7 +127,10 @@ export const costAllocationTags = resourcePolicy({
       else empty.push(key);
     }
     if (missing.length || empty.length) {
-      const parts = [missing.length ? `missing ${missing.join(", ")}` : "", empty.length ? `empty ${empty.join(", ")}` : ""].filter(Boolean);
+      const parts = [
+        missing.length ? `missing ${missing.join(", ")}` : "",
+        empty.length ? `empty ${empty.join(", ")}` : "",
+      ].filter(Boolean);
       const pending = unknownTags.length ? ` (${unknownTags.join(", ")} unknown until deployment)` : "";
       report(
         `${resource.type} "${resource.name}" lacks cost allocation tags: ${parts.join("; ")}${pending}; ` +
@@ -115,7 +139,8 @@ export const costAllocationTags = resourcePolicy({
       return;
     }
     if (unknownTags.length) {
-      // Nothing is known to be wrong, but nothing proves the tags either: the SDK's "can't run during preview" advisory.
+      // Nothing is known to be wrong, but nothing proves the tags either: the SDK's "can't run during preview"
+      // advisory.
       throw unknownValueAt(["tags", unknownTags.join(",")]);
     }
   },

@@ -19,7 +19,35 @@ export const criticalFunctionProvisionedConcurrency = stackPolicy<Config>({
   severity: "medium",
   remediationSteps:
     "Publish the function (publish: true), add an aws.lambda.Alias pointing at fn.version, and add new aws.lambda.ProvisionedConcurrencyConfig(name, { functionName: fn.name, qualifier: alias.name, provisionedConcurrentExecutions: 1 }). If the function is not critical, narrow criticalFunctionPattern or exempt it by tag.",
-  metadata: { equivalents: {}, topics: ["lambda", "latency", "reliability"] },
+  tags: ["lambda", "latency", "reliability"],
+  metadata: {
+    equivalents: {},
+    example:
+      "function \"payment-processor\" (name payment-processor-1) matches criticalFunctionPattern \"processor\" but has no aws.lambda.ProvisionedConcurrencyConfig with at least 1 provisioned executions on an alias or a published version (ProvisionedConcurrencyConfig \"payment-processor-pc\": its qualifier is $LATEST, which AWS rejects for provisioned concurrency); publish a version, add an aws.lambda.Alias and a ProvisionedConcurrencyConfig on it, or exempt the function",
+    details: [
+      "A Lambda function is *critical* when its logical name or its physical `name` matches",
+      "`criticalFunctionPattern`, a case-insensitive regular expression in RE2 syntax (matched in linear",
+      "time, so no pattern can stall a run; lookaround and backreferences are not supported). A critical",
+      "function needs an `aws.lambda.ProvisionedConcurrencyConfig` whose:",
+      "",
+      "- `functionName` refers to the function: its name, full or partial ARN, with or without a",
+      "  `:qualifier`, or an output of the function;",
+      "- `qualifier` is a published version number (`\"7\"`) or an `aws.lambda.Alias` of that function whose",
+      "  `functionVersion` is not `$LATEST` (AWS rejects provisioned concurrency on unpublished versions);",
+      "- `provisionedConcurrentExecutions` is at least `minProvisionedConcurrency`.",
+      "",
+      "The finding is reported on the function; the reason in parentheses names each config that targets it",
+      "and what is wrong (`its qualifier \"blue\" is neither a version number nor an aws.lambda.Alias of this",
+      "function in the stack`, `it provisions 0 concurrent executions, below the minimum of 1`, ...), or",
+      "says `none targets it`. An invalid `criticalFunctionPattern` is reported once, on the stack",
+      "resource, and no function is checked.",
+      "",
+      "Stack policy: it follows references between resources by value (names and ARNs) and, while a value",
+      "is unknown during preview, through the engine's `propertyDependencies`; what preview cannot settle",
+      "is an advisory `could not verify during preview: ...`, never a failure ([unknown",
+      "values](../unknown-values.md#stack-policies)).",
+    ].join("\n"),
+  },
   configProperties: {
     criticalFunctionPattern: {
       type: "string",
@@ -34,10 +62,6 @@ export const criticalFunctionProvisionedConcurrency = stackPolicy<Config>({
     },
   },
   subjectTypes: [TYPES.lambdaFunction],
-  defaults: {
-    criticalFunctionPattern: DEFAULT_CRITICAL_FUNCTION_PATTERN,
-    minProvisionedConcurrency: DEFAULT_MIN_PROVISIONED_CONCURRENCY,
-  },
   validate: (args, config, report) => {
     let pattern: RE2;
     try {

@@ -3,7 +3,8 @@ import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
 import { deadLetterQueues, kindOf } from "./common/dead-letter-queues";
 import { DLQ_ALARM_METRIC, DLQ_ALARM_NAMESPACE, QueueAlarms } from "./common/queue-alarms";
-import { labelOf, listed, probeString, stackIndex } from "./stack-graph";
+import { labelOf, listed, stackIndex } from "./stack-graph";
+import { probeString } from "./common/unknowns";
 
 export { DLQ_ALARM_METRIC, DLQ_ALARM_NAMESPACE };
 
@@ -21,9 +22,31 @@ export const dlqAlarm = stackPolicy({
   severity: "high",
   remediationSteps:
     'Add new aws.cloudwatch.MetricAlarm(name, { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: dlq.name }, statistic: "Maximum", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [topic.arn] }).',
-  metadata: { equivalents: {}, topics: ["sqs", "lambda", "reliability", "monitoring"] },
+  tags: ["sqs", "lambda", "reliability", "monitoring"],
+  metadata: {
+    equivalents: {},
+    example:
+      "queue \"jobs-dlq\" (name jobs-dlq-1) is the dead-letter queue of queue \"jobs\", but no aws.cloudwatch.MetricAlarm watches AWS/SQS ApproximateNumberOfMessagesVisible with dimensions.QueueName \"jobs-dlq-1\", so failed messages pile up unnoticed; add a MetricAlarm on that metric with threshold 0 and comparisonOperator GreaterThanThreshold",
+    details: [
+      "An SQS queue is a dead-letter queue when a Lambda function's `deadLetterConfig.targetArn`, another",
+      "queue's `redrivePolicy` (a JSON string or an object), an `aws.sqs.RedrivePolicy`, or the on-failure",
+      "destination of an `aws.lambda.FunctionEventInvokeConfig` or `aws.lambda.EventSourceMapping` names",
+      "it: every failure target `lambda-dead-letter-queue` asks for.",
+      "",
+      "Each such queue needs an `aws.cloudwatch.MetricAlarm` with `namespace: \"AWS/SQS\"`, `metricName:",
+      "\"ApproximateNumberOfMessagesVisible\"` and `dimensions.QueueName` equal to the queue's name (also",
+      "inside `metricQueries[].metric`). An alarm whose dimensions were computed from the queue's outputs",
+      "counts even while the name is unknown.",
+      "",
+      "The finding is reported on the **queue**, so exemption tags go on the queue; when several resources",
+      "share one dead-letter queue, the message lists them all. SNS topics used as a DLQ (no queue depth)",
+      "and queues outside the stack are not judged. Stack policy: it follows references between resources",
+      "by value (names and ARNs) and, while a value is unknown during preview, through the engine's",
+      "`propertyDependencies`; what preview cannot settle is an advisory `could not verify during preview:",
+      "...`, never a failure ([unknown values](../unknown-values.md#stack-policies)).",
+    ].join("\n"),
+  },
   subjectTypes: [TYPES.sqsQueue],
-  defaults: {},
   validate: (args, _config, report) => {
     const index = stackIndex(args.resources);
     const alarms = new QueueAlarms(index);

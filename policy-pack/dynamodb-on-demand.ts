@@ -11,11 +11,23 @@ export const dynamodbOnDemand = resourcePolicy({
   remediationSteps:
     'Set `billingMode: "PAY_PER_REQUEST"` and remove `readCapacity`/`writeCapacity` (also on global secondary indexes). ' +
     "For steady, predictable load where provisioned capacity is cheaper, exempt the table with a reason.",
+  tags: ["cost", "dynamodb"],
   metadata: {
-    equivalents: { checkov: ["CKV2_AWS_16 (auto scaling for provisioned tables)"], awsConfig: ["dynamodb-autoscaling-enabled"], other: ["cfn_nag W73"] },
-    topics: ["cost", "dynamodb"],
+    example:
+      "table \"orders\" billingMode is \"PROVISIONED\" (readCapacity 20, writeCapacity 5); set billingMode to \"PAY_PER_REQUEST\" and drop readCapacity/writeCapacity",
+    details: [
+      "An `aws.dynamodb.Table` must have `billingMode` `PAY_PER_REQUEST`; unset means `PROVISIONED` and",
+      "fails. The message shows the provisioned capacity when the table sets it.",
+      "",
+      "Remediation sets `billingMode` to `PAY_PER_REQUEST` and drops `readCapacity`/`writeCapacity`, also",
+      "from global secondary indexes, keeping everything else.",
+    ].join("\n"),
+    equivalents: {
+      checkov: ["CKV2_AWS_16 (auto scaling for provisioned tables)"],
+      awsConfig: ["dynamodb-autoscaling-enabled"],
+      other: ["cfn_nag W73"],
+    },
   },
-  defaults: {},
   types: [TYPES.dynamodbTable],
   validate(resource, _config, report) {
     // Read through the SDK's proxy: an unknown billingMode is reported by the SDK as not checkable during preview.
@@ -23,9 +35,17 @@ export const dynamodbOnDemand = resourcePolicy({
     if (mode === ON_DEMAND) return;
     const read = readKnown(() => resource.props.readCapacity);
     const write = readKnown(() => resource.props.writeCapacity);
-    const capacity = read !== undefined || write !== undefined ? ` (readCapacity ${read ?? "unset"}, writeCapacity ${write ?? "unset"})` : "";
-    const shown = mode === undefined || mode === null ? "billingMode is not set, which means PROVISIONED" : `billingMode is ${JSON.stringify(mode)}`;
-    report(`table "${resource.name}" ${shown}${capacity}; set billingMode to "${ON_DEMAND}" and drop readCapacity/writeCapacity`);
+    const capacity =
+      read !== undefined || write !== undefined
+        ? ` (readCapacity ${read ?? "unset"}, writeCapacity ${write ?? "unset"})`
+        : "";
+    const shown =
+      mode === undefined || mode === null
+        ? "billingMode is not set, which means PROVISIONED"
+        : `billingMode is ${JSON.stringify(mode)}`;
+    report(
+      `table "${resource.name}" ${shown}${capacity}; set billingMode to "${ON_DEMAND}" and drop readCapacity/writeCapacity`,
+    );
   },
   remediate(resource) {
     const mode = probe(() => resource.props.billingMode);

@@ -1,7 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
-import { knownString, labelOf, listed, probeString, sourcesOf, StackIndex, stackIndex } from "./stack-graph";
+import { labelOf, listed, sourcesOf, StackIndex, stackIndex } from "./stack-graph";
+import { knownString, probeString } from "./common/unknowns";
 
 export const LAMBDA_LOG_GROUP_PREFIX = "/aws/lambda/";
 
@@ -29,7 +30,10 @@ class LogGroups {
 
   constructor(private readonly index: StackIndex) {
     const all = index.ofType(TYPES.logGroup);
-    this.unclaimed = all.filter((lg) => !probeString(() => lg.props.name).known && !sourcesOf(lg, "name").some((r) => r.type === TYPES.lambdaFunction));
+    this.unclaimed = all.filter(
+      (lg) =>
+        !probeString(() => lg.props.name).known && !sourcesOf(lg, "name").some((r) => r.type === TYPES.lambdaFunction),
+    );
     const unclaimed = new Set(this.unclaimed);
     this.anyName = all.filter((lg) => probeString(() => lg.props.name).known || unclaimed.has(lg));
   }
@@ -56,7 +60,9 @@ function verdictFor(fn: PolicyResource, logGroups: LogGroups): Verdict {
   const maybe = expected.known ? logGroups.unclaimed : logGroups.anyName;
   if (maybe.length > 0) {
     const names = listed(maybe.map((lg) => `"${lg.name}"`));
-    const unknownSide = expected.known ? `the name of log group ${names} is unknown` : "the function's name or loggingConfig.logGroup is unknown";
+    const unknownSide = expected.known
+      ? `the name of log group ${names} is unknown`
+      : "the function's name or loggingConfig.logGroup is unknown";
     const wanted = expected.known ? `"${expected.value}"` : "its log group";
     return { kind: "undecided", why: `${unknownSide}, so whether the stack declares ${wanted} is unverified` };
   }
@@ -70,9 +76,26 @@ export const lambdaLogGroup = stackPolicy({
   severity: "medium",
   remediationSteps:
     "Declare the log group next to the function: new aws.cloudwatch.LogGroup(name, { name: pulumi.interpolate`/aws/lambda/${fn.name}`, retentionInDays: 7 }), or point loggingConfig.logGroup at a log group the stack declares.",
-  metadata: { equivalents: {}, topics: ["lambda", "logs", "cost"] },
+  tags: ["lambda", "logs", "cost"],
+  metadata: {
+    equivalents: {},
+    example:
+      "function \"worker\" (name worker-5678) has no aws.cloudwatch.LogGroup named \"/aws/lambda/worker-5678\" in this stack, so Lambda creates one on first invocation that never expires; declare a LogGroup with name \"/aws/lambda/worker-5678\" and retentionInDays",
+    details: [
+      "Every Lambda function needs an `aws.cloudwatch.LogGroup` in the stack named as the function's",
+      "`loggingConfig.logGroup`, or else `/aws/lambda/<function name>`. Without one, Lambda creates the",
+      "group on the first invocation; it never expires, and no policy (such as `log-group-retention`)",
+      "governs it.",
+      "",
+      "Known names decide. While a name is unknown during preview, a log group whose `name` was computed",
+      "from the function's outputs, or one that fed the function's `loggingConfig`, counts as the",
+      "function's. The finding is reported on the function. Stack policy: it follows references between",
+      "resources by value (names and ARNs) and, while a value is unknown during preview, through the",
+      "engine's `propertyDependencies`; what preview cannot settle is an advisory `could not verify during",
+      "preview: ...`, never a failure ([unknown values](../unknown-values.md#stack-policies)).",
+    ].join("\n"),
+  },
   subjectTypes: [TYPES.lambdaFunction],
-  defaults: {},
   validate: (args, _config, report) => {
     const index = stackIndex(args.resources);
     const logGroups = new LogGroups(index);
@@ -84,7 +107,9 @@ export const lambdaLogGroup = stackPolicy({
         report(fn, `${UNVERIFIED_PREFIX}function ${labelOf(fn)}: ${verdict.why}`, { advisory: true });
         continue;
       }
-      const wanted = verdict.expected ? `aws.cloudwatch.LogGroup named "${verdict.expected}"` : "aws.cloudwatch.LogGroup";
+      const wanted = verdict.expected
+        ? `aws.cloudwatch.LogGroup named "${verdict.expected}"`
+        : "aws.cloudwatch.LogGroup";
       const fix = verdict.expected
         ? `declare a LogGroup with name "${verdict.expected}" and retentionInDays`
         : "declare a LogGroup named /aws/lambda/<function name> with retentionInDays";

@@ -35,9 +35,21 @@ export const lambdaMemoryLimit = resourcePolicy({
     "Lower `memorySize` to the ceiling or below (measure with AWS Lambda Power Tuning or `serverless-guard optimize`); " +
     "if the function truly needs more, raise `maxMemoryMb` in the policy config or exempt the function with the " +
     "`serverless-guard:exempt` and `serverless-guard:exempt-reason` tags.",
+  tags: ["cost", "lambda"],
   metadata: {
+    example:
+      "function \"resize-images\" memorySize 3008 MB exceeds the 768 MB limit; set memorySize to 768 or less. The 2240 MB excess costs about $7.29/month per million 200 ms invocations (x86_64 at $0.0000166667/GB-s).",
+    details: [
+      "An `aws.lambda.Function` whose `memorySize` is above `maxMemoryMb` fails; unset means AWS's 128 MB",
+      "and passes. A value that is not a number fails too.",
+      "",
+      "The message prices the excess at the us-east-1 duration price of the function's architecture (arm64",
+      "when `architectures` contains `arm64`, else x86_64), from the same price table as `serverless-guard",
+      "optimize`.",
+      "",
+      "Remediation (level `remediate`) sets `memorySize` to `maxMemoryMb` and keeps every other property.",
+    ].join("\n"),
     equivalents: { awsConfig: ["lambda-function-settings-check (memorySize, exact match only)"] },
-    topics: ["cost", "lambda"],
   },
   configProperties: {
     maxMemoryMb: {
@@ -48,15 +60,18 @@ export const lambdaMemoryLimit = resourcePolicy({
       description: "Largest allowed `memorySize` in MB.",
     },
   },
-  defaults: { maxMemoryMb: DEFAULT_MAX_MEMORY_MB },
   types: [TYPES.lambdaFunction],
   validate(resource, config, report) {
-    // Reading through the SDK's proxy: an unknown memorySize throws, and the SDK reports it as not checkable in preview.
+    // Reading through the SDK's proxy: an unknown memorySize throws, and the SDK reports it as not checkable in
+    // preview.
     const memory = resource.props.memorySize;
     if (memory === undefined || memory === null) return; // AWS's default 128 MB
     const memoryMb = Number(memory);
     if (!Number.isFinite(memoryMb)) {
-      report(`function "${resource.name}" has memorySize ${JSON.stringify(memory)}, which is not a number; set memorySize to at most ${config.maxMemoryMb} MB`);
+      report(
+        `function "${resource.name}" has memorySize ${JSON.stringify(memory)}, which is not a number; ` +
+          `set memorySize to at most ${config.maxMemoryMb} MB`,
+      );
       return;
     }
     if (memoryMb <= config.maxMemoryMb) return;

@@ -1,24 +1,11 @@
 import { PolicyResource } from "@pulumi/policy";
-import { probe, Probe, readKnown } from "./common/unknowns";
+import { Probe, probeString, readKnown } from "./common/unknowns";
 
 /**
  * Helpers the stack policies share to follow references between resources in an AnalyzeStack request.
  * A reference is followed by value first (ARNs and names in the outputs) and, when the value is unknown during
  * preview, by the engine's propertyDependencies (which resource's output fed that property).
  */
-
-/** A known non-empty string, `undefined` when absent or not a string, or `{known: false}` when unknown. */
-export function probeString(read: () => unknown): Probe<string | undefined> {
-  const p = probe(read);
-  if (!p.known) return p;
-  return { known: true, value: typeof p.value === "string" && p.value !== "" ? p.value : undefined };
-}
-
-/** A known non-empty string, else undefined (absent, not a string, or unknown during preview). */
-export function knownString(read: () => unknown): string | undefined {
-  const p = probeString(read);
-  return p.known ? p.value : undefined;
-}
 
 export function ofType(resources: readonly PolicyResource[], type: string): PolicyResource[] {
   return stackIndex(resources).ofType(type);
@@ -45,7 +32,12 @@ export class StackIndex {
   }
 
   /** Resources of `type` one of whose `key`s (computed once per resource, e.g. its known ARN) equals `value`. */
-  find(type: string, key: string, keyOf: (r: PolicyResource) => string | readonly string[] | undefined, value: string): PolicyResource[] {
+  find(
+    type: string,
+    key: string,
+    keyOf: (r: PolicyResource) => string | readonly string[] | undefined,
+    value: string,
+  ): PolicyResource[] {
     const id = `${type}\u0000${key}`;
     let map = this.keyed.get(id);
     if (!map) {
@@ -156,7 +148,12 @@ export function resolveReference(options: {
   const wanted = reference.value;
   const targets = others([
     ...index.find(type, "arn", (r) => identity(r).arn, wanted),
-    ...index.find(type, "name-without-arn", (r) => (identity(r).arn === undefined ? identity(r).name : undefined), nameOfReference(wanted)),
+    ...index.find(
+      type,
+      "name-without-arn",
+      (r) => (identity(r).arn === undefined ? identity(r).name : undefined),
+      nameOfReference(wanted),
+    ),
   ]);
   return targets.length > 0 ? { kind: "found", targets } : { kind: "none" };
 }

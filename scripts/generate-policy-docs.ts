@@ -42,14 +42,14 @@ function equivalents(policy: ServerlessGuardPolicy): string {
 }
 
 export function policyPage(policy: ServerlessGuardPolicy): string {
-  const m = policy.metadata as ServerlessGuardPolicy["metadata"] & { example?: string; details?: string };
+  const m = policy.metadata;
   const parts = [
     HEADER,
     `# \`${policy.name}\``,
     "",
     `${policy.description}`,
     "",
-    `Severity: **${policy.severity}**. Kind: ${kindOf(policy)}. Topics: ${m.topics.join(", ")}.`,
+    `Severity: **${policy.severity}**. Kind: ${kindOf(policy)}. Tags: ${policy.tags.join(", ")}.`,
   ];
   if (m.details) parts.push("", "## How it decides", "", m.details.trim());
   if (m.example) parts.push("", "## Example finding", "", "```text", m.example.trim(), "```");

@@ -8,7 +8,9 @@ export const excludeSchema = {
   exclude: {
     type: "array",
     items: { type: "string" },
-    description: "Resources this policy skips: globs (`*`, `?`) over the logical name or the whole URN. Findings are still reported as advisory.",
+    description:
+      "Resources this policy skips: globs (`*`, `?`) over the logical name or the whole URN. " +
+      "Findings are still reported as advisory.",
   },
 } as const;
 

@@ -1,8 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { TYPES } from "./types";
-import { Probe } from "./unknowns";
+import { Probe, probeString } from "./unknowns";
 import { deadLetterTargetArnOf } from "./failure-paths";
-import { arnLastSegment, isSqsArn, probeString, resolveReference, sourcesOf, StackIndex } from "../stack-graph";
+import { arnLastSegment, isSqsArn, resolveReference, sourcesOf, StackIndex } from "../stack-graph";
 
 const USER_KINDS: Record<string, string> = {
   [TYPES.lambdaFunction]: "function",
@@ -16,7 +16,10 @@ export function kindOf(resource: PolicyResource): string {
   return USER_KINDS[resource.type] ?? resource.type;
 }
 
-/** Where a resource sends failed messages: the reference, the property the engine records its source under, and its name. */
+/**
+ * Where a resource sends failed messages: the reference, the property the engine records its source under, and its
+ * name.
+ */
 export interface DeadLetterUse {
   holder: PolicyResource;
   property: string;
@@ -29,21 +32,41 @@ export interface DeadLetterUse {
 function deadLetterUses(index: StackIndex): DeadLetterUse[] {
   const uses: DeadLetterUse[] = [];
   const add = (type: string, property: string, field: string, read: (r: PolicyResource) => unknown) => {
-    for (const holder of index.ofType(type)) uses.push({ holder, property, field, reference: probeString(() => read(holder)) });
+    for (const holder of index.ofType(type)) {
+      uses.push({ holder, property, field, reference: probeString(() => read(holder)) });
+    }
   };
-  add(TYPES.lambdaFunction, "deadLetterConfig", "deadLetterConfig.targetArn", (r) => r.props.deadLetterConfig?.targetArn);
+  add(TYPES.lambdaFunction, "deadLetterConfig", "deadLetterConfig.targetArn", (r) =>
+    r.props.deadLetterConfig?.targetArn,
+  );
   for (const type of [TYPES.sqsQueue, TYPES.sqsRedrivePolicy]) {
     for (const holder of index.ofType(type)) {
-      uses.push({ holder, property: "redrivePolicy", field: "redrivePolicy deadLetterTargetArn", reference: deadLetterTargetArnOf(holder) });
+      uses.push({
+        holder,
+        property: "redrivePolicy",
+        field: "redrivePolicy deadLetterTargetArn",
+        reference: deadLetterTargetArnOf(holder),
+      });
     }
   }
-  add(TYPES.lambdaEventInvokeConfig, "destinationConfig", "destinationConfig.onFailure.destination", (r) => r.props.destinationConfig?.onFailure?.destination);
-  add(TYPES.lambdaEventSourceMapping, "destinationConfig", "destinationConfig.onFailure.destinationArn", (r) => r.props.destinationConfig?.onFailure?.destinationArn);
+  add(TYPES.lambdaEventInvokeConfig, "destinationConfig", "destinationConfig.onFailure.destination", (r) =>
+    r.props.destinationConfig?.onFailure?.destination,
+  );
+  add(TYPES.lambdaEventSourceMapping, "destinationConfig", "destinationConfig.onFailure.destinationArn", (r) =>
+    r.props.destinationConfig?.onFailure?.destinationArn,
+  );
   return uses;
 }
 
 /** Failure targets that are no queue: a value computed from one of these is not a queue to alarm on. */
-const NOT_QUEUES: readonly string[] = [TYPES.snsTopic, TYPES.lambdaFunction, TYPES.lambdaAlias, "aws:cloudwatch/eventBus:EventBus", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const NOT_QUEUES: readonly string[] = [
+  TYPES.snsTopic,
+  TYPES.lambdaFunction,
+  TYPES.lambdaAlias,
+  "aws:cloudwatch/eventBus:EventBus",
+  "aws:s3/bucket:Bucket",
+  "aws:s3/bucketV2:BucketV2",
+];
 
 export interface DeadLetterQueues {
   /** Queues in the stack used as a dead-letter queue, each with the resources that use it. */
@@ -64,7 +87,8 @@ export function deadLetterQueues(index: StackIndex): DeadLetterQueues {
     const resolution = resolveReference({ ...use, index, type: TYPES.sqsQueue, nameOfReference: arnLastSegment });
     // "none": no reference, or a queue outside this stack (its alarm belongs with the stack that owns it).
     // Unknown, and computed from a topic, function or bus rather than a queue of the stack: it is no queue.
-    if (resolution.kind === "undecided" && !sourcesOf(use.holder, use.property).some((r) => NOT_QUEUES.includes(r.type))) {
+    const fromNoQueue = sourcesOf(use.holder, use.property).some((r) => NOT_QUEUES.includes(r.type));
+    if (resolution.kind === "undecided" && !fromNoQueue) {
       unresolved.push(use);
     }
     if (resolution.kind !== "found") continue;

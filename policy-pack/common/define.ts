@@ -15,26 +15,34 @@ import { EXEMPT_REASON_TAG, EXEMPT_TAG, Exemption, exemptionOf, Subject } from "
 import { policyDocUrl } from "./docs";
 
 /**
- * Metadata every serverless-guard policy carries besides the SDK's fields; tests check it is complete and the
- * README cites it. Modelled on pulumi/compliance-policies.
+ * Metadata every serverless-guard policy carries besides the SDK's fields, for its generated page under
+ * docs/policies/ (scripts/generate-policy-docs.ts). Modelled on pulumi/compliance-policies.
  */
 export interface PolicyMetadata {
-  /** Equivalent rules in the tools users compare us with (REFERENCE.md section 2); empty where none exists. */
+  /** Equivalent rules in Checkov, AWS Config and other scanners; empty where none exists. */
   equivalents: { checkov?: string[]; awsConfig?: string[]; other?: string[] };
-  /** Short topics, e.g. ["cost", "lambda"]. */
-  topics: string[];
+  /** One finding message exactly as the policy reports it (a spec runs the policy to check). */
+  example: string;
+  /** Markdown: how the policy decides, beyond its description; links are relative to docs/policies/. */
+  details: string;
 }
+
+/**
+ * One config key's JSON schema. Its `default` is written only here: the SDK applies no schema defaults, so
+ * {@link defaultsOf} derives the values the policy falls back to from these.
+ */
+export type ConfigProperty<T> = { type: string; description: string; default: T; [schema: string]: unknown };
 
 interface PolicyBase<C extends object> {
   name: string;
   description: string;
   severity: Severity;
   remediationSteps: string;
+  /** Short topics, e.g. ["cost", "lambda"]: the SDK's `tags`, which reach the engine and Pulumi Cloud. */
+  tags: string[];
   metadata: PolicyMetadata;
   /** The policy's own config properties (JSON schema), without `exclude`, which every policy gets. */
-  configProperties?: Record<string, unknown>;
-  /** Defaults for those properties; the SDK applies none, so the policy must. */
-  defaults: C;
+  configProperties?: { [K in keyof C]: ConfigProperty<C[K]> };
   enforcementLevel?: EnforcementLevel;
 }
 
@@ -45,8 +53,16 @@ interface PolicyBase<C extends object> {
 export type Report = (message: string, options?: { advisory?: boolean }) => void;
 
 /** `subjectTypes`: the resource types the policy judges (undefined: every resource), for reports that count them. */
-export type ServerlessGuardResourcePolicy = ResourceValidationPolicy & { metadata: PolicyMetadata; subjectTypes?: readonly string[] };
-export type ServerlessGuardStackPolicy = StackValidationPolicy & { metadata: PolicyMetadata; subjectTypes: readonly string[] };
+export type ServerlessGuardResourcePolicy = ResourceValidationPolicy & {
+  tags: string[];
+  metadata: PolicyMetadata;
+  subjectTypes?: readonly string[];
+};
+export type ServerlessGuardStackPolicy = StackValidationPolicy & {
+  tags: string[];
+  metadata: PolicyMetadata;
+  subjectTypes: readonly string[];
+};
 export type ServerlessGuardPolicy = ServerlessGuardResourcePolicy | ServerlessGuardStackPolicy;
 
 export interface ResourcePolicySpec<C extends object> extends PolicyBase<C> {
@@ -61,7 +77,11 @@ export interface ResourcePolicySpec<C extends object> extends PolicyBase<C> {
  * Reports a stack policy's finding about `resource` (its URN, its exemptions), or about the stack as a whole when
  * `resource` is undefined (e.g. a bad config value). `{ advisory: true }` as for {@link Report}.
  */
-export type StackReport = (resource: PolicyResource | undefined, message: string, options?: { advisory?: boolean }) => void;
+export type StackReport = (
+  resource: PolicyResource | undefined,
+  message: string,
+  options?: { advisory?: boolean },
+) => void;
 
 export interface StackPolicySpec<C extends object> extends PolicyBase<C> {
   /**
@@ -72,13 +92,21 @@ export interface StackPolicySpec<C extends object> extends PolicyBase<C> {
   validate(args: StackValidationArgs, config: C & CommonConfig, report: StackReport): void;
 }
 
-/** Prefix of every finding a policy reports because preview left values unknown (REFERENCE.md: unverified, not a pass). */
+/** Prefix of every finding a policy reports because preview left values unknown: unverified, which is not a pass. */
 export const UNVERIFIED_PREFIX = "could not verify during preview: ";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 function configSchema(spec: PolicyBase<object>): PolicyConfigSchema {
   return { properties: { ...(spec.configProperties ?? {}), ...excludeSchema } as PolicyConfigSchema["properties"] };
+}
+
+/** The values a policy falls back to for keys its config leaves out: each config property's schema `default`. */
+export function defaultsOf<C extends object>(spec: {
+  configProperties?: { [K in keyof C]: ConfigProperty<C[K]> };
+}): C {
+  const props = (spec.configProperties ?? {}) as Record<string, ConfigProperty<unknown>>;
+  return Object.fromEntries(Object.entries(props).map(([key, schema]) => [key, schema.default])) as C;
 }
 
 /** The SDK fields and metadata resource and stack policies share. */
@@ -89,6 +117,7 @@ function sharedFields(spec: PolicyBase<object>) {
     severity: spec.severity,
     remediationSteps: spec.remediationSteps,
     url: policyDocUrl(spec.name),
+    tags: spec.tags,
     enforcementLevel: spec.enforcementLevel,
     configSchema: configSchema(spec),
     metadata: spec.metadata,
@@ -106,7 +135,11 @@ function reporterFor(
   urn: string | undefined,
 ): Report {
   const why =
-    exemption.kind === "tag" ? `exempt by tag: ${exemption.reason}` : exemption.kind === "exclude" ? `excluded by config pattern "${exemption.pattern}"` : undefined;
+    exemption.kind === "tag"
+      ? `exempt by tag: ${exemption.reason}`
+      : exemption.kind === "exclude"
+        ? `excluded by config pattern "${exemption.pattern}"`
+        : undefined;
   return (message: string, options?: { advisory?: boolean }) => {
     if (why === undefined && !options?.advisory) {
       reportViolation(message, urn);
@@ -121,7 +154,10 @@ function reporterFor(
 }
 
 function missingReasonMessage(policyName: string): string {
-  return `tag ${EXEMPT_TAG} names ${policyName} but ${EXEMPT_REASON_TAG} is empty or missing; an exemption needs a reason, so the policy still applies`;
+  return (
+    `tag ${EXEMPT_TAG} names ${policyName} but ${EXEMPT_REASON_TAG} is empty or missing; ` +
+    "an exemption needs a reason, so the policy still applies"
+  );
 }
 
 /** A policy must never crash the analysis on odd input: anything but an unknown value becomes a finding saying why. */
@@ -134,12 +170,13 @@ function undecided(policyName: string, e: unknown, subject: "resource" | "stack"
 
 export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): ServerlessGuardResourcePolicy {
   const applies = (type: string) => !spec.types || spec.types.includes(type);
+  const defaults = defaultsOf(spec);
   const policy: ServerlessGuardResourcePolicy = {
     ...sharedFields(spec),
     subjectTypes: spec.types,
     validateResource: (args, reportViolation) => {
       if (!applies(args.type)) return;
-      const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
+      const config = configWithDefaults(() => args.getConfig<object>(), defaults);
       const exemption = exemptionOf(spec.name, args as Subject, config.exclude);
       if (exemption.kind === "missing-reason") reportViolation(missingReasonMessage(spec.name));
       const report = reporterFor(reportViolation, exemption, undefined);
@@ -155,7 +192,7 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
     const remediate = spec.remediate;
     policy.remediateResource = (args) => {
       if (!applies(args.type)) return undefined;
-      const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
+      const config = configWithDefaults(() => args.getConfig<object>(), defaults);
       const exemption = exemptionOf(spec.name, args as Subject, config.exclude);
       if (exemption.kind === "tag" || exemption.kind === "exclude") return undefined;
       try {
@@ -169,12 +206,14 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
 }
 
 export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): ServerlessGuardStackPolicy {
+  const defaults = defaultsOf(spec);
   return {
     ...sharedFields(spec),
     subjectTypes: spec.subjectTypes,
     validateStack: (args, reportViolation) => {
-      const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
-      // Findings about the stack as a whole go on the stack resource, so they still point somewhere in the engine's output.
+      const config = configWithDefaults(() => args.getConfig<object>(), defaults);
+      // Findings about the stack as a whole go on the stack resource, so they still point somewhere in the engine's
+      // output.
       const stackUrn = args.resources.find((r) => r.type === STACK_TYPE)?.urn;
       const seen = new Set<string>();
       const report: StackReport = (resource, message, options) => {

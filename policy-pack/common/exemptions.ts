@@ -17,7 +17,10 @@ export type Exemption =
   | { kind: "none" }
   | { kind: "tag"; reason: string }
   | { kind: "exclude"; pattern: string }
-  /** The exempt tag names this policy but no reason is given: the exemption does not apply and is itself a violation. */
+  /**
+   * The exempt tag names this policy but no reason is given: the exemption does not apply and is itself a
+   * violation.
+   */
   | { kind: "missing-reason" };
 
 function tagsOf(props: Record<string, any>): Record<string, unknown> {

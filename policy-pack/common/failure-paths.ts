@@ -1,8 +1,18 @@
 import { PolicyResource } from "@pulumi/policy";
 import { TYPES } from "./types";
-import { probe, Probe } from "./unknowns";
+import { knownString, Probe, probe, probeString } from "./unknowns";
 import { Invoker, Invokers } from "./invokers";
-import { allOf, anyOf, arnLastSegment, knownString, labelOf, listed, probeString, resolveReference, sourcesOf, StackIndex, Tri } from "../stack-graph";
+import {
+  allOf,
+  anyOf,
+  arnLastSegment,
+  labelOf,
+  listed,
+  resolveReference,
+  sourcesOf,
+  StackIndex,
+  Tri,
+} from "../stack-graph";
 
 /** One failure path of a function, judged: why it is missing ("no"), or what preview left unknown ("undecided"). */
 export interface PathCheck {
@@ -38,9 +48,15 @@ export function names(invokers: readonly Invoker[]): string {
 }
 
 /** Failed asynchronous invocations: the function's deadLetterConfig, or an on-failure destination. */
-export function asyncPathCheck(fn: PolicyResource, invokers: readonly Invoker[], configs: readonly PolicyResource[]): PathCheck {
+export function asyncPathCheck(
+  fn: PolicyResource,
+  invokers: readonly Invoker[],
+  configs: readonly PolicyResource[],
+): PathCheck {
   const dlq = targetSet(probeString(() => fn.props.deadLetterConfig?.targetArn), fn, "deadLetterConfig");
-  const destinations = configs.map((c) => targetSet(probeString(() => c.props.destinationConfig?.onFailure?.destination), c, "destinationConfig"));
+  const destinations = configs.map((c) =>
+    targetSet(probeString(() => c.props.destinationConfig?.onFailure?.destination), c, "destinationConfig"),
+  );
   const verdict = anyOf([dlq, ...destinations]);
   const config = probe(() => fn.props.deadLetterConfig);
   const target = probe(() => fn.props.deadLetterConfig?.targetArn);
@@ -48,7 +64,10 @@ export function asyncPathCheck(fn: PolicyResource, invokers: readonly Invoker[],
     config.known && config.value === undefined
       ? "has no deadLetterConfig"
       : `has deadLetterConfig.targetArn ${target.known ? JSON.stringify(target.value ?? null) : "(unknown)"}`;
-  const who = invokers.length > 0 ? `is invoked asynchronously by ${names(invokers)}` : "has no invoker in this stack, so it may be invoked asynchronously from elsewhere,";
+  const who =
+    invokers.length > 0
+      ? `is invoked asynchronously by ${names(invokers)}`
+      : "has no invoker in this stack, so it may be invoked asynchronously from elsewhere,";
   return {
     verdict,
     problem: `${who} and ${current} and no aws.lambda.FunctionEventInvokeConfig with destinationConfig.onFailure, so failed asynchronous invocations are lost after retries; set deadLetterConfig.targetArn to an SQS queue or SNS topic ARN, or add a FunctionEventInvokeConfig with destinationConfig.onFailure`,
@@ -56,12 +75,20 @@ export function asyncPathCheck(fn: PolicyResource, invokers: readonly Invoker[],
   };
 }
 
-/** Does `queue` send messages that keep failing to a dead-letter queue (its redrivePolicy or an aws.sqs.RedrivePolicy)? */
+/**
+ * Does `queue` send messages that keep failing to a dead-letter queue (its redrivePolicy or an
+ * aws.sqs.RedrivePolicy)?
+ */
 function redriveOf(queue: PolicyResource, index: StackIndex): Tri {
   const url = knownString(() => queue.props.url);
   const policies = [
     ...(url ? index.find(TYPES.sqsRedrivePolicy, "queueUrl", (r) => knownString(() => r.props.queueUrl), url) : []),
-    ...index.find(TYPES.sqsRedrivePolicy, "queueUrl-source", (r) => sourcesOf(r, "queueUrl").map((s) => s.urn), queue.urn),
+    ...index.find(
+      TYPES.sqsRedrivePolicy,
+      "queueUrl-source",
+      (r) => sourcesOf(r, "queueUrl").map((s) => s.urn),
+      queue.urn,
+    ),
   ];
   const own = targetSet(deadLetterTargetArnOf(queue), queue, "redrivePolicy");
   return anyOf([own, ...[...new Set(policies)].map((p) => targetSet(deadLetterTargetArnOf(p), p, "redrivePolicy"))]);
@@ -78,7 +105,9 @@ export function sqsPathCheck(mapping: PolicyResource, index: StackIndex): PathCh
     nameOfReference: arnLastSegment,
   });
   if (resolution.kind === "none") return { verdict: "yes" };
-  if (resolution.kind === "undecided") return { verdict: "undecided", unknown: `event source mapping "${mapping.name}" reads a queue that is unknown` };
+  if (resolution.kind === "undecided") {
+    return { verdict: "undecided", unknown: `event source mapping "${mapping.name}" reads a queue that is unknown` };
+  }
   const missing = resolution.targets.filter((q) => redriveOf(q, index) === "no");
   const verdict = allOf(resolution.targets.map((q) => redriveOf(q, index)));
   return {
@@ -95,21 +124,33 @@ export function streamPathCheck(mapping: PolicyResource): PathCheck {
   const source = probeString(() => mapping.props.eventSourceArn);
   const from = source.known && source.value ? ` ${source.value}` : "";
   return {
-    verdict: targetSet(probeString(() => mapping.props.destinationConfig?.onFailure?.destinationArn), mapping, "destinationConfig"),
+    verdict: targetSet(
+      probeString(() => mapping.props.destinationConfig?.onFailure?.destinationArn),
+      mapping,
+      "destinationConfig",
+    ),
     problem: `reads stream${from} through event source mapping "${mapping.name}", which has no destinationConfig.onFailure, so records that keep failing are dropped after retries (and block the shard until then); set destinationConfig.onFailure.destinationArn on the mapping to an SQS queue or SNS topic`,
     unknown: `event source mapping "${mapping.name}"'s destinationConfig.onFailure is unknown`,
   };
 }
 
 /** Every failure path `fn` needs, given its invokers. Synchronous callers and other pollers need none. */
-export function pathChecks(fn: PolicyResource, invokers: Invokers, configs: readonly PolicyResource[], index: StackIndex): PathCheck[] {
+export function pathChecks(
+  fn: PolicyResource,
+  invokers: Invokers,
+  configs: readonly PolicyResource[],
+  index: StackIndex,
+): PathCheck[] {
   const anyInvoker = Object.values(invokers).some((list) => list.length > 0);
   const checks: PathCheck[] = [];
   if (invokers.async.length > 0 || !anyInvoker) checks.push(asyncPathCheck(fn, invokers.async, configs));
   for (const m of invokers.sqs) checks.push(sqsPathCheck(m.resource, index));
   for (const m of invokers.stream) checks.push(streamPathCheck(m.resource));
   for (const m of invokers["undecided-mapping"]) {
-    checks.push({ verdict: "undecided", unknown: `event source mapping "${m.resource.name}" reads a source that is unknown during preview` });
+    checks.push({
+      verdict: "undecided",
+      unknown: `event source mapping "${m.resource.name}" reads a source that is unknown during preview`,
+    });
   }
   return checks;
 }

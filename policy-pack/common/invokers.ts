@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { TYPES } from "./types";
-import { probe, Probe } from "./unknowns";
-import { identity, probeString, sourcesOf, StackIndex } from "../stack-graph";
+import { Probe, probe, probeString } from "./unknowns";
+import { identity, sourcesOf, StackIndex } from "../stack-graph";
 
 /**
  * Who invokes each Lambda function of the stack, and how: that decides where its failures go (AWS documentation,
@@ -24,8 +24,10 @@ function noInvokers(): Invokers {
 }
 
 /** Service principals that invoke synchronously (they wait for the answer) or asynchronously (Event invokes). */
-const SYNC_PRINCIPALS = /^(apigateway|elasticloadbalancing|cognito-idp|lex|alexa-appkit|secretsmanager|firehose)\.amazonaws\.com$/;
-const ASYNC_PRINCIPALS = /^(s3|sns|events|ses|iot|config|codecommit|lambda\.alarms\.cloudwatch|scheduler)\.amazonaws\.com$|^logs(\.[a-z0-9-]+)?\.amazonaws\.com$/;
+const SYNC_PRINCIPALS =
+  /^(apigateway|elasticloadbalancing|cognito-idp|lex|alexa-appkit|secretsmanager|firehose)\.amazonaws\.com$/;
+const ASYNC_PRINCIPALS =
+  /^(s3|sns|events|ses|iot|config|codecommit|lambda\.alarms\.cloudwatch|scheduler)\.amazonaws\.com$|^logs(\.[a-z0-9-]+)?\.amazonaws\.com$/;
 
 function permissionKind(permission: PolicyResource): { kind: InvokeKind; what: string } {
   const urlAuth = probeString(() => permission.props.functionUrlAuthType);
@@ -35,10 +37,16 @@ function permissionKind(permission: PolicyResource): { kind: InvokeKind; what: s
   if (SYNC_PRINCIPALS.test(name)) return { kind: "sync", what: `permission for ${name}` };
   if (ASYNC_PRINCIPALS.test(name)) return { kind: "async", what: `permission for ${name}` };
   // An account, "*" or a service not listed may invoke with InvocationType Event: counted as asynchronous.
-  return { kind: "async", what: principal.known ? `permission for ${name || "no principal"}` : "permission for an unknown principal" };
+  return {
+    kind: "async",
+    what: principal.known ? `permission for ${name || "no principal"}` : "permission for an unknown principal",
+  };
 }
 
-/** SQS, streams (DynamoDB, Kinesis, Kafka: they support an on-failure destination), or another poller (MQ, DocumentDB). */
+/**
+ * SQS, streams (DynamoDB, Kinesis, Kafka: they support an on-failure destination), or another poller (MQ,
+ * DocumentDB).
+ */
 function mappingKind(mapping: PolicyResource): InvokeKind {
   const source = probeString(() => mapping.props.eventSourceArn);
   if (!source.known) {
@@ -47,7 +55,9 @@ function mappingKind(mapping: PolicyResource): InvokeKind {
     if (fed.some((t) => /^aws:(dynamodb|kinesis|msk)\//.test(t))) return "stream";
     return "undecided-mapping";
   }
-  if (source.value === undefined) return probe(() => mapping.props.selfManagedEventSource).known ? "stream" : "other-mapping";
+  if (source.value === undefined) {
+    return probe(() => mapping.props.selfManagedEventSource).known ? "stream" : "other-mapping";
+  }
   const service = source.value.split(":")[2] ?? "";
   if (service === "sqs") return "sqs";
   return ["dynamodb", "kinesis", "kafka"].includes(service) ? "stream" : "other-mapping";
@@ -84,7 +94,11 @@ const EDGES: Record<string, EdgeSpec> = {
       return protocol.known && protocol.value !== "lambda" ? undefined : { kind: "async", what: "SNS subscription" };
     },
   },
-  [TYPES.eventTarget]: { property: "arn", references: one((r) => r.props.arn), kind: fixed("async", "EventBridge target") },
+  [TYPES.eventTarget]: {
+    property: "arn",
+    references: one((r) => r.props.arn),
+    kind: fixed("async", "EventBridge target"),
+  },
   [TYPES.logSubscriptionFilter]: {
     property: "destinationArn",
     references: one((r) => r.props.destinationArn),
@@ -98,21 +112,41 @@ const EDGES: Record<string, EdgeSpec> = {
     ],
     kind: fixed("async", "Lambda destination of FunctionEventInvokeConfig"),
   },
-  [TYPES.lambdaPermission]: { property: "functionName", references: one((r) => r.props.functionName), kind: permissionKind },
+  [TYPES.lambdaPermission]: {
+    property: "functionName",
+    references: one((r) => r.props.functionName),
+    kind: permissionKind,
+  },
   [TYPES.lambdaEventSourceMapping]: {
     property: "functionName",
     references: one((r) => r.props.functionName),
     kind: (r) => ({ kind: mappingKind(r), what: "event source mapping" }),
   },
-  [TYPES.lambdaFunctionUrl]: { property: "functionName", references: one((r) => r.props.functionName), kind: fixed("sync", "function URL") },
-  [TYPES.apiGatewayIntegration]: { property: "uri", references: one((r) => r.props.uri), kind: fixed("sync", "API Gateway integration") },
+  [TYPES.lambdaFunctionUrl]: {
+    property: "functionName",
+    references: one((r) => r.props.functionName),
+    kind: fixed("sync", "function URL"),
+  },
+  [TYPES.apiGatewayIntegration]: {
+    property: "uri",
+    references: one((r) => r.props.uri),
+    kind: fixed("sync", "API Gateway integration"),
+  },
   [TYPES.apiGatewayV2Integration]: {
     property: "integrationUri",
     references: one((r) => r.props.integrationUri),
     kind: fixed("sync", "API Gateway integration"),
   },
-  [TYPES.lbTargetGroupAttachment]: { property: "targetId", references: one((r) => r.props.targetId), kind: fixed("sync", "load balancer target") },
-  [TYPES.albTargetGroupAttachment]: { property: "targetId", references: one((r) => r.props.targetId), kind: fixed("sync", "load balancer target") },
+  [TYPES.lbTargetGroupAttachment]: {
+    property: "targetId",
+    references: one((r) => r.props.targetId),
+    kind: fixed("sync", "load balancer target"),
+  },
+  [TYPES.albTargetGroupAttachment]: {
+    property: "targetId",
+    references: one((r) => r.props.targetId),
+    kind: fixed("sync", "load balancer target"),
+  },
 };
 
 /**
@@ -130,7 +164,12 @@ export function functionNameIn(reference: string): string {
  * the engine's propertyDependencies (a function, or an alias of one). A reference to a function outside the stack, or
  * unknown and fed by no function, refers to none.
  */
-export function functionsReferenced(index: StackIndex, holder: PolicyResource, property: string, reference: Probe<string | undefined>): PolicyResource[] {
+export function functionsReferenced(
+  index: StackIndex,
+  holder: PolicyResource,
+  property: string,
+  reference: Probe<string | undefined>,
+): PolicyResource[] {
   if (reference.known) {
     if (reference.value === undefined) return [];
     return index.find(TYPES.lambdaFunction, "name", (r) => identity(r).name, functionNameIn(reference.value));
@@ -140,7 +179,9 @@ export function functionsReferenced(index: StackIndex, holder: PolicyResource, p
     if (source.type !== TYPES.lambdaAlias) return [];
     const target = probeString(() => source.props.functionName);
     // One level only: an alias names its function directly.
-    return target.known ? functionsReferenced(index, source, "functionName", target) : sourcesOf(source, "functionName").filter((r) => r.type === TYPES.lambdaFunction);
+    return target.known
+      ? functionsReferenced(index, source, "functionName", target)
+      : sourcesOf(source, "functionName").filter((r) => r.type === TYPES.lambdaFunction);
   });
 }
 
@@ -151,7 +192,9 @@ export function invokersByFunction(index: StackIndex): Map<string, Invokers> {
     for (const resource of index.ofType(type)) {
       const how = spec.kind(resource);
       if (!how) continue;
-      const targets = new Set(spec.references(resource).flatMap((ref) => functionsReferenced(index, resource, spec.property, ref)));
+      const targets = new Set(
+        spec.references(resource).flatMap((ref) => functionsReferenced(index, resource, spec.property, ref)),
+      );
       for (const fn of targets) {
         const invokers = result.get(fn.urn) ?? noInvokers();
         invokers[how.kind].push({ resource, ...how });

@@ -1,8 +1,18 @@
 import { PolicyResource } from "@pulumi/policy";
 import { RE2 } from "./re2";
 import { TYPES } from "./types";
-import { probe } from "./unknowns";
-import { allOf, anyOf, dependsThrough, fedBy, identity, lambdaFunctionNameOf, probeString, sourcesOf, StackIndex, Tri } from "../stack-graph";
+import { probe, probeString } from "./unknowns";
+import {
+  allOf,
+  anyOf,
+  dependsThrough,
+  fedBy,
+  identity,
+  lambdaFunctionNameOf,
+  sourcesOf,
+  StackIndex,
+  Tri,
+} from "../stack-graph";
 
 // What critical-function-provisioned-concurrency checks about one function: which ProvisionedConcurrencyConfigs and
 // aliases refer to it, and whether one of them provisions enough executions on a published version or an alias.
@@ -46,7 +56,12 @@ export interface Check {
  */
 function functionVersionCheck(fn: PolicyResource, what: string): Check {
   const publish = probe(() => fn.props.publish);
-  if (!publish.known) return { verdict: "undecided", unknown: `${what} comes from the function's version, and whether it is published is unknown` };
+  if (!publish.known) {
+    return {
+      verdict: "undecided",
+      unknown: `${what} comes from the function's version, and whether it is published is unknown`,
+    };
+  }
   return publish.value === true
     ? { verdict: "yes" }
     : { verdict: "no", problem: `${what} is the function's version, which is ${LATEST} because the function does not set publish: true` };
@@ -77,19 +92,28 @@ export function checkQualifier(pcc: PolicyResource, fn: PolicyResource, aliases:
   }
   const value = qualifier.value;
   if (value === undefined) return { verdict: "no", problem: "it has no qualifier" };
-  if (value === LATEST) return { verdict: "no", problem: `its qualifier is ${LATEST}, which AWS rejects for provisioned concurrency` };
+  if (value === LATEST) {
+    return { verdict: "no", problem: `its qualifier is ${LATEST}, which AWS rejects for provisioned concurrency` };
+  }
   if (/^\d+$/.test(value)) return { verdict: "yes" };
   const named = ownAliases.filter((a) => {
     const aliasName = probeString(() => a.props.name);
     return !aliasName.known || aliasName.value === value;
   });
   const checks = named.map((a): Check =>
-    probeString(() => a.props.name).known ? aliasProblem(a) : { verdict: "undecided", unknown: `alias "${a.name}"'s name is unknown` },
+    probeString(() => a.props.name).known
+      ? aliasProblem(a)
+      : { verdict: "undecided", unknown: `alias "${a.name}"'s name is unknown` },
   );
   const best = anyOf(checks.map((c) => c.verdict));
   if (best === "yes") return { verdict: best };
   if (best === "undecided") return checks.find((c) => c.verdict === "undecided")!;
-  return checks.find((c) => c.problem) ?? { verdict: "no", problem: `its qualifier "${value}" is neither a version number nor an aws.lambda.Alias of this function in the stack` };
+  return (
+    checks.find((c) => c.problem) ?? {
+      verdict: "no",
+      problem: `its qualifier "${value}" is neither a version number nor an aws.lambda.Alias of this function in the stack`,
+    }
+  );
 }
 
 export function checkExecutions(pcc: PolicyResource, minimum: number): Check {
@@ -120,7 +144,8 @@ export class FunctionReferences {
       const targets = new Set(fed);
       if (reference.known && reference.value !== undefined) {
         const value = reference.value;
-        for (const fn of index.find(TYPES.lambdaFunction, "name", (r) => identity(r).name, lambdaFunctionNameOf(value))) targets.add(fn);
+        const named = index.find(TYPES.lambdaFunction, "name", (r) => identity(r).name, lambdaFunctionNameOf(value));
+        for (const fn of named) targets.add(fn);
         for (const fn of index.find(TYPES.lambdaFunction, "arn", (r) => identity(r).arn, value)) targets.add(fn);
       }
       for (const fn of targets) this.byFunction.set(fn.urn, [...(this.byFunction.get(fn.urn) ?? []), holder]);
@@ -134,7 +159,10 @@ export class FunctionReferences {
   }
 }
 
-/** Whether some ProvisionedConcurrencyConfig gives `fn` enough executions on a version or alias; what is wrong or unknown. */
+/**
+ * Whether some ProvisionedConcurrencyConfig gives `fn` enough executions on a version or alias; what is wrong or
+ * unknown.
+ */
 export function judgeFunction(
   fn: PolicyResource,
   configs: FunctionReferences,
@@ -147,14 +175,20 @@ export function judgeFunction(
     const targets = refersTo(pcc, fn);
     if (targets === "no") return "no" as Tri;
     const checks: Check[] = [
-      targets === "undecided" ? { verdict: "undecided", unknown: "its functionName is unknown and comes from no function of the stack" } : { verdict: "yes" },
+      targets === "undecided"
+        ? { verdict: "undecided", unknown: "its functionName is unknown and comes from no function of the stack" }
+        : { verdict: "yes" },
       checkQualifier(pcc, fn, aliases),
       checkExecutions(pcc, minimum),
     ];
     const verdict = allOf(checks.map((c) => c.verdict));
     const why = (key: "problem" | "unknown") => checks.map((c) => c[key]).filter((p): p is string => p !== undefined);
-    if (verdict === "no" && targets === "yes") problems.push(`ProvisionedConcurrencyConfig "${pcc.name}": ${why("problem").join(" and ")}`);
-    if (verdict === "undecided") unknowns.push(`ProvisionedConcurrencyConfig "${pcc.name}": ${why("unknown").join(" and ")}`);
+    if (verdict === "no" && targets === "yes") {
+      problems.push(`ProvisionedConcurrencyConfig "${pcc.name}": ${why("problem").join(" and ")}`);
+    }
+    if (verdict === "undecided") {
+      unknowns.push(`ProvisionedConcurrencyConfig "${pcc.name}": ${why("unknown").join(" and ")}`);
+    }
     return verdict;
   });
   return { verdict: anyOf(verdicts), problems, unknowns };

@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { TYPES } from "./types";
-import { probe, Probe } from "./unknowns";
-import { allOf, anyOf, equalsProbe, probeString, sourcesOf, StackIndex, Tri } from "../stack-graph";
+import { Probe, probe, probeString } from "./unknowns";
+import { allOf, anyOf, equalsProbe, sourcesOf, StackIndex, Tri } from "../stack-graph";
 
 export const DLQ_ALARM_NAMESPACE = "AWS/SQS";
 export const DLQ_ALARM_METRIC = "ApproximateNumberOfMessagesVisible";
@@ -44,7 +44,12 @@ function mayWatchDepth(m: Metric): boolean {
   return equalsProbe(m.namespace, DLQ_ALARM_NAMESPACE) !== "no" && equalsProbe(m.metricName, DLQ_ALARM_METRIC) !== "no";
 }
 
-function metricWatches(m: Metric, alarm: PolicyResource, queue: PolicyResource, queueName: Probe<string | undefined>): Tri {
+function metricWatches(
+  m: Metric,
+  alarm: PolicyResource,
+  queue: PolicyResource,
+  queueName: Probe<string | undefined>,
+): Tri {
   let sameQueue: Tri;
   // Known names decide; only when one is unknown (preview) does "the dimension was computed from the queue" count.
   if (m.queueName.known && queueName.known) {
@@ -74,26 +79,41 @@ export class QueueAlarms {
   }
 
   private named(name: string): PolicyResource[] {
-    return this.index.find(TYPES.metricAlarm, "queueName", (a) => this.metrics.get(a)!.metrics.filter(mayWatchDepth).flatMap((m) => (m.queueName.known && m.queueName.value ? [m.queueName.value] : [])), name);
+    const watchedNames = (a: PolicyResource) =>
+      this.metrics
+        .get(a)!
+        .metrics.filter(mayWatchDepth)
+        .flatMap((m) => (m.queueName.known && m.queueName.value ? [m.queueName.value] : []));
+    return this.index.find(TYPES.metricAlarm, "queueName", watchedNames, name);
   }
 
   private fedBy(queue: PolicyResource): PolicyResource[] {
-    return this.index.find(TYPES.metricAlarm, "queue-source", (a) => [...sourcesOf(a, "dimensions"), ...sourcesOf(a, "metricQueries")].map((r) => r.urn), queue.urn);
+    const sources = (a: PolicyResource) =>
+      [...sourcesOf(a, "dimensions"), ...sourcesOf(a, "metricQueries")].map((r) => r.urn);
+    return this.index.find(TYPES.metricAlarm, "queue-source", sources, queue.urn);
   }
 
   /** "yes" when an alarm watches the queue's depth; "undecided" with the alarms that might; else "no". */
   verdict(queue: PolicyResource): { verdict: Tri; maybe: PolicyResource[] } {
     const queueName = probeString(() => queue.props.name);
-    const candidates = new Set([...(queueName.known && queueName.value ? this.named(queueName.value) : []), ...this.fedBy(queue)]);
+    const candidates = new Set([
+      ...(queueName.known && queueName.value ? this.named(queueName.value) : []),
+      ...this.fedBy(queue),
+    ]);
     const maybe: PolicyResource[] = [];
     for (const alarm of candidates) {
       const { metrics, queriesUnknown } = this.metrics.get(alarm)!;
-      const verdict = anyOf([...metrics.map((m) => metricWatches(m, alarm, queue, queueName)), ...(queriesUnknown ? ["undecided" as Tri] : [])]);
+      const verdict = anyOf([
+        ...metrics.map((m) => metricWatches(m, alarm, queue, queueName)),
+        ...(queriesUnknown ? ["undecided" as Tri] : []),
+      ]);
       if (verdict === "yes") return { verdict, maybe: [] };
       if (verdict === "undecided") maybe.push(alarm);
     }
     // Any other alarm whose queue is unknown might watch this one: never "yes", but "undecided" (those not yet judged).
-    for (const alarm of queueName.known ? this.openForKnownName : this.openForUnknownName) if (!candidates.has(alarm)) maybe.push(alarm);
+    for (const alarm of queueName.known ? this.openForKnownName : this.openForUnknownName) {
+      if (!candidates.has(alarm)) maybe.push(alarm);
+    }
     return { verdict: maybe.length > 0 ? "undecided" : "no", maybe };
   }
 }

@@ -57,19 +57,42 @@ export function rawProps(props: Record<string, any>): Record<string, any> {
 /** A read that tells "unknown during preview" apart from "absent". */
 export type Probe<T> = { known: true; value: T } | { known: false };
 
+/**
+ * The one reader for values that may be unknown during preview, through the SDK's proxy (which throws on them) or
+ * raw (where they are sentinels): every other reader here is built on it.
+ */
 export function probe<T>(read: () => T): Probe<T> {
   // The SDK signals an unknown value by throwing; during preview that is most reads of a large stack. The error is
   // dropped here, so its stack trace (most of the cost of a throw) is not captured.
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return { known: true, value: read() };
+    const value = read();
+    return isUnknownSentinel(value) ? { known: false } : { known: true, value };
   } catch (e) {
     if (isUnknownValueError(e)) return { known: false };
     throw e;
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/** `object[key]`, raw or proxied; null reads as undefined (absent). */
+export function probeField(object: object, key: string): Probe<unknown> {
+  return probe(() => (object as Record<string, unknown>)[key] ?? undefined);
+}
+
+/** A known non-empty string, `undefined` when absent or not a string, or `{known: false}` when unknown. */
+export function probeString(read: () => unknown): Probe<string | undefined> {
+  const p = probe(read);
+  if (!p.known) return p;
+  return { known: true, value: typeof p.value === "string" && p.value !== "" ? p.value : undefined };
+}
+
+/** A known non-empty string, else undefined (absent, not a string, or unknown during preview). */
+export function knownString(read: () => unknown): string | undefined {
+  const p = probeString(read);
+  return p.known ? p.value : undefined;
 }
 
 /**

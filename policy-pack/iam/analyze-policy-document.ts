@@ -1,10 +1,10 @@
 // Pure analysis of one IAM identity-policy document: which statements grant wildcards.
-// The rules and their reasons are in README.md ("How iam-scoped-permissions judges a policy document"); the catalog data is read lazily (first use).
+// The rules and their reasons are in docs/iam-analysis.md; the catalog data is read lazily (first use).
 import { actionsMatching, resourceSupport, ResourceSupport } from "./action-catalog";
 import { effectivelyStarReason } from "./effectively-star";
 import { isAccountEniArn, isLambdaVpcEniAction } from "./lambda-vpc";
 import { hasIamWildcard, iamPatternCovers, iamPatternMatches } from "./iam-wildcard";
-import { isUnknownSentinel as isUnknownValue, isUnknownValueError } from "../common/unknowns";
+import { isUnknownSentinel as isUnknownValue, Probe, probeField } from "../common/unknowns";
 
 export type IamFindingKind =
   | "action-wildcard" // "*", "s3:*", "dynamodb:Get*" in Action
@@ -33,12 +33,12 @@ export interface IamAnalysis {
 }
 
 export interface IamAnalysisOptions {
-  /** Extra exceptions from policy config: action names or patterns (case-insensitive) allowed even with wildcards / on "*". */
+  /**
+   * Extra exceptions from policy config: action names or patterns (case-insensitive) allowed even with wildcards /
+   * on "*".
+   */
   allowedWildcardActions?: string[];
 }
-
-/** A value read from the document: known, unknown during preview, or absent. */
-type Read = { state: "known"; value: unknown } | { state: "unknown" } | { state: "absent" };
 
 /** The strings of an Action/Resource-like field, with what could not be read. */
 interface StringList {
@@ -50,31 +50,21 @@ interface StringList {
   invalid: number;
 }
 
-/**
- * Reads `object[key]` without ever throwing: @pulumi/policy's unknown-checking proxy throws on
- * unknown values, and getters on garbage input may throw too.
- */
-function readField(object: object, key: string): Read {
-  try {
-    const value = (object as Record<string, unknown>)[key];
-    if (value === undefined || value === null) return { state: "absent" };
-    return isUnknownValue(value) ? { state: "unknown" } : { state: "known", value };
-  } catch (error) {
-    if (isUnknownValueError(error)) return { state: "unknown" };
-    throw error;
-  }
+/** Absent: known to be undefined or null (an unknown value may still turn out to be there). */
+function absent(read: Probe<unknown>): boolean {
+  return read.known && read.value === undefined;
 }
 
 function readStringList(object: object, key: string): StringList {
-  const read = readField(object, key);
-  if (read.state === "absent") return { present: false, known: [], unknown: false, invalid: 0 };
-  if (read.state === "unknown") return { present: true, known: [], unknown: true, invalid: 0 };
+  const read = probeField(object, key);
+  if (!read.known) return { present: true, known: [], unknown: true, invalid: 0 };
+  if (read.value === undefined) return { present: false, known: [], unknown: false, invalid: 0 };
   const entries = Array.isArray(read.value) ? read.value : [read.value];
   const list: StringList = { present: true, known: [], unknown: false, invalid: 0 };
   for (let index = 0; index < entries.length; index++) {
-    const entry = readField(entries, String(index));
-    if (entry.state === "unknown") list.unknown = true;
-    else if (entry.state === "known" && typeof entry.value === "string") list.known.push(entry.value);
+    const entry = probeField(entries, String(index));
+    if (!entry.known) list.unknown = true;
+    else if (typeof entry.value === "string") list.known.push(entry.value);
     else list.invalid++;
   }
   return list;
@@ -109,8 +99,12 @@ function resourceLevelReason(written: string): { detail: string; types: string[]
   const action = written.slice(colon + 1);
   if (!hasIamWildcard(action)) {
     const support: ResourceSupport = resourceSupport(service, action);
-    if (support.kind === "required") return { detail: `${written} (${support.resourceTypes.join(", ")})`, types: support.resourceTypes };
-    if (support.kind === "one-of") return { detail: `${written} (${support.resourceTypes.join(" or ")})`, types: support.resourceTypes };
+    if (support.kind === "required") {
+      return { detail: `${written} (${support.resourceTypes.join(", ")})`, types: support.resourceTypes };
+    }
+    if (support.kind === "one-of") {
+      return { detail: `${written} (${support.resourceTypes.join(" or ")})`, types: support.resourceTypes };
+    }
     if (support.kind === "unknown-action") {
       return { detail: `${written} (not in the AWS action catalog, so assumed to support them)`, types: [] };
     }
@@ -122,7 +116,13 @@ function resourceLevelReason(written: string): { detail: string; types: string[]
   }
   const scoped = matches.filter((m) => m.support.kind === "required" || m.support.kind === "one-of");
   if (scoped.length === 0) return undefined;
-  const types = [...new Set(scoped.flatMap((m) => (m.support.kind === "required" || m.support.kind === "one-of" ? m.support.resourceTypes : [])))];
+  const types = [
+    ...new Set(
+      scoped.flatMap((m) =>
+        m.support.kind === "required" || m.support.kind === "one-of" ? m.support.resourceTypes : [],
+      ),
+    ),
+  ];
   const named = scoped.slice(0, 3).map((m) => m.name).join(", ");
   const more = scoped.length > 3 ? ` and ${scoped.length - 3} more` : "";
   return { detail: `${written} (${scoped.length} of its ${matches.length} actions: ${named}${more})`, types };
@@ -172,42 +172,54 @@ class DocumentAnalyzer {
       }
     }
     if (!isPlainObject(parsed)) {
-      const shape = parsed === null || parsed === undefined ? "missing" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`;
+      const shape =
+        parsed === null || parsed === undefined
+          ? "missing"
+          : Array.isArray(parsed)
+            ? "an array"
+            : `a ${typeof parsed}`;
       this.undecided.push(`the policy document is ${shape}, not a JSON object`);
       return;
     }
-    const statement = readField(parsed, "Statement");
-    if (statement.state === "unknown") {
+    const statement = probeField(parsed, "Statement");
+    if (!statement.known) {
       this.undecided.push("Statement is unknown during preview");
       return;
     }
-    if (statement.state === "absent") {
+    if (statement.value === undefined) {
       this.undecided.push("the policy document has no Statement");
       return;
     }
     const statements = Array.isArray(statement.value) ? statement.value : [statement.value];
     for (let index = 0; index < statements.length; index++) {
-      const entry = readField(statements, String(index));
-      if (entry.state === "unknown") this.undecided.push(`statement ${index} is unknown during preview`);
-      else if (entry.state === "absent" || !isPlainObject(entry.value)) this.undecided.push(`statement ${index} is not an object`);
+      const entry = probeField(statements, String(index));
+      if (!entry.known) this.undecided.push(`statement ${index} is unknown during preview`);
+      else if (!isPlainObject(entry.value)) this.undecided.push(`statement ${index} is not an object`);
       else this.analyzeStatement(entry.value, index);
     }
   }
 
   private analyzeStatement(statement: object, index: number): void {
-    const sidRead = readField(statement, "Sid");
-    const sid = sidRead.state === "known" && typeof sidRead.value === "string" && sidRead.value !== "" ? sidRead.value : undefined;
+    const sidRead = probeField(statement, "Sid");
+    const sid = sidRead.known && typeof sidRead.value === "string" && sidRead.value !== "" ? sidRead.value : undefined;
     const label = `statement ${index}${sid !== undefined ? ` (Sid ${JSON.stringify(sid)})` : ""}`;
     const add = (kind: IamFindingKind, actions: string[], resources: string[], message: string): void => {
-      this.findings.push({ kind, statementIndex: index, ...(sid !== undefined ? { sid } : {}), actions, resources, message: `${label}: ${message}` });
+      this.findings.push({
+        kind,
+        statementIndex: index,
+        ...(sid !== undefined ? { sid } : {}),
+        actions,
+        resources,
+        message: `${label}: ${message}`,
+      });
     };
 
-    const effect = readField(statement, "Effect");
-    if (effect.state === "unknown") {
+    const effect = probeField(statement, "Effect");
+    if (!effect.known) {
       this.undecided.push(`${label}: Effect is unknown during preview`);
       return;
     }
-    const effectName = effect.state === "known" && typeof effect.value === "string" ? effect.value.toLowerCase() : undefined;
+    const effectName = typeof effect.value === "string" ? effect.value.toLowerCase() : undefined;
     if (effectName === "deny") return; // A Deny only takes away; wildcards there are good practice.
     if (effectName !== "allow") {
       this.undecided.push(`${label}: Effect must be "Allow" or "Deny"`);
@@ -218,11 +230,20 @@ class DocumentAnalyzer {
     const notAction = readStringList(statement, "NotAction");
     const resource = readStringList(statement, "Resource");
     const notResource = readStringList(statement, "NotResource");
-    const hasPrincipal = readField(statement, "Principal").state !== "absent" || readField(statement, "NotPrincipal").state !== "absent";
+    const hasPrincipal = !absent(probeField(statement, "Principal")) || !absent(probeField(statement, "NotPrincipal"));
 
-    for (const [name, list] of [["Action", action], ["NotAction", notAction], ["Resource", resource], ["NotResource", notResource]] as const) {
+    const lists = [
+      ["Action", action],
+      ["NotAction", notAction],
+      ["Resource", resource],
+      ["NotResource", notResource],
+    ] as const;
+    for (const [name, list] of lists) {
       if (list.unknown) this.undecided.push(`${label}: ${name} is unknown during preview (in whole or in part)`);
-      if (list.invalid > 0) this.undecided.push(`${label}: ${name} has ${list.invalid} ${plural(list.invalid, "entry", "entries")} that ${plural(list.invalid, "is", "are")} not a string`);
+      if (list.invalid > 0) {
+        const entries = `${list.invalid} ${plural(list.invalid, "entry", "entries")}`;
+        this.undecided.push(`${label}: ${name} has ${entries} that ${plural(list.invalid, "is", "are")} not a string`);
+      }
     }
     if (!action.present && !notAction.present) {
       this.undecided.push(`${label}: has neither Action nor NotAction`);
@@ -260,7 +281,9 @@ class DocumentAnalyzer {
       return reason === undefined ? [] : [{ resource: r, reason }];
     });
     if (stars.length === 0) return; // Unknown entries are already recorded as undecided.
-    const starText = stars.map((s) => (s.reason === "*" ? JSON.stringify(s.resource) : `${JSON.stringify(s.resource)} (${s.reason})`)).join(", ");
+    const starText = stars
+      .map((s) => (s.reason === "*" ? JSON.stringify(s.resource) : `${JSON.stringify(s.resource)} (${s.reason})`))
+      .join(", ");
     const starResources = stars.map((s) => s.resource);
 
     const passRole = judged.filter((a) => iamPatternMatches(a, PASS_ROLE));
@@ -282,7 +305,9 @@ class DocumentAnalyzer {
     if (scopable.length > 0) {
       const types = [...new Set(scopable.flatMap((s) => s.types))];
       const shown = eniStars.length > 0 && scopable.every((s) => isLambdaVpcEniAction(s.action)) ? otherStars : stars;
-      const shownText = shown.map((s) => (s.reason === "*" ? JSON.stringify(s.resource) : `${JSON.stringify(s.resource)} (${s.reason})`)).join(", ");
+      const shownText = shown
+        .map((s) => (s.reason === "*" ? JSON.stringify(s.resource) : `${JSON.stringify(s.resource)} (${s.reason})`))
+        .join(", ");
       add("resource-wildcard", scopable.map((s) => s.action), shown.map((s) => s.resource),
         `Resource ${shownText} for ${scopable.map((s) => s.detail).join(", ")}, which ${plural(scopable.length, "supports", "support")} resource-level permissions; name the ${types.length ? `${types.slice(0, 5).join(", ")} ` : "specific resource "}${plural(scopable.length, "ARN", "ARNs")}`);
     }
@@ -299,7 +324,8 @@ export function analyzePolicyDocument(document: unknown, options: IamAnalysisOpt
   try {
     analyzer.analyzeDocument(document);
   } catch (error) {
-    analyzer.undecided.push(`the policy document could not be analysed (${error instanceof Error ? error.message : String(error)})`);
+    const detail = error instanceof Error ? error.message : String(error);
+    analyzer.undecided.push(`the policy document could not be analysed (${detail})`);
   }
   return { findings: analyzer.findings, undecided: analyzer.undecided };
 }

@@ -1,4 +1,4 @@
-// When does a Resource grant as much as "*"? The rule (documented in README.md ("How iam-scoped-permissions judges a policy document")):
+// When does a Resource grant as much as "*"? The rule (documented in docs/iam-analysis.md):
 //
 // A resource is effectively "*" when it names no resource, that is when it covers EVERY resource of
 // some resource type:
@@ -30,7 +30,9 @@ export function effectivelyStarReason(resource: string): string | undefined {
   if (resourcePart === "*") return "an ARN whose resource part is \"*\"";
   const formats = service === "*" || service === "" ? undefined : arnFormats(service);
   if (!formats) {
-    return /^[^*?/:]+[/:]\*$/.test(resourcePart) ? `an ARN whose resource part "${resourcePart}" names no resource` : undefined;
+    return /^[^*?/:]+[/:]\*$/.test(resourcePart)
+      ? `an ARN whose resource part "${resourcePart}" names no resource`
+      : undefined;
   }
   for (const format of formats) {
     if (!fieldFits(region, format.hasRegion) || !fieldFits(account, format.hasAccount)) continue;

@@ -7,7 +7,12 @@ import { packageRoot } from "../common/package-root";
 
 /** Where the generated table lives, relative to the package root. tsc does not copy it into dist/, so
  * the compiled code reads it from the source tree, which ships with the pack (package.json `files`). */
-export const MANAGED_POLICY_TABLE_RELATIVE_PATH = path.join("policy-pack", "iam", "generated", "aws-managed-policies.json.gz");
+export const MANAGED_POLICY_TABLE_RELATIVE_PATH = path.join(
+  "policy-pack",
+  "iam",
+  "generated",
+  "aws-managed-policies.json.gz",
+);
 
 export interface ManagedPolicyTable {
   /** The package and version the table was generated from. */

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { sarifErrors } from "../analyzer/support/sarif-schema";
+import { policyDocUrl } from "../../policy-pack/common/docs";
 import { limitConcurrency, NodeRun, runNode } from "../support/spawn";
 
 const root = path.join(__dirname, "..", "..");
@@ -144,6 +145,7 @@ describe("serverless-guard audit (spawned CLI)", function () {
       expect(run.results).to.have.length(UNOPTIMIZED_VIOLATIONS.length);
       const memory = run.results.find((x: any) => x.ruleId === "lambda-memory-limit");
       expect(run.tool.driver.rules[memory.ruleIndex].id).to.equal("lambda-memory-limit");
+      expect(run.tool.driver.rules[memory.ruleIndex].helpUri).to.equal(policyDocUrl("lambda-memory-limit"));
       expect(memory.level).to.equal("error");
       expect(memory.locations[0].logicalLocations[0].fullyQualifiedName).to.equal("urn:pulumi:dev::shop::aws:lambda/function:Function::big-fn");
       expect(memory.locations[0].physicalLocation).to.deep.equal({ artifactLocation: { uri: "index.ts" }, region: { startLine: 30, startColumn: 5 } });

@@ -8,7 +8,9 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { call, startEngineServer, startPack, PackProcess } from "../../src/analyzer/pack-process";
 import { analyzeRequest, stackResource, UNKNOWN_VALUE } from "../../src/analyzer/wire";
-import { levelFromProto, levelToProto } from "../../src/analyzer/policy-info";
+import { analyzerInfoFromProto, levelFromProto, levelToProto } from "../../src/analyzer/policy-info";
+import { policies as packPolicies } from "../../policy-pack/policies";
+import { policyDocUrl } from "../../policy-pack/common/docs";
 import { ResourceRecord } from "../../src/analyzer/resource-record";
 import { PACK_POLICY_NAMES } from "../support/policy-harness";
 
@@ -74,7 +76,13 @@ describe("policy pack over gRPC (run-policy-pack, built pack)", function () {
       expect(p.getSeverity(), p.getName()).to.not.equal(analyzerpb.PolicySeverity.POLICY_SEVERITY_UNSPECIFIED);
       expect(p.getRemediationSteps(), p.getName()).to.have.length.greaterThan(10);
       expect(levelFromProto(p.getEnforcementlevel()), p.getName()).to.equal("mandatory");
+      // The SDK's own url and tags reach the engine; the CLI turns the url into SARIF's helpUri.
+      const policy = packPolicies.find((q) => q.name === p.getName())!;
+      expect(p.getUrl(), p.getName()).to.equal(policyDocUrl(p.getName()));
+      expect(p.getTagsList(), p.getName()).to.deep.equal(policy.tags);
     }
+    const urls = (list: { name: string; url?: string }[]) => Object.fromEntries(list.map((p) => [p.name, p.url]));
+    expect(urls(analyzerInfoFromProto(info).policies)).to.deep.equal(urls(packPolicies));
   });
 
   it("serves the Engine Log RPC the pack calls back", () => {

@@ -10,13 +10,13 @@ const base = {
   description: "test policy for the wrappers",
   severity: "low" as const,
   remediationSteps: "none",
-  metadata: { equivalents: {}, topics: ["test"] },
+  tags: ["test"],
+  metadata: { equivalents: {}, example: "none", details: "none" },
 };
 
 const throwsOnOddInput = resourcePolicy({
   ...base,
   name: "throws-on-odd-input",
-  defaults: { limit: 3 },
   configProperties: { limit: { type: "integer", default: 3, description: "limit" } },
   validate(resource, config, report) {
     const items = resource.props.items as unknown[];
@@ -28,7 +28,6 @@ const reportsEveryQueue = stackPolicy({
   ...base,
   name: "reports-every-queue",
   subjectTypes: [TYPES.sqsQueue],
-  defaults: {},
   validate(args, _config, report) {
     for (const r of args.resources) if (r.type === TYPES.sqsQueue) report(r, `queue "${r.name}" found`);
   },
@@ -39,7 +38,6 @@ const judgesQueues = stackPolicy({
   ...base,
   name: "judges-queues",
   subjectTypes: [TYPES.sqsQueue],
-  defaults: {},
   validate(args, _config, report) {
     for (const r of args.resources) {
       if (r.name.startsWith("unsure-")) report(r, `queue "${r.name}" unverified`, { advisory: true });
