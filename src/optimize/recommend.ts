@@ -1,10 +1,11 @@
+import { LAMBDA_MAX_MEMORY_MB, LAMBDA_MIN_MEMORY_MB } from "../../policy-pack/common/lambda-limits";
 import { Architecture, monthlyCostUsd, SECONDS_PER_MONTH } from "./pricing";
-import { FunctionStats, LAMBDA_MAX_MEMORY_MB } from "./stats";
+import { FunctionStats } from "./stats";
 
 /** Below this size Lambda gives a function less than one full vCPU, in proportion to its memory. */
 export const ONE_VCPU_MEMORY_MB = 1769;
 export const MEMORY_STEP_MB = 64;
-export const MIN_MEMORY_MB = 128;
+export const MIN_MEMORY_MB = LAMBDA_MIN_MEMORY_MB;
 
 export type Status = "overprovisioned" | "underprovisioned" | "optimized" | "insufficient-data";
 

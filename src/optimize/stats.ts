@@ -1,9 +1,6 @@
+import { LAMBDA_MAX_DURATION_MS, LAMBDA_MAX_MEMORY_MB } from "../../policy-pack/common/lambda-limits";
 import { IntHistogram } from "./histogram";
 import { ReportRecord } from "./parse";
-
-/** Lambda's limits: memory 128..10,240 MB, at most 900 s per invocation. */
-export const LAMBDA_MAX_MEMORY_MB = 10_240;
-export const LAMBDA_MAX_DURATION_MS = 900_000;
 
 /**
  * Everything `optimize` keeps about one function while its log streams past: a fixed set of numbers
@@ -12,6 +9,8 @@ export const LAMBDA_MAX_DURATION_MS = 900_000;
 export class FunctionStats {
   invocations = 0;
   skippedLines = 0;
+  /** Lines too long to be a log line (also counted in skippedLines). */
+  overlongLines = 0;
   billedMsTotal = 0;
   /** Memory Size of the most recent record, i.e. the configuration in force now. */
   currentMemoryMb = 0;
