@@ -68,9 +68,13 @@ async function inflateIfGzipped(source: Readable): Promise<Readable> {
 }
 
 export function requireReports(stats: FunctionStats, where: string): void {
-  if (stats.invocations === 0) {
-    throw new UsageError(`${stats.name}: no REPORT lines in ${where} (${stats.skippedLines} other line(s) skipped)`);
+  if (stats.invocations > 0) return;
+  if (stats.implausibleRecords > 0) {
+    throw new UsageError(
+      `${stats.name}: no usable REPORT lines in ${where}: ${stats.implausibleRecords} with values Lambda cannot produce (first: ${stats.firstImplausible}), ${stats.skippedLines} other line(s) skipped`,
+    );
   }
+  throw new UsageError(`${stats.name}: no REPORT lines in ${where} (${stats.skippedLines} other line(s) skipped)`);
 }
 
 export interface LiveOptions {
