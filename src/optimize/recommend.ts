@@ -211,7 +211,7 @@ export function price(stats: FunctionStats, s: AnalysisSettings, recommendedMb: 
   });
   if (!(costNow <= MAX_MONTHLY_COST_USD && costAfter <= MAX_MONTHLY_COST_USD)) {
     throw new UsageError(
-      `${stats.name}: monthly cost out of range (above $${MAX_MONTHLY_COST_USD.toExponential()}): mean Billed Duration ${meanBilled} ms, ${Math.round(invocationsPerMonth)} invocation(s) a month; check the log's Billed Duration values`,
+      `${stats.name}: monthly cost out of range (above $${MAX_MONTHLY_COST_USD.toExponential()}): mean Billed Duration ${Number(meanBilled.toPrecision(3))} ms, ${Math.round(invocationsPerMonth)} invocation(s) a month; check the log's Billed Duration values`,
     );
   }
   return { meanBilled, estimatedMeanBilled, costNow, costAfter };
