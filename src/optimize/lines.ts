@@ -9,7 +9,8 @@ export const MAX_LINE_BYTES = 1 << 20;
  *
  * Why not `readline`: it decodes every chunk, then splits with a regular expression and queues each line
  * through an async iterator, which made it most of optimize's time; it also holds a line of any length.
- * Here a chunk is decoded once and each line is a slice of that string, handed to `onLine` synchronously.
+ * Here a chunk is decoded once and each line is handed to `onLine` synchronously as that string and the
+ * line's start and end in it (end excludes the LF and a CR before it), so a caller can read it in place.
  * Bytes are decoded as latin1: one character per byte, so lengths are byte counts and a chunk boundary can
  * never cut a character in two; every field optimize reads (markers, numbers, times) is ASCII.
  */
@@ -22,7 +23,7 @@ export class LineSplitter {
   private skipping = false;
 
   constructor(
-    private readonly onLine: (line: string) => void,
+    private readonly onLine: (text: string, start: number, end: number) => void,
     private readonly maxLineBytes = MAX_LINE_BYTES,
   ) {}
 
@@ -84,7 +85,7 @@ export class LineSplitter {
       return;
     }
     const cr = end > start && text.charCodeAt(end - 1) === 13 ? 1 : 0;
-    this.onLine(text.slice(start, end - cr));
+    this.onLine(text, start, end - cr);
   }
 
   private emit(line: string): void {

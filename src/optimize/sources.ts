@@ -3,7 +3,7 @@ import { pipeline, Readable } from "stream";
 import * as zlib from "zlib";
 import { fsErrorText, UsageError } from "../cli/errors";
 import { LineSplitter } from "./lines";
-import { eventTimestampMs, parseReportLine } from "./parse";
+import { eventTimestampMs, parseCommonPlainAt, parseReportLine } from "./parse";
 import { FunctionStats } from "./stats";
 
 /**
@@ -28,13 +28,19 @@ export async function readLogInto(stats: FunctionStats, file: string, stdin: Rea
   }
   // Pretty-printed `aws logs filter-log-events` output carries each event's time on the line before its message.
   let previousLineTime: number | undefined;
-  const lines = new LineSplitter((line) => {
-    if (line.length === 0) return;
-    const record = parseReportLine(line);
+  const lines = new LineSplitter((text, start, end) => {
+    if (end === start) return;
+    // Lambda's own plain-text line is read in place; everything else as a line of its own.
+    let record = parseCommonPlainAt(text, start, end);
+    let line: string | undefined;
+    if (!record) {
+      line = text.slice(start, end);
+      record = parseReportLine(line);
+    }
     if (record) {
       if (record.timestampMs === undefined && previousLineTime !== undefined) record.timestampMs = previousLineTime;
       previousLineTime = undefined;
-    } else previousLineTime = eventTimestampMs(line);
+    } else previousLineTime = eventTimestampMs(line!);
     stats.addRecord(record);
   });
   try {
