@@ -10,7 +10,7 @@ import * as path from "path";
 const MAX_RATIO = 2.5;
 const RUNS = 3;
 const root = path.join(__dirname, "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 
 function writeProgram(functions: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sg-bench-${functions}-`));

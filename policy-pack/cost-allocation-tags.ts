@@ -11,7 +11,8 @@ let taggable: ReadonlySet<string> | undefined;
 
 /**
  * Type tokens of @pulumi/aws resources that take `tags`, generated from the provider's type definitions by
- * scripts/generate-taggable-types.ts. Loaded on first use: most previews never need it before the first resource.
+ * scripts/generate-taggable-types.ts, less those whose tags are not cost allocation tags (S3 objects; the generated
+ * list says why). Loaded on first use: most previews never need it before the first resource.
  */
 export function isTaggableType(type: string): boolean {
   if (!taggable) {
@@ -65,7 +66,8 @@ function isFilled(v: TagValue | undefined): boolean {
 
 export const costAllocationTags = resourcePolicy({
   name: "cost-allocation-tags",
-  description: "Every taggable AWS resource must carry non-empty cost allocation tags (default Environment, Project, Owner, CostCenter); the AWS provider's defaultTags count.",
+  description:
+    "Every taggable AWS resource whose tags are cost allocation tags (not S3 objects) must carry non-empty cost allocation tags (default Environment, Project, Owner, CostCenter); the AWS provider's defaultTags count.",
   severity: "low",
   remediationSteps:
     "Add the missing tags to the resource's `tags`, or once for all resources to the AWS provider's `defaultTags.tags`, " +

@@ -1,26 +1,39 @@
-import { resourcePolicy } from "./common/define";
+import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
-import { readKnown } from "./common/unknowns";
+import { invokeConfigsByFunction, invokersByFunction, invokersOf } from "./common/invokers";
+import { pathChecks } from "./common/failure-paths";
+import { allOf, labelOf, stackIndex } from "./stack-graph";
 
-export const lambdaDeadLetterQueue = resourcePolicy({
+export const lambdaDeadLetterQueue = stackPolicy({
   name: "lambda-dead-letter-queue",
-  description: "Lambda functions must send failed asynchronous invocations to a dead-letter queue (deadLetterConfig.targetArn).",
+  description:
+    "Every Lambda function has a failure path for the way it is invoked: asynchronously invoked functions (or functions with no invoker in the stack) a deadLetterConfig.targetArn or an on-failure destination; SQS consumers a redrivePolicy on the source queue; stream consumers an on-failure destination on the mapping.",
   severity: "medium",
   remediationSteps:
-    "Create an SQS queue (or SNS topic) and set `deadLetterConfig: { targetArn: queue.arn }` on the function; give the " +
-    "function's role sqs:SendMessage on that queue and alarm on the queue (see dlq-alarm).",
+    "Asynchronous invokers (S3, SNS, EventBridge, CloudWatch Logs, Lambda destinations): set `deadLetterConfig: { targetArn: queue.arn }` on the function or add an " +
+    "aws.lambda.FunctionEventInvokeConfig with `destinationConfig.onFailure`. SQS event source mappings: give the source queue a `redrivePolicy`. " +
+    "DynamoDB/Kinesis/Kafka mappings: set `destinationConfig.onFailure.destinationArn` on the mapping. Alarm on every such queue (see dlq-alarm).",
   metadata: {
     equivalents: { checkov: ["CKV_AWS_116"], awsConfig: ["lambda-dlq-check"], other: ["KICS", "cfn-guard LAMBDA_DLQ_CHECK"] },
     topics: ["reliability", "lambda"],
   },
+  subjectTypes: [TYPES.lambdaFunction],
   defaults: {},
-  types: [TYPES.lambdaFunction],
-  validate(resource, _config, report) {
-    // Read through the SDK's proxy: an ARN still unknown in preview (e.g. `queue.arn`) is reported by the SDK as not
-    // checkable yet, never as a pass or a failure.
-    const target = resource.props.deadLetterConfig?.targetArn;
-    if (typeof target === "string" && target.trim() !== "") return;
-    const shown = readKnown(() => resource.props.deadLetterConfig) === undefined ? "has no deadLetterConfig" : `has deadLetterConfig.targetArn ${JSON.stringify(target ?? null)}`;
-    report(`function "${resource.name}" ${shown}, so failed asynchronous invocations are lost after retries; set deadLetterConfig.targetArn to an SQS queue or SNS topic ARN`);
+  validate: (args, _config, report) => {
+    const index = stackIndex(args.resources);
+    const invokers = invokersByFunction(index);
+    const configs = invokeConfigsByFunction(index);
+    for (const fn of index.ofType(TYPES.lambdaFunction)) {
+      const checks = pathChecks(fn, invokersOf(invokers, fn), configs.get(fn.urn) ?? [], index);
+      const verdict = allOf(checks.map((c) => c.verdict));
+      if (verdict === "yes") continue;
+      if (verdict === "undecided") {
+        const unknowns = checks.filter((c) => c.verdict === "undecided").map((c) => c.unknown);
+        report(fn, `${UNVERIFIED_PREFIX}function ${labelOf(fn)}: whether it has a failure path is unverified (${unknowns.join("; ")})`, { advisory: true });
+        continue;
+      }
+      const problems = checks.filter((c) => c.verdict === "no").map((c) => c.problem);
+      report(fn, `function ${labelOf(fn)} ${problems.join("; it also ")}`);
+    }
   },
 });

@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { stackPolicy, UNVERIFIED_PREFIX } from "./common/define";
 import { TYPES } from "./common/types";
-import { dependsThrough, fedBy, labelOf, ofType, probeString } from "./stack-graph";
+import { knownString, labelOf, listed, probeString, sourcesOf, StackIndex, stackIndex } from "./stack-graph";
 
 export const LAMBDA_LOG_GROUP_PREFIX = "/aws/lambda/";
 
@@ -20,24 +20,43 @@ function expectedLogGroup(fn: PolicyResource): { known: true; value: string } | 
   return { known: true, value: LAMBDA_LOG_GROUP_PREFIX + name.value };
 }
 
-function verdictFor(fn: PolicyResource, logGroups: readonly PolicyResource[]): Verdict {
-  const expected = expectedLogGroup(fn);
-  const maybe: string[] = [];
-  for (const lg of logGroups) {
-    const name = probeString(() => lg.props.name);
-    if (expected.known && name.known) {
-      if (name.value === expected.value) return { kind: "pass" };
-      continue;
-    }
-    // A name is unknown (preview). A log group named from the function's outputs (`/aws/lambda/${fn.name}`), or
-    // one the function's loggingConfig was built from, is taken as the function's; any other might still match.
-    if (dependsThrough(lg, "name", fn) || dependsThrough(fn, "loggingConfig", lg)) return { kind: "pass" };
-    // Named from another function's outputs: that function's log group.
-    if (!name.known && fedBy(lg, "name", fn) === "no") continue;
-    maybe.push(`"${lg.name}"`);
+/** The stack's log groups, indexed once: by known name, by the resources their name was computed from. */
+class LogGroups {
+  /** Log groups whose name is unknown and computed from no function: they may be any function's. */
+  readonly unclaimed: PolicyResource[];
+  /** Those, and the log groups whose name is known: any of them may be a function's whose own name is unknown. */
+  readonly anyName: PolicyResource[];
+
+  constructor(private readonly index: StackIndex) {
+    const all = index.ofType(TYPES.logGroup);
+    this.unclaimed = all.filter((lg) => !probeString(() => lg.props.name).known && !sourcesOf(lg, "name").some((r) => r.type === TYPES.lambdaFunction));
+    const unclaimed = new Set(this.unclaimed);
+    this.anyName = all.filter((lg) => probeString(() => lg.props.name).known || unclaimed.has(lg));
   }
+
+  named(name: string): PolicyResource[] {
+    return this.index.find(TYPES.logGroup, "name", (lg) => knownString(() => lg.props.name), name);
+  }
+
+  namedFrom(fn: PolicyResource): PolicyResource[] {
+    return this.index.find(TYPES.logGroup, "name-source", (lg) => sourcesOf(lg, "name").map((r) => r.urn), fn.urn);
+  }
+}
+
+function verdictFor(fn: PolicyResource, logGroups: LogGroups): Verdict {
+  const expected = expectedLogGroup(fn);
+  if (expected.known && logGroups.named(expected.value).length > 0) return { kind: "pass" };
+  // A name is unknown (preview). A log group named from the function's outputs (`/aws/lambda/${fn.name}`), or
+  // one the function's loggingConfig was built from, is taken as the function's; any other might still match.
+  // When both names are known, they alone decide.
+  const undecidable = (lg: PolicyResource) => !expected.known || !probeString(() => lg.props.name).known;
+  const fromConfig = sourcesOf(fn, "loggingConfig").filter((r) => r.type === TYPES.logGroup);
+  if ([...fromConfig, ...logGroups.namedFrom(fn)].some(undecidable)) return { kind: "pass" };
+  // Log groups named from another function's outputs are that function's.
+  const maybe = expected.known ? logGroups.unclaimed : logGroups.anyName;
   if (maybe.length > 0) {
-    const unknownSide = expected.known ? `the name of log group ${maybe.join(", ")} is unknown` : "the function's name or loggingConfig.logGroup is unknown";
+    const names = listed(maybe.map((lg) => `"${lg.name}"`));
+    const unknownSide = expected.known ? `the name of log group ${names} is unknown` : "the function's name or loggingConfig.logGroup is unknown";
     const wanted = expected.known ? `"${expected.value}"` : "its log group";
     return { kind: "undecided", why: `${unknownSide}, so whether the stack declares ${wanted} is unverified` };
   }
@@ -55,8 +74,9 @@ export const lambdaLogGroup = stackPolicy({
   subjectTypes: [TYPES.lambdaFunction],
   defaults: {},
   validate: (args, _config, report) => {
-    const logGroups = ofType(args.resources, TYPES.logGroup);
-    for (const fn of ofType(args.resources, TYPES.lambdaFunction)) {
+    const index = stackIndex(args.resources);
+    const logGroups = new LogGroups(index);
+    for (const fn of index.ofType(TYPES.lambdaFunction)) {
       const verdict = verdictFor(fn, logGroups);
       if (verdict.kind === "pass") continue;
       if (verdict.kind === "undecided") {

@@ -14,8 +14,66 @@ export function probeString(read: () => unknown): Probe<string | undefined> {
   return { known: true, value: typeof p.value === "string" && p.value !== "" ? p.value : undefined };
 }
 
+/** A known non-empty string, else undefined (absent, not a string, or unknown during preview). */
+export function knownString(read: () => unknown): string | undefined {
+  const p = probeString(read);
+  return p.known ? p.value : undefined;
+}
+
 export function ofType(resources: readonly PolicyResource[], type: string): PolicyResource[] {
-  return resources.filter((r) => r.type === type);
+  return stackIndex(resources).ofType(type);
+}
+
+/**
+ * The stack's resources indexed once per AnalyzeStack call: by type, and by keys a policy asks for (ARN, name,
+ * queue URL, ...), so following a reference is a map lookup rather than a scan of every resource.
+ */
+export class StackIndex {
+  private readonly types = new Map<string, PolicyResource[]>();
+  private readonly keyed = new Map<string, Map<string, PolicyResource[]>>();
+
+  constructor(resources: readonly PolicyResource[]) {
+    for (const r of resources) {
+      const list = this.types.get(r.type);
+      if (list) list.push(r);
+      else this.types.set(r.type, [r]);
+    }
+  }
+
+  ofType(type: string): PolicyResource[] {
+    return this.types.get(type) ?? [];
+  }
+
+  /** Resources of `type` one of whose `key`s (computed once per resource, e.g. its known ARN) equals `value`. */
+  find(type: string, key: string, keyOf: (r: PolicyResource) => string | readonly string[] | undefined, value: string): PolicyResource[] {
+    const id = `${type}\u0000${key}`;
+    let map = this.keyed.get(id);
+    if (!map) {
+      map = new Map();
+      for (const r of this.ofType(type)) {
+        const keys = keyOf(r);
+        for (const k of typeof keys === "string" ? [keys] : keys ?? []) {
+          const list = map.get(k);
+          if (list) list.push(r);
+          else map.set(k, [r]);
+        }
+      }
+      this.keyed.set(id, map);
+    }
+    return map.get(value) ?? [];
+  }
+}
+
+const indexes = new WeakMap<readonly PolicyResource[], StackIndex>();
+
+/** The index of `resources` (the `args.resources` of one AnalyzeStack call), built on first use. */
+export function stackIndex(resources: readonly PolicyResource[]): StackIndex {
+  let index = indexes.get(resources);
+  if (!index) {
+    index = new StackIndex(resources);
+    indexes.set(resources, index);
+  }
+  return index;
 }
 
 /** The resources whose outputs `resource`'s `property` was computed from (the engine's propertyDependencies). */
@@ -74,31 +132,32 @@ export type Resolution =
   | { kind: "undecided" };
 
 /**
- * The resources among `candidates` that a reference points at.
- * - `reference` known: match by ARN (or, for a candidate whose ARN is unknown, by the name the ARN ends with
+ * The resources of `type` that a reference points at (never `holder` itself).
+ * - `reference` known: match by ARN (or, for a resource whose ARN is unknown, by the name the ARN ends with
  *   via `nameOfReference`);
- * - `reference` unknown: the candidates that fed `property` of `holder` (propertyDependencies); if none did,
+ * - `reference` unknown: the resources of `type` that fed `property` of `holder` (propertyDependencies); if none did,
  *   the target cannot be told during preview and the result is `undecided`.
  */
 export function resolveReference(options: {
   reference: Probe<string | undefined>;
   holder: PolicyResource;
   property: string;
-  candidates: readonly PolicyResource[];
+  index: StackIndex;
+  type: string;
   nameOfReference: (reference: string) => string;
 }): Resolution {
-  const { reference, holder, property, candidates, nameOfReference } = options;
+  const { reference, holder, property, index, type, nameOfReference } = options;
+  const others = (list: readonly PolicyResource[]) => list.filter((r) => r !== holder);
   if (!reference.known) {
-    const sources = candidates.filter((c) => dependsThrough(holder, property, c));
+    const sources = others(sourcesOf(holder, property).filter((r) => r.type === type));
     return sources.length > 0 ? { kind: "found", targets: sources } : { kind: "undecided" };
   }
   if (reference.value === undefined) return { kind: "none" };
   const wanted = reference.value;
-  const targets = candidates.filter((c) => {
-    const { name, arn } = identity(c);
-    if (arn !== undefined) return arn === wanted;
-    return name !== undefined && name === nameOfReference(wanted);
-  });
+  const targets = others([
+    ...index.find(type, "arn", (r) => identity(r).arn, wanted),
+    ...index.find(type, "name-without-arn", (r) => (identity(r).arn === undefined ? identity(r).name : undefined), nameOfReference(wanted)),
+  ]);
   return targets.length > 0 ? { kind: "found", targets } : { kind: "none" };
 }
 
@@ -106,6 +165,12 @@ export function resolveReference(options: {
 export function labelOf(resource: PolicyResource): string {
   const { name } = identity(resource);
   return name && name !== resource.name ? `"${resource.name}" (name ${name})` : `"${resource.name}"`;
+}
+
+/** Up to `max` items joined with ", ", then "and N more": messages stay short on stacks of any size. */
+export function listed(items: readonly string[], max = 5): string {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
 /** A three-way answer for questions preview may not be able to settle yet. */

@@ -51,7 +51,18 @@ function hasTopLevelTags(body: string): boolean {
   return member[1].startsWith("pulumi.Input<{") || /^pulumi\.Input<pulumi\.Input<inputs\.[\w.]*Tag>\[\]/.test(member[1]);
 }
 
-export function taggableTypes(root: string = AWS_ROOT): { taggable: string[]; scanned: number } {
+/**
+ * Types that take `tags` whose tags are not cost allocation tags in AWS Billing: requiring them would cost money and
+ * allocate nothing. Each with the reason, written into the generated list.
+ */
+export const NOT_BILLING_TAGS: readonly { type: string; reason: string }[] = [
+  ...["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/objectCopy:ObjectCopy"].map((type) => ({
+    type,
+    reason: "S3 object tags are not cost allocation tags (AWS Billing allocates S3 costs by the bucket's tags) and are charged per tag",
+  })),
+];
+
+export function taggableTypes(root: string = AWS_ROOT): { taggable: string[]; excluded: { type: string; reason: string }[]; scanned: number } {
   const taggable = new Set<string>();
   let scanned = 0;
   for (const js of jsFiles(root)) {
@@ -66,17 +77,19 @@ export function taggableTypes(root: string = AWS_ROOT): { taggable: string[]; sc
     const args = interfaceBody(fs.readFileSync(dtsPath, "utf8"), `${className}Args`);
     if (args && hasTopLevelTags(args)) taggable.add(token);
   }
-  return { taggable: [...taggable].sort(), scanned };
+  const excluded = NOT_BILLING_TAGS.filter((e) => taggable.has(e.type));
+  for (const e of excluded) taggable.delete(e.type);
+  return { taggable: [...taggable].sort(), excluded, scanned };
 }
 
 if (require.main === module) {
-  const { taggable, scanned } = taggableTypes();
+  const { taggable, excluded, scanned } = taggableTypes();
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const version = (require("@pulumi/aws/package.json") as { version: string }).version;
   fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
   fs.writeFileSync(
     OUTPUT,
-    JSON.stringify({ generatedBy: "scripts/generate-taggable-types.ts", pulumiAwsVersion: version, types: taggable }, null, 1) + "\n",
+    JSON.stringify({ generatedBy: "scripts/generate-taggable-types.ts", pulumiAwsVersion: version, types: taggable, excluded }, null, 1) + "\n",
   );
   console.log(`${taggable.length} taggable of ${scanned} resource types (@pulumi/aws ${version}) -> ${path.relative(process.cwd(), OUTPUT)}`);
 }

@@ -27,7 +27,8 @@ export function configWithDefaults<T extends object>(getConfig: () => object, de
   const merged: Record<string, unknown> = { exclude: [], ...defaults };
   for (const [key, value] of Object.entries(given)) {
     const fallback = merged[key];
-    if (value === undefined || value === null) continue;
+    // Assigning "__proto__" would replace the prototype; it is never a config key.
+    if (value === undefined || value === null || key === "__proto__") continue;
     if (fallback !== undefined && typeof fallback !== typeof value) continue;
     if (Array.isArray(fallback) !== Array.isArray(value)) continue;
     merged[key] = value;

@@ -12,6 +12,7 @@ import {
 import { isUnknownValueError } from "./unknowns";
 import { CommonConfig, configWithDefaults, excludeSchema } from "./config";
 import { EXEMPT_REASON_TAG, EXEMPT_TAG, Exemption, exemptionOf, Subject } from "./exemptions";
+import { policyDocUrl } from "./docs";
 
 /**
  * Metadata every serverless-guard policy carries besides the SDK's fields; tests check it is complete and the
@@ -43,8 +44,9 @@ interface PolicyBase<C extends object> {
  */
 export type Report = (message: string, options?: { advisory?: boolean }) => void;
 
-export type ServerlessGuardResourcePolicy = ResourceValidationPolicy & { metadata: PolicyMetadata };
-export type ServerlessGuardStackPolicy = StackValidationPolicy & { metadata: PolicyMetadata };
+/** `subjectTypes`: the resource types the policy judges (undefined: every resource), for reports that count them. */
+export type ServerlessGuardResourcePolicy = ResourceValidationPolicy & { metadata: PolicyMetadata; subjectTypes?: readonly string[] };
+export type ServerlessGuardStackPolicy = StackValidationPolicy & { metadata: PolicyMetadata; subjectTypes: readonly string[] };
 export type ServerlessGuardPolicy = ServerlessGuardResourcePolicy | ServerlessGuardStackPolicy;
 
 export interface ResourcePolicySpec<C extends object> extends PolicyBase<C> {
@@ -86,6 +88,7 @@ function sharedFields(spec: PolicyBase<object>) {
     description: spec.description,
     severity: spec.severity,
     remediationSteps: spec.remediationSteps,
+    url: policyDocUrl(spec.name),
     enforcementLevel: spec.enforcementLevel,
     configSchema: configSchema(spec),
     metadata: spec.metadata,
@@ -133,6 +136,7 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
   const applies = (type: string) => !spec.types || spec.types.includes(type);
   const policy: ServerlessGuardResourcePolicy = {
     ...sharedFields(spec),
+    subjectTypes: spec.types,
     validateResource: (args, reportViolation) => {
       if (!applies(args.type)) return;
       const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
@@ -167,6 +171,7 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
 export function stackPolicy<C extends object>(spec: StackPolicySpec<C>): ServerlessGuardStackPolicy {
   return {
     ...sharedFields(spec),
+    subjectTypes: spec.subjectTypes,
     validateStack: (args, reportViolation) => {
       const config = configWithDefaults(() => args.getConfig<object>(), spec.defaults);
       // Findings about the stack as a whole go on the stack resource, so they still point somewhere in the engine's output.

@@ -1,4 +1,4 @@
-import { globSource } from "./glob";
+import { globMatcher } from "./glob";
 import { readKnown } from "./unknowns";
 
 /** Tag naming the policies a resource is exempt from, comma-separated: `lambda-memory-limit,dlq-alarm`. */
@@ -33,8 +33,8 @@ function tagsOf(props: Record<string, any>): Record<string, unknown> {
 export function exemptionOf(policyName: string, subject: Subject, exclude: readonly string[] = []): Exemption {
   for (const pattern of exclude) {
     if (typeof pattern !== "string") continue;
-    const glob = new RegExp(`^${globSource(pattern)}$`);
-    if (glob.test(subject.name) || glob.test(subject.urn)) return { kind: "exclude", pattern };
+    const matches = globMatcher(pattern);
+    if (matches(subject.name) || matches(subject.urn)) return { kind: "exclude", pattern };
   }
   const tags = readKnown(() => tagsOf(subject.props)) ?? {};
   const listed = typeof tags[EXEMPT_TAG] === "string" ? (tags[EXEMPT_TAG] as string) : "";

@@ -58,11 +58,17 @@ export function rawProps(props: Record<string, any>): Record<string, any> {
 export type Probe<T> = { known: true; value: T } | { known: false };
 
 export function probe<T>(read: () => T): Probe<T> {
+  // The SDK signals an unknown value by throwing; during preview that is most reads of a large stack. The error is
+  // dropped here, so its stack trace (most of the cost of a throw) is not captured.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return { known: true, value: read() };
   } catch (e) {
     if (isUnknownValueError(e)) return { known: false };
     throw e;
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

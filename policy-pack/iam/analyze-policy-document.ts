@@ -2,6 +2,7 @@
 // The rules and their reasons are in README.md ("How iam-scoped-permissions judges a policy document"); the catalog data is read lazily (first use).
 import { actionsMatching, resourceSupport, ResourceSupport } from "./action-catalog";
 import { effectivelyStarReason } from "./effectively-star";
+import { isAccountEniArn, isLambdaVpcEniAction } from "./lambda-vpc";
 import { hasIamWildcard, iamPatternCovers, iamPatternMatches } from "./iam-wildcard";
 import { isUnknownSentinel as isUnknownValue, isUnknownValueError } from "../common/unknowns";
 
@@ -268,16 +269,22 @@ class DocumentAnalyzer {
         `${quote(passRole)} on Resource ${starText} lets the holder pass any role to any service, a privilege escalation; name the role ARNs`);
     }
 
+    // Network interfaces of one account and region: as narrow as the ENI actions of a function in a VPC can be.
+    const eniStars = stars.filter((s) => isAccountEniArn(s.resource));
+    const otherStars = stars.filter((s) => !isAccountEniArn(s.resource));
     const scopable = judged
       .filter((a) => !(a.toLowerCase() === PASS_ROLE.toLowerCase())) // reported above as passrole-wildcard
+      .filter((a) => otherStars.length > 0 || !isLambdaVpcEniAction(a))
       .flatMap((a) => {
         const reason = resourceLevelReason(a);
         return reason === undefined ? [] : [{ action: a, ...reason }];
       });
     if (scopable.length > 0) {
       const types = [...new Set(scopable.flatMap((s) => s.types))];
-      add("resource-wildcard", scopable.map((s) => s.action), starResources,
-        `Resource ${starText} for ${scopable.map((s) => s.detail).join(", ")}, which ${plural(scopable.length, "supports", "support")} resource-level permissions; name the ${types.length ? `${types.slice(0, 5).join(", ")} ` : "specific resource "}${plural(scopable.length, "ARN", "ARNs")}`);
+      const shown = eniStars.length > 0 && scopable.every((s) => isLambdaVpcEniAction(s.action)) ? otherStars : stars;
+      const shownText = shown.map((s) => (s.reason === "*" ? JSON.stringify(s.resource) : `${JSON.stringify(s.resource)} (${s.reason})`)).join(", ");
+      add("resource-wildcard", scopable.map((s) => s.action), shown.map((s) => s.resource),
+        `Resource ${shownText} for ${scopable.map((s) => s.detail).join(", ")}, which ${plural(scopable.length, "supports", "support")} resource-level permissions; name the ${types.length ? `${types.slice(0, 5).join(", ")} ` : "specific resource "}${plural(scopable.length, "ARN", "ARNs")}`);
     }
   }
 }

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { packageRoot } from "../../src/paths";
+import { packageRoot } from "../common/package-root";
 
 /** Where the generated table lives, relative to the package root. tsc does not copy it into dist/, so
  * the compiled code reads it from the source tree, which ships with the pack (package.json `files`). */

@@ -95,8 +95,9 @@ function diagnosticsToViolations(diags: analyzerpb.AnalyzeDiagnostic[], phase: V
  * engine registers those through the same step generator), but not reads (`Resource.get`), which the
  * engine handles apart from registrations.
  */
-function isAnalyzed(r: ResourceRecord): boolean {
-  return !r.external;
+function isAnalyzed(r: ResourceRecord, graph: ResourceGraph): boolean {
+  // `pulumi policy analyze` on saved state analyzes every resource, reads included (analyze_snapshot.go).
+  return !r.external || graph.mode === "state";
 }
 
 /** Connects to a running pack and performs a whole enforcement run. */
@@ -129,7 +130,7 @@ async function runProtocol(
   await rpc("configureStack", stackReq);
 
   const anyRemediate = Object.values(config).some((c) => c.enforcementLevel === "remediate");
-  const perResource = await mapLimited(graph.resources.filter(isAnalyzed), options.concurrency ?? DEFAULT_CONCURRENCY, async (r) => {
+  const perResource = await mapLimited(graph.resources.filter((r) => isAnalyzed(r, graph)), options.concurrency ?? DEFAULT_CONCURRENCY, async (r) => {
     const violations: Violation[] = [];
     const remediations: Remediation[] = [];
     let inputs = r.inputs;
@@ -140,8 +141,10 @@ async function runProtocol(
         const props = rem.getProperties();
         if (props) {
           const previous = inputs;
-          inputs = restoreUnchanged(props.toJavaScript(), previous) as Record<string, unknown>;
-          remediations.push({ policyName: rem.getPolicyname(), resourceUrn: r.urn, description: rem.getDescription() || undefined, properties: inputs, previous });
+          const fixed = restoreUnchanged(props.toJavaScript(), previous) as Record<string, unknown>;
+          remediations.push({ policyName: rem.getPolicyname(), resourceUrn: r.urn, description: rem.getDescription() || undefined, properties: fixed, previous });
+          // On saved state (`pulumi policy analyze`) a remediation is reported, not applied to what Analyze sees.
+          if (graph.mode !== "state") inputs = fixed;
         }
         if (rem.getDiagnostic()) {
           violations.push({

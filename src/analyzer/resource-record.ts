@@ -95,4 +95,17 @@ export interface ResourceGraph {
   fakedInvokes: string[];
   /** The file the graph came from (the program's main or the state file), for reports that need a location. */
   sourceFile?: string;
+  /**
+   * check: "update" (outputs as after `pulumi up`) or "preview" (outputs of created resources unknown, as
+   * `pulumi preview` of a new stack); audit: "state". Absent for graphs made elsewhere.
+   */
+  mode?: "update" | "preview" | "state";
+  /** Multi-language components (`remote: true`) whose children were not constructed, so not analyzed. */
+  unexpandedComponents?: { type: string; urn: string }[];
+  /** Stack references the program made, and whether their outputs were given (`--stack-reference`). */
+  stackReferences?: { name: string; resolved: boolean }[];
+  /** Secret config keys (or, for audit, secret values' resources) left undecrypted, whose values policies saw as unknown. */
+  undecidedSecrets?: string[];
+  /** The repository that holds the program or state file (SARIF URIs are relative to it). */
+  repositoryRoot?: string;
 }

@@ -8,9 +8,11 @@
  * - components (custom=false) and other providers' resources are kept; pending deletes are not;
  * - reads (`external: true`) are kept but marked, so they reach AnalyzeStack and not Analyze, as under the engine;
  * - `pending_operations` (creates or updates an interrupted update left behind) are not resources yet: ignored.
+ * - with the passphrase secrets provider and its passphrase given, ciphertext secrets are decrypted as the CLI does.
  */
 import * as fs from "fs";
 import { UsageError } from "../cli/errors";
+import { passphraseDecrypter, passphraseFromEnv } from "../secrets/passphrase";
 import { parseUrn } from "../report/urn";
 import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceOptionsRecord, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE, SourcePosition } from "./resource-record";
 
@@ -19,15 +21,17 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** `plaintext` secrets (from `--show-secrets`) carry their value JSON-encoded; make them `value` secrets. */
-function normalizeSecrets(value: unknown): unknown {
+export function normalizeSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalizeSecrets);
   if (!isObject(value)) return value;
   if (value[SECRET_SIG] === SECRET_SIG_VALUE) {
     if (typeof value.plaintext === "string") {
+      // A decrypted secret keeps its ciphertext, which is what reports show of it.
+      const ciphertext = typeof value.ciphertext === "string" ? { ciphertext: value.ciphertext } : {};
       try {
-        return { [SECRET_SIG]: SECRET_SIG_VALUE, value: normalizeSecrets(JSON.parse(value.plaintext)) };
+        return { [SECRET_SIG]: SECRET_SIG_VALUE, value: normalizeSecrets(JSON.parse(value.plaintext)), ...ciphertext };
       } catch {
-        return { [SECRET_SIG]: SECRET_SIG_VALUE, value: value.plaintext };
+        return { [SECRET_SIG]: SECRET_SIG_VALUE, value: value.plaintext, ...ciphertext };
       }
     }
     return value;
@@ -118,11 +122,49 @@ export function stackExportToGraph(doc: unknown, file: string): ResourceGraph {
   const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? resources[0];
   const [, project = "", ] = stackResource ? stackResource.urn.split("::") : [];
   const stack = stackResource ? stackResource.urn.split("::")[0].replace(/^urn:pulumi:/, "") : "";
-  return { project, stack, resources, fakedInvokes: [], sourceFile: file };
+  return { project, stack, resources, fakedInvokes: [], sourceFile: file, mode: "state" };
+}
+
+/** Every ciphertext secret in `value` replaced by the plaintext form `--show-secrets` gives (a JSON-encoded value). */
+function decryptSecrets(value: unknown, decrypt: (c: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => decryptSecrets(v, decrypt));
+  if (!isObject(value)) return value;
+  if (value[SECRET_SIG] === SECRET_SIG_VALUE && typeof value.ciphertext === "string") {
+    return { [SECRET_SIG]: SECRET_SIG_VALUE, plaintext: decrypt(value.ciphertext), ciphertext: value.ciphertext };
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decryptSecrets(v, decrypt)]));
+}
+
+/**
+ * Reads a state file and, when its secrets provider is the passphrase provider and the passphrase is set
+ * (PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE), decrypts its secrets; a wrong passphrase is the
+ * CLI's own error. Other providers' secrets stay ciphertext (unknown to the policies).
+ */
+export async function readStackExportWithSecrets(file: string): Promise<ResourceGraph> {
+  const doc = readJsonFile(file);
+  const deployment = isObject(doc) && doc.version === 3 && isObject(doc.deployment) ? doc.deployment : undefined;
+  const providers = deployment && isObject(deployment.secrets_providers) ? deployment.secrets_providers : undefined;
+  const salt = providers?.type === "passphrase" && isObject(providers.state) ? providers.state.salt : undefined;
+  const passphrase = typeof salt === "string" ? passphraseFromEnv() : undefined;
+  if (typeof salt !== "string" || passphrase === undefined || !Array.isArray(deployment!.resources)) return stackExportToGraph(doc, file);
+  let decrypt: (c: string) => string;
+  try {
+    decrypt = await passphraseDecrypter(passphrase, salt);
+  } catch (err) {
+    throw new UsageError(`${file}: ${(err as Error).message}`);
+  }
+  const resources = (deployment!.resources as unknown[]).map((r) =>
+    isObject(r) ? { ...r, inputs: decryptSecrets(r.inputs, decrypt), outputs: decryptSecrets(r.outputs, decrypt) } : r,
+  );
+  return stackExportToGraph({ ...(doc as Json), deployment: { ...deployment, resources } }, file);
 }
 
 /** Reads and converts a state file; every problem is a one-line UsageError naming the file. */
 export function readStackExport(file: string): ResourceGraph {
+  return stackExportToGraph(readJsonFile(file), file);
+}
+
+function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -136,5 +178,5 @@ export function readStackExport(file: string): ResourceGraph {
   } catch (err) {
     throw new UsageError(`${file}: not valid JSON (${(err as Error).message.split("\n")[0]})`);
   }
-  return stackExportToGraph(doc, file);
+  return doc;
 }

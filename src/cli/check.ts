@@ -1,5 +1,6 @@
 import { DEFAULT_PROGRAM_TIMEOUT_SECONDS, runProgram } from "../program/run-program";
 import { parseConfigPairs } from "../program/project";
+import { parseStackReferences } from "../program/stack-references";
 import { COMMON_OPTIONS_HELP, runEnforceCommand, EnforceCommandSpec } from "./enforce-command";
 import { UsageError } from "./errors";
 
@@ -8,12 +9,23 @@ export const CHECK_USAGE = `Usage: serverless-guard check [PROGRAM_DIR] [options
 Runs a Pulumi TypeScript/JavaScript program (PROGRAM_DIR, default: stack/; its Pulumi.yaml gives the
 project name and main) in-process under a mock engine, with no Pulumi CLI, backend or cloud account,
 and enforces the serverless-guard policy pack on the resources it registers: each resource's inputs go
-to Analyze (as a preview would), all outputs to AnalyzeStack (as an update would).
+to Analyze, all resources' outputs to AnalyzeStack.
 
-Outputs get realistic values (ids, ARNs, auto-names, queue URLs) so references flow as after deployment.
+Two modes, because a value can be known at one time and not at another:
+  (default)   outputs get realistic values (ids, ARNs, auto-names, queue URLs), so references flow as
+              after deployment: the verdicts \`pulumi up\` enforces once the resources exist.
+  --preview   a preview of a new stack: every output a provider computes on create is unknown, as
+              \`pulumi preview\` sends it, so a policy that needs such a value reports an advisory
+              (e.g. a RolePolicy whose document holds table.arn) where the default mode decides.
+
 aws.iam.getPolicyDocument, aws.getCallerIdentity, aws.getRegion and aws.getPartition are answered
 realistically; any other invoke gets an empty result and the report lists it as faked.
-Config comes from Pulumi.yaml, then Pulumi.<stack>.yaml (secure values are left unset), then --config.
+Config comes from Pulumi.yaml, then Pulumi.<stack>.yaml, then --config. secure: values are decrypted
+when the stack uses the passphrase provider and PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE
+is set (a wrong passphrase is exit 2); otherwise the program sees them as unknown secrets and the report
+lists them. Components registered with remote: true (awsx, aws-apigateway) get unknown outputs and are
+listed: their children are not analyzed (audit the deployed stack's export for those).
+A program that throws (also inside an apply) stops the run at once: exit 2 with its error and line.
 The program's own console output goes to stderr.
 
 Options:
@@ -21,6 +33,11 @@ Options:
                              ORG/PROJECT/NAME select NAME, as with the Pulumi CLI
   --config KEY=VALUE         config seen by new pulumi.Config(); repeatable. Keys without ':' get the
                              project's prefix, e.g. --config owner=me --config aws:region=eu-west-1
+  --preview                  judge the program as \`pulumi preview\` of a new stack (see above)
+  --stack-reference NAME=FILE
+                             outputs of the stack a pulumi.StackReference(NAME) reads: FILE is that stack's
+                             \`pulumi stack output --json [--show-secrets]\` (or \`pulumi stack export\`);
+                             repeatable. A reference without one gets unknown outputs.
   --timeout SECONDS          fail (exit 2) when the program has not finished after SECONDS
                              (default: ${DEFAULT_PROGRAM_TIMEOUT_SECONDS})
 
@@ -33,6 +50,8 @@ const spec: EnforceCommandSpec = {
     stack: { type: "string" },
     config: { type: "string", multiple: true },
     timeout: { type: "string" },
+    preview: { type: "boolean" },
+    "stack-reference": { type: "string", multiple: true },
   },
   async load(positionals, values) {
     if (positionals.length > 1) throw new UsageError(`expected at most one PROGRAM_DIR, got ${positionals.length} arguments`);
@@ -48,7 +67,8 @@ const spec: EnforceCommandSpec = {
     if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutArg!.trim() !== "")) {
       throw new UsageError(`--timeout '${timeoutArg}' is not a positive number of seconds`);
     }
-    return runProgram(positionals[0] ?? "stack/", { stack, config, timeoutSeconds });
+    const stackReferences = parseStackReferences((values["stack-reference"] as string[] | undefined) ?? []);
+    return runProgram(positionals[0] ?? "stack/", { stack, config, timeoutSeconds, preview: values.preview === true, stackReferences });
   },
 };
 

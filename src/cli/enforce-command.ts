@@ -9,7 +9,7 @@ import { parseArgs } from "util";
 import { enforce } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
 import { readPolicyPackConfigFile } from "../pack-config";
-import { formatReport, REPORT_FORMATS, ReportFormat } from "../report";
+import { formatReport, REPORT_FORMATS, ReportFormat, summarize, summaryLine } from "../report";
 import { EXIT_OK, EXIT_VIOLATIONS, fsErrorText, UsageError } from "./errors";
 import { missingOutputDirectory, writeFileAtomically } from "./output-file";
 
@@ -29,6 +29,8 @@ export const COMMON_OPTIONS_HELP = `Common options:
                              {"all": "mandatory", "lambda-memory-limit": {"enforcementLevel": "advisory", "maxMemoryMb": 1024}}
   --format text|json|sarif   report format (default: text)
   -o, --output FILE          write the report to FILE instead of stdout
+  --verbose                  text report: every finding and message whole (default: long ones shortened)
+  --no-color                 text report: no colour (also when NO_COLOR is set; never in files and pipes)
   -h, --help                 show this help
 
 Exit codes: 0 no mandatory violation, 1 at least one mandatory violation, 2 usage, input or configuration error.`;
@@ -38,6 +40,12 @@ export const COMMON_OPTIONS = {
   format: { type: "string" },
   output: { type: "string", short: "o" },
   help: { type: "boolean", short: "h" },
+} as const;
+
+/** check and audit's text report options (optimize's reports have no such settings). */
+const TEXT_REPORT_OPTIONS = {
+  verbose: { type: "boolean" },
+  "no-color": { type: "boolean" },
 } as const;
 
 export function checkOutputFile(file: string): void {
@@ -90,7 +98,7 @@ export function reportWritten(summary: string, output: string, stderr: NodeJS.Wr
 }
 
 export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(spec.name, spec.options, argv);
+  const parsed = parseCommandArgs(spec.name, { ...TEXT_REPORT_OPTIONS, ...spec.options }, argv);
   const values = parsed.values;
   if (values.help) {
     console.log(spec.usage);
@@ -108,11 +116,13 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   const loading = spec.load(parsed.positionals, values);
   const result = await enforce(loading, { policyPackConfig });
   const graph = await loading;
-  const report = formatReport(format, result, graph);
+  // A terminal gets its width and colour; files and pipes get 80 columns and plain text.
+  const tty = !output && process.stdout.isTTY === true;
+  const color = tty && !values["no-color"] && !process.env.NO_COLOR && process.stdout.hasColors();
+  const report = formatReport(format, result, graph, { width: tty ? process.stdout.columns : undefined, color, verbose: !!values.verbose });
   if (output) {
     writeReport(outputPath!, report);
-    const s = result.summary;
-    reportWritten(`${s.mandatory} mandatory, ${s.advisory} advisory violation(s) in ${s.resources} resource(s)`, output);
+    reportWritten(summaryLine(summarize(result, graph)), output);
   } else {
     process.stdout.write(report);
   }

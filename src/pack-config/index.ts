@@ -30,6 +30,25 @@ function isLevel(v: unknown): v is EnforcementLevel {
 
 const LEVELS_TEXT = ENFORCEMENT_LEVELS.join(", ");
 
+/**
+ * JSON.parse makes `"__proto__"` an ordinary own key, but copying it into an object (spread, Object.assign) sets the
+ * prototype instead, so the key would vanish silently. It is never a policy or property name: refuse it anywhere.
+ */
+function rejectProtoKeys(raw: object, file: string): void {
+  const pending: { value: unknown; at: string[] }[] = [{ value: raw, at: [] }];
+  while (pending.length > 0) {
+    const { value, at } = pending.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    for (const key of Object.keys(value)) {
+      if (key === "__proto__") {
+        const where = at.length === 0 ? "is not a policy name" : at.length === 1 ? `in policy '${at[0]}' is not a configuration property` : `in policy '${at[0]}' (at ${at.slice(1).join(".")}) is not allowed`;
+        throw new UsageError(`policy pack config ${file}: key '__proto__' ${where}`);
+      }
+      pending.push({ value: (value as Record<string, unknown>)[key], at: [...at, key] });
+    }
+  }
+}
+
 /** Reads and shape-checks the file; policy names and properties are checked later against the pack. */
 export function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
   let text: string;
@@ -47,6 +66,7 @@ export function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new UsageError(`policy pack config ${file}: expected a JSON object of policy names`);
   }
+  rejectProtoKeys(raw, file);
   const entries: Record<string, PolicyConfigEntry> = {};
   for (const [policy, value] of Object.entries(raw as Record<string, unknown>)) {
     const where = `policy pack config ${file}: policy '${policy}'`;

@@ -12,6 +12,8 @@ export interface ProgramProject {
   typescript: boolean;
   /** Project-level config defaults from Pulumi.yaml `config:` (plain values only). */
   configDefaults: Record<string, string>;
+  /** Set when `main` named a file that does not exist and the entry fell back to the directory's index, as Pulumi's runtime does. */
+  mainFallback?: { configured: string; used: string };
 }
 
 function readYaml(file: string, what: string): unknown {
@@ -33,7 +35,7 @@ export function qualifyConfigKey(key: string, project: string): string {
   return key.includes(":") ? key : `${project}:${key}`;
 }
 
-function isSecureValue(value: unknown): boolean {
+export function isSecureValue(value: unknown): boolean {
   return typeof value === "object" && value !== null && "secure" in (value as Record<string, unknown>);
 }
 
@@ -57,14 +59,23 @@ export function loadProject(programDir: string): ProgramProject {
   const runtimeOptions = (typeof runtime === "object" && runtime !== null ? (runtime as { options?: Record<string, unknown> }).options : undefined) ?? {};
 
   let main: string;
+  let mainFallback: ProgramProject["mainFallback"];
+  let entry: string | undefined;
   if (typeof project.main === "string") {
     main = path.resolve(dir, project.main);
+    entry = resolveEntry(main);
   } else {
     const pkgFile = path.join(dir, "package.json");
     const pkgMain = fs.existsSync(pkgFile) ? (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: unknown }).main : undefined;
     main = typeof pkgMain === "string" ? path.resolve(dir, pkgMain) : dir;
+    entry = resolveEntry(main);
+    // Pulumi's Node.js runtime falls back to the directory's index when package.json#main names nothing
+    // (often a build output such as bin/index.js that was never built); Pulumi.yaml's own main does not fall back.
+    if (!entry && main !== dir) {
+      entry = resolveEntry(dir);
+      if (entry) mainFallback = { configured: path.relative(dir, main) || main, used: path.relative(dir, entry) };
+    }
   }
-  const entry = resolveEntry(main);
   if (!entry) throw new UsageError(`program ${programDir}: main ${path.relative(process.cwd(), main) || main} does not exist`);
 
   const configDefaults: Record<string, string> = {};
@@ -85,6 +96,7 @@ export function loadProject(programDir: string): ProgramProject {
     main: entry,
     typescript: runtimeOptions.typescript !== false,
     configDefaults,
+    ...(mainFallback ? { mainFallback } : {}),
   };
 }
 
@@ -94,25 +106,48 @@ function resolveEntry(main: string): string | undefined {
   return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
 }
 
-/**
- * Config from `Pulumi.<stack>.yaml`: plain values are kept (structured ones JSON-encoded as the CLI does);
- * `secure:` values cannot be decrypted without the stack's secrets provider, so they are left unset and listed.
- */
-export function loadStackConfig(project: ProgramProject, stack: string): { config: Record<string, string>; skippedSecrets: string[] } {
+/** Whether a config value holds a `secure:` value, at its top level or nested in structured config. */
+export function containsSecureValue(value: unknown): boolean {
+  if (isSecureValue(value)) return true;
+  if (Array.isArray(value)) return value.some(containsSecureValue);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsSecureValue);
+  return false;
+}
+
+/** What `Pulumi.<stack>.yaml` says: plain config, the values holding `secure:` parts, and its secrets provider. */
+export interface StackConfig {
+  /** Plain values (structured ones JSON-encoded, as the CLI does). */
+  config: Record<string, string>;
+  /** Qualified key -> the raw value that holds `secure:` ciphertext (top level or nested). */
+  secure: Record<string, unknown>;
+  /** The file read, when there is one. */
+  file?: string;
+  /** `encryptionsalt` (the passphrase provider's state), when present. */
+  encryptionSalt?: string;
+  /** `secretsprovider` (e.g. `awskms://...`, `passphrase`), when present. */
+  secretsProvider?: string;
+}
+
+/** Config from `Pulumi.<stack>.yaml`; values holding `secure:` parts are returned apart, to be decrypted or left undecided. */
+export function loadStackConfig(project: ProgramProject, stack: string): StackConfig {
   const config: Record<string, string> = {};
-  const skippedSecrets: string[] = [];
+  const secure: Record<string, unknown> = {};
   const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(project.dir, f)).find((f) => fs.existsSync(f));
-  if (!file) return { config, skippedSecrets };
+  if (!file) return { config, secure };
   const doc = readYaml(file, "stack file");
-  const section = typeof doc === "object" && doc !== null ? (doc as Record<string, unknown>).config : undefined;
-  if (section === undefined || section === null) return { config, skippedSecrets };
+  const top = typeof doc === "object" && doc !== null ? (doc as Record<string, unknown>) : {};
+  const result: StackConfig = { config, secure, file };
+  if (typeof top.encryptionsalt === "string" && top.encryptionsalt) result.encryptionSalt = top.encryptionsalt;
+  if (typeof top.secretsprovider === "string" && top.secretsprovider) result.secretsProvider = top.secretsprovider;
+  const section = top.config;
+  if (section === undefined || section === null) return result;
   if (typeof section !== "object") throw new UsageError(`stack file ${file}: 'config' is not a mapping`);
   for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
     const qualified = qualifyConfigKey(key, project.name);
-    if (isSecureValue(value)) skippedSecrets.push(qualified);
+    if (containsSecureValue(value)) secure[qualified] = value;
     else config[qualified] = configValueToString(value);
   }
-  return { config, skippedSecrets };
+  return result;
 }
 
 /** Parses repeatable `--config key=value` options (keys are qualified with the project later, by runProgram). */

@@ -1,7 +1,11 @@
+import * as path from "path";
 import { fileURLToPath } from "url";
+import { packageRoot } from "../paths";
+import { UNKNOWN_VALUE } from "../analyzer/wire";
 import { SECRET_SIG, SECRET_SIG_VALUE, ResourceOptionsRecord, SourcePosition } from "../analyzer/resource-record";
 import { answerInvoke } from "./invokes";
 import { hexSuffix, mockState, providerId, withAutoName, MOCK_ACCOUNT_ID } from "./mock-outputs";
+import { StackReferenceAnswers, stackReferenceState } from "./stack-references";
 
 const toPath = (uri: string): string => (uri.startsWith("file://") ? fileURLToPath(uri) : uri);
 
@@ -24,6 +28,8 @@ export interface RegisteredResource {
   propertyDependencies: Record<string, string[]>;
   options: ResourceOptionsRecord;
   sourcePosition?: SourcePosition;
+  /** A multi-language component (`remote: true`): the engine would construct its children in a provider plugin. */
+  remote?: boolean;
 }
 
 /**
@@ -53,7 +59,33 @@ export interface MonitorEnvironment {
   defaultRegion: string;
   /** Region and defaultTags in effect for a resource managed by the given provider reference ("" = default). */
   providerSettings(providerRef: string): { region: string; defaultTags?: Record<string, string> };
+  /**
+   * A preview of a new stack: what a provider computes on create (ids, ARNs, URLs) is unknown, as the engine
+   * sends it to Analyze and AnalyzeStack during `pulumi preview`. Otherwise outputs are as after `pulumi up`.
+   */
+  preview?: boolean;
+  /** Outputs of the stacks the program references (by name); a reference not listed gets unknown outputs. */
+  stackReferences?: StackReferenceAnswers;
 }
+
+/**
+ * Where a resource was declared in the user's program: the SDK's own position is the first frame outside
+ * @pulumi/pulumi, which for resources made inside libraries (`new aws.lambda.CallbackFunction`, `queue.onEvent`)
+ * is library code; the first frame outside node_modules in the stack trace is the user's line.
+ */
+function userSourcePosition(req: any): SourcePosition | undefined {
+  const positions: any[] = [req.getSourceposition?.(), ...((req.getStacktrace?.()?.getFramesList?.() ?? []).map((f: any) => f.getPc?.()))];
+  for (const pos of positions) {
+    const uri: string | undefined = pos?.getUri?.();
+    if (!uri || uri.includes("/node_modules/") || !uri.startsWith("file:")) continue;
+    const file = toPath(uri);
+    // serverless-guard's own frames (the code that runs the program) are not the program's.
+    if (OWN_CODE.some((dir) => file.startsWith(dir))) continue;
+    return { uri: file, line: pos.getLine(), ...(pos.getColumn() ? { column: pos.getColumn() } : {}) };
+  }
+  return undefined;
+}
+const OWN_CODE = ["src", "dist"].map((d) => path.join(packageRoot(), d) + path.sep);
 
 type Callback = (err: unknown, resp?: unknown) => void;
 
@@ -91,8 +123,13 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
     const settings = env.providerSettings(providerRef);
     const inputs = withAutoName(type, name, urn, rawInputs);
     const state = mockState(type, name, urn, inputs, { region: settings.region, account: MOCK_ACCOUNT_ID, defaultTags: settings.defaultTags });
+    if (env.preview) return { inputs, id: undefined, outputs: { ...inputs, ...previewComputed(state.computed) } };
     return { inputs, id: state.id, outputs: { ...inputs, ...state.computed } };
   };
+  // The AWS provider works out tagsAll while planning (inputs and provider defaultTags), so a preview knows it.
+  const previewComputed = (computed: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(computed).map(([k, v]) => [k, k === "tagsAll" ? v : UNKNOWN_VALUE]));
+  const stackReferencesSeen: { name: string; resolved: boolean }[] = [];
 
   const mocks = {
     // Only reached through MockMonitor.invoke; answers the emulated invokes, records the rest.
@@ -125,6 +162,7 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
         const providerRef: string = req.getProvider();
         const urn = newUrn(parent, type, name);
         const wire = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        const remote = !custom && req.getRemote?.() === true;
         const p = provision(type, name, urn, wire, custom, providerRef);
 
         const propertyDependencies: Record<string, string[]> = {};
@@ -147,7 +185,6 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
             ...(timeouts.getDelete() ? { delete: timeouts.getDelete() } : {}),
           };
         }
-        const pos = req.getSourceposition?.();
         const record: RegisteredResource = {
           urn,
           type,
@@ -163,7 +200,8 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
           options,
           // Positions inside dependencies (e.g. the SDK's own Stack) say nothing about the program.
           // A file path rather than the SDK's file:// URI, so reports can make it repository-relative.
-          sourcePosition: pos && pos.getUri() && !pos.getUri().includes("/node_modules/") ? { uri: toPath(pos.getUri()), line: pos.getLine(), ...(pos.getColumn() ? { column: pos.getColumn() } : {}) } : undefined,
+          sourcePosition: userSourcePosition(req),
+          ...(remote ? { remote: true } : {}),
         };
         registered.push(record);
         byUrn.set(urn, record);
@@ -173,7 +211,27 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
         const response = new resproto.RegisterResourceResponse();
         response.setUrn(urn);
         response.setId(p.id ?? "");
-        response.setObject(structproto.Struct.fromJavaScript(p.outputs as any));
+        // Preview: the planned state is the inputs; the SDK resolves every output missing from it as unknown.
+        response.setObject(structproto.Struct.fromJavaScript((env.preview && custom ? p.inputs : p.outputs) as any));
+        // A remote component's outputs come from its provider plugin, which is not here: answering as a
+        // registration that did not complete makes the SDK resolve every output it has no value for as unknown
+        // (never undefined), so the program runs on as under a preview.
+        if (remote) response.setResult(resproto.Result.SKIP);
+        callback(null, response);
+      } catch (err) {
+        callback(err);
+      }
+    }
+
+    async readResource(req: any, callback: Callback) {
+      if (req.getType() !== "pulumi:pulumi:StackReference") return super.readResource(req, callback);
+      try {
+        const name = String(req.getProperties()?.toJavaScript()?.name ?? req.getId() ?? req.getName());
+        const { state, resolved } = stackReferenceState(name, env.stackReferences);
+        stackReferencesSeen.push({ name, resolved });
+        const response = new resproto.ReadResourceResponse();
+        response.setUrn(newUrn(req.getParent(), req.getType(), req.getName()));
+        response.setProperties(structproto.Struct.fromJavaScript(state as any));
         callback(null, response);
       } catch (err) {
         callback(err);
@@ -187,5 +245,5 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
     }
   }
 
-  return { monitor: new RecordingMonitor(), registered, byUrn: byUrn as ReadonlyMap<string, RegisteredResource>, fakedInvokes };
+  return { monitor: new RecordingMonitor(), registered, byUrn: byUrn as ReadonlyMap<string, RegisteredResource>, fakedInvokes, stackReferences: stackReferencesSeen };
 }

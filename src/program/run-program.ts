@@ -3,7 +3,10 @@ import * as path from "path";
 import { UsageError } from "../cli/errors";
 import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceRecord } from "../analyzer/resource-record";
 import { loadProject, loadStackConfig, qualifyConfigKey } from "./project";
+import { programErrorLine, watchForFailure } from "./program-failure";
 import { createRecordingMonitor, RegisteredResource } from "./recording-monitor";
+import { installUndecidedSecrets, resolveSecureConfig } from "./secure-config";
+import { installUnresolvedStackReferences, StackReferenceAnswers } from "./stack-references";
 
 export interface RunProgramOptions {
   /** Stack name seen by `pulumi.getStack()`; default "dev". */
@@ -12,6 +15,10 @@ export interface RunProgramOptions {
   config?: Record<string, string>;
   /** How long the program may run before it is reported as stuck; default DEFAULT_PROGRAM_TIMEOUT_SECONDS. */
   timeoutSeconds?: number;
+  /** Run as a preview of a new stack (outputs of created resources unknown) instead of as after `pulumi up`. */
+  preview?: boolean;
+  /** Outputs of referenced stacks (`--stack-reference NAME=FILE`); references not given get unknown outputs. */
+  stackReferences?: StackReferenceAnswers;
 }
 
 /**
@@ -42,14 +49,6 @@ function providerPackageVersion(pkg: string, programDir: string): string | undef
   }
 }
 
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  const first = text.split("\n").map((l) => l.trim()).filter(Boolean)[0] ?? "unknown error";
-  // Node puts a syntax error's location on the first line of the stack, not in the message.
-  const where = err instanceof SyntaxError ? /^(\/[^\n]*:\d+)\n/.exec(err.stack ?? "")?.[1] : undefined;
-  return where ? `${first} at ${where}` : first;
-}
-
 /**
  * The engine registers a default provider per package, configured from the stack's `<pkg>:*` config keys,
  * for every resource that names no provider. Its URN name is `default_<version with underscores>`.
@@ -78,12 +77,19 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   const stack = options.stack ?? "dev";
   const label = `program ${programDir}`;
 
-  const stackConfig = loadStackConfig(project, stack);
-  for (const key of stackConfig.skippedSecrets) {
-    process.stderr.write(`serverless-guard check: config '${key}' is a secure value in Pulumi.${stack}.yaml and was left unset\n`);
+  if (project.mainFallback) {
+    // Pulumi's own words (its Node.js runtime's resolveEntrypoint).
+    process.stderr.write(`serverless-guard check: warning: Could not find entry point '${project.mainFallback.configured}' specified in package.json; using '${project.mainFallback.used}' instead\n`);
   }
-  const config: Record<string, string> = { ...project.configDefaults, ...stackConfig.config };
-  for (const [key, value] of Object.entries(options.config ?? {})) config[qualifyConfigKey(key, project.name)] = value;
+  const stackConfig = loadStackConfig(project, stack);
+  const cliConfig = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [qualifyConfigKey(k, project.name), v]));
+  const secure = await resolveSecureConfig(stackConfig, (key) => key in cliConfig);
+  if (secure.undecided.length) {
+    process.stderr.write(
+      `serverless-guard check: secure config ${secure.undecided.map((k) => `'${k}'`).join(", ")} in Pulumi.${stack}.yaml cannot be decrypted (${secure.reason}); the program sees unknown secrets\n`,
+    );
+  }
+  const config: Record<string, string> = { ...project.configDefaults, ...stackConfig.config, ...secure.config, ...cliConfig };
 
   let pulumiDir: string;
   try {
@@ -108,6 +114,8 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     stack,
     project: project.name,
     defaultRegion,
+    preview: options.preview === true,
+    stackReferences: options.stackReferences,
     providerSettings(ref: string) {
       if (!ref) return { region: defaultRegion, defaultTags: defaultAwsTags };
       const cached = providerSettingsCache.get(ref);
@@ -120,7 +128,7 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     },
   });
 
-  settings.setMockOptions(recorder.monitor, project.name, stack, false);
+  settings.setMockOptions(recorder.monitor, project.name, stack, options.preview === true);
   // The same feature set `pulumi.runtime.setMocks` enables (resource references so components and
   // providers resolve as under the engine; outputValues off, as MockMonitor reports).
   Object.assign(state.getStore(), {
@@ -135,17 +143,16 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     supportsResourceHooks: true,
     supportsErrorHooks: true,
   });
-  runtimeConfig.setAllConfig(config, []);
+  runtimeConfig.setAllConfig(config, secure.secretKeys);
+  installUndecidedSecrets(pulumiDir, secure.undecided, secure.reason ?? "");
+  installUnresolvedStackReferences(pulumiDir, options.stackReferences);
 
   if (project.typescript && /\.tsx?$/.test(project.main)) registerTypeScript(project.dir);
 
   // The program's console output must not corrupt `--format json` on stdout.
   const saved = { log: console.log, info: console.info, debug: console.debug };
   console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
-  const asyncErrors: unknown[] = [];
-  const onAsyncError = (err: unknown) => asyncErrors.push(err);
-  process.on("unhandledRejection", onAsyncError);
-  process.on("uncaughtException", onAsyncError);
+  const failures = watchForFailure();
   const cwd = process.cwd();
   let failed = false;
   try {
@@ -159,23 +166,21 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
       });
       await settings.waitForRPCs();
     };
-    await withinSeconds(run(), timeout, `it did not finish within ${timeout} s (awaiting a promise that never settles?); see --timeout`);
+    // The program's first unhandled error ends the run at once: a resource waiting on a failed output never registers.
+    await withinSeconds(Promise.race([run(), failures.failed]), timeout, `it did not finish within ${timeout} s (awaiting a promise that never settles?); see --timeout`);
     // Let rejections raised on the last turn surface before deciding the run succeeded.
     await new Promise((resolve) => setImmediate(resolve));
   } catch (err) {
     failed = true;
-    throw new UsageError(`${label} failed: ${oneLine(err)}`);
+    throw new UsageError(`${label} failed: ${programErrorLine(err, project.dir, cwd)}`);
   } finally {
     process.chdir(cwd);
     Object.assign(console, saved);
     // After a failure the SDK's pending resource promises keep rejecting; they are echoes of the error
     // already reported, so the handlers stay to keep them from crashing the CLI before it exits with 2.
-    if (!failed && asyncErrors.length === 0) {
-      process.off("unhandledRejection", onAsyncError);
-      process.off("uncaughtException", onAsyncError);
-    }
+    failures.dispose(failed);
   }
-  if (asyncErrors.length) throw new UsageError(`${label} failed: ${oneLine(asyncErrors[0])}`);
+  if (failures.errors.length) throw new UsageError(`${label} failed: ${programErrorLine(failures.errors[0], project.dir, cwd)}`);
   if (state.getStore().logErrorCount > 0) throw new UsageError(`${label} failed: it logged ${state.getStore().logErrorCount} error(s) (see above)`);
 
   const defaultProviders = new Map<string, ProviderRecord>();
@@ -213,7 +218,35 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     resources.push({ urn: p.urn, type: p.type, name: p.name, custom: true, inputs: p.properties, outputs: p.properties, dependencies: [], propertyDependencies: {}, options: {} });
   }
   // sourceFile: where SARIF points a finding whose resource has no recorded declaration (e.g. a default provider).
-  return { project: project.name, stack, resources, fakedInvokes: [...recorder.fakedInvokes].sort(), sourceFile: project.main };
+  return {
+    project: project.name,
+    stack,
+    resources,
+    fakedInvokes: [...recorder.fakedInvokes].sort(),
+    sourceFile: project.main,
+    ...runNotes(recorder.registered, recorder.stackReferences, secure.undecided, options.preview === true, project.dir),
+  };
+}
+
+/** What the report must say about how far the run's verdicts reach (empty lists are left out). */
+function runNotes(registered: RegisteredResource[], stackReferences: { name: string; resolved: boolean }[], undecidedSecrets: string[], preview: boolean, programDir: string): Partial<ResourceGraph> {
+  const unexpanded = registered.filter((r) => r.remote).map((r) => ({ type: r.type, urn: r.urn }));
+  const refs = [...new Map(stackReferences.map((r) => [r.name, r])).values()];
+  return {
+    mode: preview ? "preview" : "update",
+    ...(unexpanded.length ? { unexpandedComponents: unexpanded } : {}),
+    ...(refs.length ? { stackReferences: refs } : {}),
+    ...(undecidedSecrets.length ? { undecidedSecrets } : {}),
+    ...(repositoryRoot(programDir) ? { repositoryRoot: repositoryRoot(programDir) } : {}),
+  };
+}
+
+/** The directory holding `.git` above the program, where code scanning's relative URIs start. */
+function repositoryRoot(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, ".git"))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
 }
 
 /**

@@ -1,9 +1,13 @@
 import { EnforceResult } from "../analyzer/enforce";
+import { ResourceGraph } from "../analyzer/resource-record";
+import { ReportSummary, summarize } from "./summary";
 
-/** The `--format json` document (issue 3's exact shape). */
-export function toJsonReport(result: EnforceResult): object {
+/** The `--format json` document: every finding and remediation, and per-policy counts in `summary.byPolicy`. */
+export function toJsonReport(result: EnforceResult, summary: ReportSummary = summarize(result), graph?: ResourceGraph): object {
   return {
     policyPack: { name: result.policyPack.name, version: result.policyPack.version },
+    // check's mode ("update" or "preview"): which values the verdicts were reached on.
+    ...(graph?.mode && graph.mode !== "state" ? { mode: graph.mode } : {}),
     violations: result.violations.map((v) => ({
       policyName: v.policyName,
       policyPackName: v.policyPackName,
@@ -24,10 +28,16 @@ export function toJsonReport(result: EnforceResult): object {
       mandatory: result.summary.mandatory,
       advisory: result.summary.advisory,
       fakedInvokes: result.summary.fakedInvokes,
+      resourcesChecked: summary.resourcesChecked,
+      resourcesWithMandatoryFindings: summary.resourcesWithMandatoryFindings,
+      byPolicy: summary.byPolicy,
+      ...(graph?.unexpandedComponents ? { unexpandedComponents: graph.unexpandedComponents } : {}),
+      ...(graph?.stackReferences ? { stackReferences: graph.stackReferences } : {}),
+      ...(graph?.undecidedSecrets ? { undecidedSecrets: graph.undecidedSecrets } : {}),
     },
   };
 }
 
-export function formatJson(result: EnforceResult): string {
-  return JSON.stringify(toJsonReport(result), null, 2) + "\n";
+export function formatJson(result: EnforceResult, summary?: ReportSummary, graph?: ResourceGraph): string {
+  return JSON.stringify(toJsonReport(result, summary, graph), null, 2) + "\n";
 }

@@ -9,6 +9,8 @@ import { pathToFileURL } from "url";
 import type * as sarif from "sarif";
 import { EnforceResult, Violation } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
+import { runNotes } from "./notes";
+import { ReportSummary, summarize } from "./summary";
 import { parseUrn } from "./urn";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -28,7 +30,7 @@ function sarifLevel(level: string): sarif.ReportingConfiguration.level {
 // GitHub sorts alerts by this 0-10 score.
 const SECURITY_SEVERITY: Record<string, string> = { low: "3.0", medium: "5.5", high: "8.0", critical: "9.5" };
 
-export function toSarif(result: EnforceResult, graph?: ResourceGraph): sarif.Log {
+export function toSarif(result: EnforceResult, graph?: ResourceGraph, summary: ReportSummary = summarize(result, graph)): sarif.Log {
   const rules: sarif.ReportingDescriptor[] = result.policies.map((p) => ({
     id: p.name,
     name: p.name,
@@ -77,6 +79,7 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph): sarif.Log
     return res;
   });
 
+  const notes = runNotes(graph);
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
@@ -84,12 +87,15 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph): sarif.Log
       {
         tool: { driver: { name: result.policyPack.name, version: result.policyPack.version, rules } },
         results,
-        properties: { summary: result.summary },
+        ...(notes.length
+          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notes.map((text) => ({ level: "warning" as const, message: { text } })) }] }
+          : {}),
+        properties: { summary: { ...result.summary, ...summary }, ...(graph?.mode === "preview" ? { mode: graph.mode } : {}) },
       },
     ],
   };
 }
 
-export function formatSarif(result: EnforceResult, graph?: ResourceGraph): string {
-  return JSON.stringify(toSarif(result, graph), null, 2) + "\n";
+export function formatSarif(result: EnforceResult, graph?: ResourceGraph, summary?: ReportSummary): string {
+  return JSON.stringify(toSarif(result, graph, summary), null, 2) + "\n";
 }

@@ -85,6 +85,19 @@ describe("policy pack config (--policy-pack-config)", () => {
     expect(bad("unknown.json", { memroy: "advisory" })).to.contain("unknown.json").and.contain("unknown policy 'memroy'");
   });
 
+  it("rejects a __proto__ key anywhere, which JSON.parse keeps but copying would silently drop", () => {
+    const proto = (name: string, text: string) => usageError(() => readPolicyPackConfigFile(file(name, text)));
+    expect(proto("p1.json", '{"__proto__": {"memory": "disabled"}}')).to.equal(`policy pack config ${path.join(dir, "p1.json")}: key '__proto__' is not a policy name`);
+    expect(proto("p2.json", '{"memory": {"__proto__": {"maxMemoryMb": 1}}}')).to.equal(
+      `policy pack config ${path.join(dir, "p2.json")}: key '__proto__' in policy 'memory' is not a configuration property`,
+    );
+    expect(proto("p3.json", '{"memory": {"limits": {"a": {"__proto__": 1}}}}')).to.contain("key '__proto__' in policy 'memory' (at limits.a) is not allowed");
+    // An ordinary unknown key is still caught by the schema check.
+    expect(usageError(() => reconcilePolicyPackConfig(info(), readPolicyPackConfigFile(file("ctor.json", '{"memory": {"constructor": 1}, "tags": {"requiredTags": []}}'))))).to.contain(
+      "property 'constructor' is not a configuration property",
+    );
+  });
+
   it("rejects malformed files before any pack is involved", () => {
     expect(usageError(() => readPolicyPackConfigFile(path.join(dir, "absent.json")))).to.contain("absent.json: cannot read file (ENOENT)");
     expect(usageError(() => readPolicyPackConfigFile(file("nj.json", "{")))).to.contain("nj.json: not valid JSON");

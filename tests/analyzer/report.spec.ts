@@ -8,7 +8,7 @@ const fnUrn = "urn:pulumi:dev::proj::app:Comp$aws:lambda/function:Function::big"
 const result = (): EnforceResult => ({
   policyPack: { name: "serverless-guard", version: "1.2.3" },
   violations: [
-    { policyName: "lambda-memory-limit", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: fnUrn, enforcementLevel: "mandatory", severity: "medium", message: "Limit memory.\nmemorySize 3008 MB exceeds 768 MB", phase: "analyze" },
+    { policyName: "lambda-memory-limit", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: fnUrn, enforcementLevel: "mandatory", severity: "medium", message: "Limit memory\nmemorySize 3008 MB exceeds 768 MB", phase: "analyze" },
     { policyName: "lambda-log-group", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: fnUrn, enforcementLevel: "advisory", message: "no log group", phase: "analyzeStack" },
     { policyName: "dlq-alarm", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", enforcementLevel: "mandatory", severity: "high", message: "stack-wide finding", phase: "analyzeStack" },
   ],
@@ -64,40 +64,111 @@ describe("reports", () => {
   });
 
 
-  it("text groups findings under each resource (own type, not the parent's), stack findings last, then the summary line", () => {
+  it("text: a headline per finding (mandatory first), the description once in the legend, remediations, the table and the totals", () => {
     expect(formatReport("text", result(), graph)).to.equal(
       [
         "Policy pack serverless-guard@v1.2.3",
         "",
-        "aws:lambda/function:Function  big",
-        "    [mandatory]  lambda-memory-limit (medium)",
-        "        Limit memory.",
-        "        memorySize 3008 MB exceeds 768 MB",
-        "    [advisory]  lambda-log-group",
-        "        no log group",
+        "mandatory  lambda-memory-limit  big (aws:lambda/function:Function)",
+        "    memorySize 3008 MB exceeds 768 MB",
         "",
-        "(stack)",
-        "    [mandatory]  dlq-alarm (high)",
-        "        stack-wide finding",
+        "mandatory  dlq-alarm  (stack)",
+        "    stack-wide finding",
         "",
-        "Remediations:",
-        "    dynamodb-on-demand  aws:dynamodb/table:Table  t",
+        "advisory  lambda-log-group  big (aws:lambda/function:Function)",
+        "    no log group",
+        "",
+        "Remediations",
+        "    dynamodb-on-demand  t (aws:dynamodb/table:Table)",
         '        ~ billingMode: "PROVISIONED" => "PAY_PER_REQUEST"',
         '        + tags: {"Owner":"o"}',
         "        - readCapacity",
         "",
         "Faked invokes (answered with an empty result): aws:ec2/getAmi:getAmi",
         "",
-        "2 mandatory, 1 advisory violation(s) in 4 resource(s), 1 remediation(s)",
+        "Policies",
+        "    lambda-memory-limit (mandatory, medium): Limit memory",
+        "    lambda-log-group (advisory): Log groups",
+        "    dlq-alarm (disabled, high): DLQ alarms",
+        "",
+        "policy               checked  passed  failed  exempt",
+        "lambda-memory-limit        1       0       1       0",
+        "lambda-log-group           1       0       1       0",
+        "dlq-alarm            disabled",
+        "",
+        "2 resources checked (2 with mandatory findings)",
         "",
       ].join("\n"),
     );
   });
 
+  it("text wraps to the width it is given, clips nothing with --verbose, and colours only when asked", () => {
+    const r = result();
+    const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ") + " arn:aws:iam::123456789012:role/" + "x".repeat(90);
+    r.violations[0].message = `Limit memory\n${long}`;
+    const narrow = formatReport("text", r, graph, { width: 60 });
+    expect(narrow.split("\n").filter((l) => l.length > 60)).to.deep.equal([]);
+    expect(narrow).to.contain("Some findings were shortened");
+    const verbose = formatReport("text", r, graph, { width: 60, verbose: true });
+    expect(verbose.split("\n").filter((l) => l.length > 60)).to.deep.equal([]);
+    expect(verbose.replace(/\s+/g, " ")).to.contain(long.slice(0, long.indexOf(" arn:")));
+    // The long ARN is broken where the line ends, not left to overflow.
+    expect(verbose.replace(/\n {4}/g, "")).to.contain("role/" + "x".repeat(90));
+    expect(formatReport("text", r, graph)).not.to.contain("\x1b[");
+    expect(formatReport("text", r, graph, { color: true })).to.contain("\x1b[31mmandatory\x1b[39m");
+  });
+
+  it("counts an exempt finding as exempt, not failed, and folds several findings of one policy on one resource", () => {
+    const r = result();
+    const exempt = (message: string) => ({ ...r.violations[0], enforcementLevel: "advisory" as const, message });
+    r.violations = [
+      exempt('[exempt by tag: load test] function "big" memorySize 3008 MB exceeds 768 MB'),
+      { ...r.violations[1], enforcementLevel: "mandatory", message: "no log group named /aws/lambda/big" },
+      { ...r.violations[1], enforcementLevel: "mandatory", message: "no log group named /aws/lambda/big-alias" },
+    ];
+    r.config["lambda-log-group"].enforcementLevel = "mandatory";
+    const doc = JSON.parse(formatReport("json", r, graph));
+    expect(doc.summary.byPolicy["lambda-memory-limit"]).to.deep.equal({ enforcementLevel: "mandatory", checked: 1, passed: 0, failed: 0, exempt: 1 });
+    expect(doc.summary.byPolicy["lambda-log-group"]).to.deep.equal({ enforcementLevel: "mandatory", checked: 1, passed: 0, failed: 1, exempt: 0 });
+    expect(doc.violations).to.have.length(3); // JSON keeps every finding
+    const text = formatReport("text", r, graph).split("\n");
+    const head = text.indexOf("mandatory  lambda-log-group  big (aws:lambda/function:Function): 2 findings");
+    expect(text.slice(head, head + 4)).to.deep.equal([
+      "mandatory  lambda-log-group  big (aws:lambda/function:Function): 2 findings",
+      "    - no log group named /aws/lambda/big",
+      "    - no log group named /aws/lambda/big-alias",
+      "",
+    ]);
+  });
+
+  it("counts a resource exempt by tag or excluded by config as exempt even when the policy reports nothing on it", () => {
+    const r = result();
+    r.violations = [];
+    r.config["lambda-log-group"].properties = { exclude: ["b*"] };
+    const tagged = { ...graph.resources[0], inputs: { tags: { "serverless-guard:exempt": "lambda-memory-limit", "serverless-guard:exempt-reason": "load test" } } };
+    const other = { ...graph.resources[0], urn: fnUrn.replace("::big", "::small"), name: "small" };
+    const doc = JSON.parse(formatReport("json", r, { ...graph, resources: [tagged, other] }));
+    expect(doc.summary.byPolicy["lambda-memory-limit"]).to.include({ checked: 2, passed: 1, failed: 0, exempt: 1 });
+    expect(doc.summary.byPolicy["lambda-log-group"]).to.include({ checked: 2, passed: 1, failed: 0, exempt: 1 });
+    expect(doc.summary).to.include({ resourcesChecked: 2, resourcesWithMandatoryFindings: 0 });
+  });
+
   it("json has exactly the documented keys, with null for a stack-level finding's URN", () => {
     const doc = JSON.parse(formatReport("json", result()));
     expect(doc.violations[2]).to.deep.equal({ policyName: "dlq-alarm", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: null, enforcementLevel: "mandatory", severity: "high", message: "stack-wide finding" });
-    expect(doc.summary).to.deep.equal({ resources: 4, mandatory: 2, advisory: 1, fakedInvokes: ["aws:ec2/getAmi:getAmi"] });
+    expect(doc.summary).to.deep.equal({
+      resources: 4,
+      mandatory: 2,
+      advisory: 1,
+      fakedInvokes: ["aws:ec2/getAmi:getAmi"],
+      resourcesChecked: 2, // the function and the stack (its finding has no URN)
+      resourcesWithMandatoryFindings: 2,
+      byPolicy: {
+        "lambda-memory-limit": { enforcementLevel: "mandatory", checked: 1, passed: 0, failed: 1, exempt: 0 },
+        "lambda-log-group": { enforcementLevel: "advisory", checked: 1, passed: 0, failed: 1, exempt: 0 },
+        "dlq-alarm": { enforcementLevel: "disabled", checked: 0, passed: 0, failed: 0, exempt: 0 },
+      },
+    });
   });
 
   it("sarif is schema-valid, maps levels, uses the declaration line when known and the source file otherwise", () => {

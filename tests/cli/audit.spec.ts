@@ -8,7 +8,7 @@ import { sarifErrors } from "../analyzer/support/sarif-schema";
 import { limitConcurrency, NodeRun, runNode } from "../support/spawn";
 
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const fixtures = path.join(root, "tests", "fixtures", "exports");
 const unoptimized = path.join(fixtures, "unoptimized.json");
 const clean = path.join(fixtures, "clean.json");
@@ -74,7 +74,11 @@ describe("serverless-guard audit (spawned CLI)", function () {
         expect(v.message).to.be.a("string").and.not.equal("");
       }
       const resources = JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.length;
-      expect(r.summary).to.deep.equal({ resources, mandatory: UNOPTIMIZED_VIOLATIONS.length, advisory: 0, fakedInvokes: [] });
+      const { byPolicy, ...counts } = r.summary;
+      // The stack, the providers, the component and the random pet are recorded but judged by no policy.
+      expect(counts).to.deep.equal({ resources, mandatory: UNOPTIMIZED_VIOLATIONS.length, advisory: 0, fakedInvokes: [], resourcesChecked: 10, resourcesWithMandatoryFindings: 8 });
+      expect(Object.keys(byPolicy)).to.have.length(9);
+      expect(byPolicy["dlq-alarm"]).to.deep.equal({ enforcementLevel: "mandatory", checked: 3, passed: 1, failed: 2, exempt: 0 });
       expect(r.remediations).to.deep.equal([]);
     });
 
@@ -96,8 +100,9 @@ describe("serverless-guard audit (spawned CLI)", function () {
       const r = auditJson(oddShapes);
       expect(r.stderr).to.equal("");
       expect(r.status).to.equal(1);
-      // Not flagged: the read role (untagged, not the stack's), the pending delete (10240 MB), the pending
-      // creation (4096 MB), the bucket without inputs (tagged by the provider), the namespace of another package.
+      // Not flagged: the read role (analyzed, as by `pulumi policy analyze`; tagged by its provider), the pending
+      // delete (10240 MB), the pending creation (4096 MB), the bucket without inputs (tagged by the provider), the
+      // namespace of another package.
       expect(found(r.report)).to.deep.equal([
         "cost-allocation-tags worker", // its provider reference dangles, so no defaultTags reach it
         "dynamodb-on-demand sessions", // inputs: null is no billingMode, i.e. PROVISIONED
@@ -117,19 +122,14 @@ describe("serverless-guard audit (spawned CLI)", function () {
       expect(r.report.summary.resources).to.equal(0);
     });
 
-    it("prints text grouped by resource with a summary line", () => {
+    it("prints text: a headline per finding, then the resources checked and how many have mandatory findings", () => {
       const r = cli(unoptimized);
       expect(r.status).to.equal(1);
       const lines = r.stdout.trimEnd().split("\n");
-      const header = lines.indexOf("aws:lambda/function:Function  big-fn");
-      expect(header).to.be.greaterThan(-1);
-      const block = lines.slice(header + 1, lines.indexOf("", header));
-      expect(block.filter((l) => /^ {4}\[mandatory\]/.test(l)).map((l) => l.trim().split(/\s+/)[1]).sort()).to.deep.equal([
-        "lambda-dead-letter-queue",
-        "lambda-log-group",
-        "lambda-memory-limit",
-      ]);
-      expect(lines[lines.length - 1]).to.equal(`${UNOPTIMIZED_VIOLATIONS.length} mandatory, 0 advisory violation(s) in ${JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.length} resource(s)`);
+      const headlines = lines.filter((l) => l.startsWith("mandatory  ") && l.includes(" big-fn (aws:lambda/function:Function)"));
+      expect(headlines.map((l) => l.split(/\s+/)[1]).sort()).to.deep.equal(["lambda-dead-letter-queue", "lambda-log-group", "lambda-memory-limit"]);
+      const withMandatory = new Set(UNOPTIMIZED_VIOLATIONS.map((v) => v.split(" ")[1])).size;
+      expect(lines[lines.length - 1]).to.match(new RegExp(`^\\d+ resources checked \\(${withMandatory} with mandatory findings\\)$`));
     });
 
     it("writes SARIF 2.1.0 that validates against the schema, one rule per policy, URN and source line per result", () => {
@@ -169,9 +169,10 @@ describe("serverless-guard audit (spawned CLI)", function () {
       expect(r.report.summary).to.include({ mandatory: 0, advisory: UNOPTIMIZED_VIOLATIONS.length });
     });
 
-    it("remediate returns the table's whole new property bag instead of a violation", () => {
+    it("remediate reports the table's whole new property bag, not applied: Analyze still sees the saved inputs", () => {
       const r = auditJson(unoptimized, "--policy-pack-config", writeTmp("remediate.json", { "dynamodb-on-demand": "remediate" }));
-      expect(found(r.report)).to.not.include("dynamodb-on-demand sessions");
+      // As `pulumi policy analyze`: the state is not changed, so the policy still fires (remediate counts as mandatory).
+      expect(r.report.violations.filter((v: any) => v.policyName === "dynamodb-on-demand").map((v: any) => `${nameOf(v.resourceUrn)} ${v.enforcementLevel}`)).to.deep.equal(["sessions mandatory"]);
       expect(r.report.remediations).to.have.length(1);
       const rem = r.report.remediations[0];
       expect(rem.policyName).to.equal("dynamodb-on-demand");
@@ -184,17 +185,16 @@ describe("serverless-guard audit (spawned CLI)", function () {
     const cfg = () => writeTmp("remediate-memory.json", { "lambda-memory-limit": "remediate" });
     const bigFn = () => JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.find((x: any) => x.urn.endsWith("::big-fn"));
 
-    it("gives the secret back as the state had it (ciphertext), not as the unknown value the pack saw", () => {
+    it("changes only memorySize and shows the secret as [secret] (neither the ciphertext nor the unknown value the pack saw)", () => {
       const r = auditJson(unoptimized, "--policy-pack-config", cfg());
       const rem = r.report.remediations.find((x: any) => x.policyName === "lambda-memory-limit");
-      expect(rem.properties).to.deep.equal({ ...bigFn().inputs, memorySize: 768 });
-      expect(rem.properties.environment.ciphertext).to.be.a("string");
+      expect(rem.properties).to.deep.equal({ ...bigFn().inputs, memorySize: 768, environment: "[secret]" });
     });
 
     it("text shows only what changed", () => {
       const r = cli(unoptimized, "--policy-pack-config", cfg());
       const lines = r.stdout.split("\n");
-      const at = lines.indexOf("    lambda-memory-limit  aws:lambda/function:Function  big-fn");
+      const at = lines.indexOf("    lambda-memory-limit  big-fn (aws:lambda/function:Function)");
       expect(at, r.stdout).to.be.greaterThan(-1);
       expect(lines.slice(at + 1, at + 3)).to.deep.equal(["        ~ memorySize: 3008 => 768", ""]);
     });

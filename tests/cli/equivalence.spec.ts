@@ -11,7 +11,7 @@ import { runNode } from "../support/spawn";
 // AWS would have deployed them: other random suffixes, full provider outputs, `__defaults`, the default
 // provider as a resource) must reach the same verdicts.
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 // check and audit of the same case run side by side (a core each); each still asserts its own run.
 const cli = (...args: string[]) => runNode([bin, ...args, "--format", "json"], { cwd: root });
 

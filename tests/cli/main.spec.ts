@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
 
-const bin = path.join(__dirname, "..", "..", "bin", "serverless-guard.js");
+const bin = path.join(__dirname, "..", "..", "cli", "bin", "serverless-guard.js");
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
 
 describe("serverless-guard (entry point)", () => {

@@ -7,7 +7,7 @@ import * as path from "path";
 // `check` runs the program from its own directory while the pack starts; relative paths the user typed must
 // still name files from where the user ran the command.
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const program = path.join(root, "tests", "fixtures", "programs", "unoptimized");
 
 describe("check: relative --policy-pack-config and --output are read from the caller's directory", () => {

@@ -19,11 +19,11 @@ export async function optimize(argv: string[], stdin: Readable = Readable.from([
 }
 
 /**
- * Runs the shipped entry point (bin/serverless-guard.js -> dist, built by `npm test`'s pretest) in a child
+ * Runs the shipped entry point (cli/bin/serverless-guard.js -> dist, built by `npm test`'s pretest) in a child
  * process, as users do: exit codes, stderr, stdin. Not ts-node from source, which costs seconds per spawn.
  */
 export function cli(args: string[], input?: string) {
-  return spawnSync(process.execPath, [path.join(ROOT, "bin", "serverless-guard.js"), ...args], {
+  return spawnSync(process.execPath, [path.join(ROOT, "cli", "bin", "serverless-guard.js"), ...args], {
     cwd: ROOT,
     input,
     encoding: "utf8",

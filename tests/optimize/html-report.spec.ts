@@ -2,11 +2,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { chromium, Browser } from "playwright-core";
+import { Browser } from "playwright-core";
+import { launchChromium } from "../support/chromium";
 import { fixture, optimize, ROOT } from "./helpers";
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 /** Opens the report in headless Chromium, blocking every request that is not the file itself. */
 export async function openReport(browser: Browser, file: string) {
@@ -26,10 +24,7 @@ describe("optimize --format html (headless Chromium)", function () {
   let browser: Browser;
   let dir: string;
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package with 'apt-get install -y chromium' (or set CHROMIUM_PATH)`);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimize-html-"));
   });
   after(async () => {

@@ -31,12 +31,16 @@ const fixtures: FixtureResource[] = [
   r("pass-attachment", TYPES.iamRolePolicyAttachment, {}),
   r("pass-alias", TYPES.lambdaAlias, {}),
   r("pass-provisioned-concurrency", TYPES.lambdaProvisionedConcurrency, {}),
+  // Taggable, but object tags are no cost allocation tags: never checked.
+  r("pass-bucket-object", "aws:s3/bucketObject:BucketObject", { bucket: "b", key: "k" }),
+  r("pass-bucket-object-v2", "aws:s3/bucketObjectv2:BucketObjectv2", { bucket: "b", key: "k", tags: { Owner: "" } }),
+  r("fail-bucket", "aws:s3/bucketV2:BucketV2", {}),
 ];
 
 describe(POLICY, () => {
   it("fails exactly the taggable resources missing a required tag, counting the provider's defaultTags", async () => {
     const diags = await analyzeResources([costAllocationTags], fixtures);
-    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-aws-native-provider", "fail-empty-owner", "fail-no-tags", "fail-other-provider", "fail-override-empty", "fail-tags-all-incomplete", "fail-two-missing"]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-aws-native-provider", "fail-bucket", "fail-empty-owner", "fail-no-tags", "fail-other-provider", "fail-override-empty", "fail-tags-all-incomplete", "fail-two-missing"]);
     expect(diagnosticsFor(diags, POLICY, "fail-tags-all-incomplete")[0].message).to.include("missing Project, Owner, CostCenter;");
   });
 
@@ -51,7 +55,7 @@ describe(POLICY, () => {
 
   it("takes requiredTags from config", async () => {
     const diags = await analyzeResources([costAllocationTags], fixtures, { [POLICY]: { requiredTags: ["Environment"] } });
-    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-aws-native-provider", "fail-no-tags", "fail-other-provider"]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(["fail-aws-native-provider", "fail-bucket", "fail-no-tags", "fail-other-provider"]);
   });
 
   it("decides what it can during preview: a known missing tag fails, unknown values alone give the SDK's advisory", async () => {
@@ -82,7 +86,17 @@ describe(POLICY, () => {
   describe("taggable types (generated from @pulumi/aws's type definitions)", () => {
     it("the committed list matches what the generator derives from the installed @pulumi/aws", () => {
       const committed = JSON.parse(fs.readFileSync(path.join(__dirname, "../../policy-pack/generated/taggable-types.json"), "utf8"));
-      expect(committed.types).to.deep.equal(taggableTypes().taggable);
+      const fresh = taggableTypes();
+      expect(committed.types).to.deep.equal(fresh.taggable);
+      expect(committed.excluded).to.deep.equal(fresh.excluded);
+    });
+
+    it("excludes S3 objects, whose tags are not billing tags, with the reason", () => {
+      const committed = JSON.parse(fs.readFileSync(path.join(__dirname, "../../policy-pack/generated/taggable-types.json"), "utf8"));
+      const excluded = committed.excluded.map((e: { type: string }) => e.type);
+      expect(excluded).to.include.members(["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"]);
+      for (const e of committed.excluded) expect(e.reason, e.type).to.include("not cost allocation tags");
+      for (const t of excluded) expect(isTaggableType(t), t).to.equal(false);
     });
 
     it("knows tagged and untagged resources apart", () => {

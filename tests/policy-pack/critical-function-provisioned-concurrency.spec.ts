@@ -107,8 +107,20 @@ describe("critical-function-provisioned-concurrency", () => {
     expect(diags.map((d) => [d.resourceName, d.enforcementLevel])).to.deep.equal([["proj-dev", "mandatory"]]);
     expect(diags[0].urn).to.equal(urnOf("pulumi:pulumi:Stack", "proj-dev"));
     expect(diags[0].message).to.match(
-      /\nconfig criticalFunctionPattern "\(" is not a valid regular expression \(Invalid regular expression: .*\), so no function was checked; fix it in the policy pack config file$/,
+      /\nconfig criticalFunctionPattern "\(" is not a valid RE2 regular expression \(error parsing regexp: .*; lookaround and backreferences are not supported\), so no function was checked; fix it in the policy pack config file$/,
     );
+    // Lookaround needs a backtracking engine: refused the same way.
+    const lookahead = await analyzeStack([policy], [stack, ...fixture], { [POLICY]: { criticalFunctionPattern: "(?=proc)" } });
+    expect(lookahead.map((d) => d.resourceName)).to.deep.equal(["proj-dev"]);
+  });
+
+  it("matches in linear time: a pattern that backtracks catastrophically elsewhere still decides", async () => {
+    // (a+)+$ against "aaaa...b" takes exponential time in a backtracking engine; RE2 answers at once.
+    const long = `${"a".repeat(5000)}b`;
+    const diags = await analyzeStack([policy], [{ name: long, type: TYPES.lambdaFunction, props: { name: long } }, { name: "aaa", type: TYPES.lambdaFunction, props: { name: "aaa" } }], {
+      [POLICY]: { criticalFunctionPattern: "(a+)+$" },
+    });
+    expect(failingNames(diags, POLICY)).to.deep.equal(["aaa"]);
   });
 
   it("follows propertyDependencies when names, ARNs or qualifiers are unknown (preview)", async () => {

@@ -96,6 +96,19 @@ describe("policy wrappers (common/define)", () => {
     expect(diags.find((d) => d.resourceName === "legacy-a")!.message).to.include('[excluded by config pattern "legacy-*"]');
   });
 
+  it("exclude globs match in linear time: a pattern that backtracks catastrophically elsewhere still decides", async () => {
+    // `*a*a*...*b` against a long run of "a"s takes polynomial time of high degree in a backtracking engine.
+    const long = "a".repeat(3000);
+    const glob = `${"*a".repeat(12)}*b`;
+    const diags = await analyzeResources(
+      [throwsOnOddInput],
+      [long, `${long}b`].map((name) => ({ name, type: "t:m:T", props: { items: [1, 2, 3, 4] } })),
+      { "throws-on-odd-input": { exclude: [glob] } },
+    );
+    expect(failingNames(diags, "throws-on-odd-input")).to.deep.equal([long]);
+    expect(failingNames(diags, "throws-on-odd-input", "advisory")).to.deep.equal([`${long}b`]);
+  });
+
   it("stack policies: findings are attributed to the resource, with its exemption applied", async () => {
     const diags = await analyzeStack([reportsEveryQueue], [
       { name: "plain", type: TYPES.sqsQueue, props: {} },

@@ -97,6 +97,33 @@ describe("dlq-alarm", () => {
     expect(diagnosticsFor(diags, POLICY, "wrong-dlq")[0].message).to.include('dead-letter queue of function "wrong-user"');
   });
 
+  it("covers on-failure destination queues of invoke configs and event source mappings", async () => {
+    const asyncFailures = queue("async-failures");
+    const streamFailures = queue("stream-failures");
+    const watched = queue("watched-failures");
+    const diags = await analyzeStack(
+      [dlqAlarm],
+      [
+        asyncFailures,
+        streamFailures,
+        watched,
+        { name: "worker-destinations", type: TYPES.lambdaEventInvokeConfig, props: { functionName: "worker-1", destinationConfig: { onFailure: { destination: arnOf(asyncFailures) } } } },
+        {
+          name: "clicks-mapping",
+          type: TYPES.lambdaEventSourceMapping,
+          props: { functionName: "reader-1", eventSourceArn: "arn:aws:kinesis:us-east-1:123456789012:stream/clicks", destinationConfig: { onFailure: { destinationArn: arnOf(streamFailures) } } },
+        },
+        { name: "other-destinations", type: TYPES.lambdaEventInvokeConfig, props: { functionName: "other-1", destinationConfig: { onFailure: { destination: arnOf(watched) } } } },
+        depthAlarm("watched-depth", "watched-failures-1"),
+        // an on-success destination is no failure target
+        { name: "success-only", type: TYPES.lambdaEventInvokeConfig, props: { functionName: "x-1", destinationConfig: { onSuccess: { destination: arnOf(queue("plain")) } } } },
+      ],
+    );
+    expect(failingNames(diags, POLICY)).to.deep.equal(["async-failures", "stream-failures"]);
+    expect(diagnosticsFor(diags, POLICY, "async-failures")[0].message).to.include('dead-letter queue of FunctionEventInvokeConfig "worker-destinations"');
+    expect(diagnosticsFor(diags, POLICY, "stream-failures")[0].message).to.include('dead-letter queue of event source mapping "clicks-mapping"');
+  });
+
   it("lists every user of a shared dead-letter queue once", async () => {
     const shared = queue("shared-dlq");
     const diags = await analyzeStack(

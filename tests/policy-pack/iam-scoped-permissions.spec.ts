@@ -112,3 +112,51 @@ describe(POLICY, () => {
     expect(failingNames(diags, POLICY, "advisory")).to.deep.equal(["admin", "fail-admin-attached"]);
   });
 });
+
+describe(`${POLICY}: functions in a VPC`, () => {
+  const ENI = "arn:aws:ec2:us-east-1:123456789012:network-interface/*";
+  const SUBNET = "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0abc";
+  const SG = "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0abc";
+  const ENI_ACTIONS = ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"];
+  const vpc: FixtureResource[] = [
+    // The ENI actions on the account's network interfaces, subnets and security groups named: as narrow as they can be.
+    r("pass-vpc-eni", TYPES.iamRolePolicy, { role: "r", policy: doc(allow(ENI_ACTIONS, [ENI, SUBNET, SG], "Eni"), allow("ec2:DescribeNetworkInterfaces", "*")) }),
+    r("pass-vpc-eni-partition", TYPES.iamRolePolicy, { role: "r", policy: doc(allow("ec2:DeleteNetworkInterface", "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:network-interface/*")) }),
+    // The same actions on "*", or on network interfaces of any account or region: still too broad.
+    r("fail-vpc-eni-star", TYPES.iamRolePolicy, { role: "r", policy: doc(allow(ENI_ACTIONS, "*", "EniAnywhere")) }),
+    r("fail-vpc-eni-any-account", TYPES.iamRolePolicy, { role: "r", policy: doc(allow("ec2:DeleteNetworkInterface", "arn:aws:ec2:us-east-1:*:network-interface/*")) }),
+    r("fail-vpc-eni-any-region", TYPES.iamRolePolicy, { role: "r", policy: doc(allow("ec2:DeleteNetworkInterface", "arn:aws:ec2:*:123456789012:network-interface/*")) }),
+    // Another action on an effectively-star ARN, beside the ENI statement: fails, and only that statement is named.
+    r("fail-vpc-terminate-instances", TYPES.iamRolePolicy, {
+      role: "r",
+      policy: doc(allow(ENI_ACTIONS, [ENI, SUBNET, SG], "Eni"), allow("ec2:TerminateInstances", "arn:aws:ec2:us-east-1:123456789012:instance/*", "Terminate")),
+    }),
+    // A non-ENI action on the network-interface ARN: not covered by the exception.
+    r("fail-vpc-other-action-on-eni", TYPES.iamRolePolicy, { role: "r", policy: doc(allow(["ec2:CreateNetworkInterface", "ec2:DetachNetworkInterface"], ENI, "Mixed")) }),
+    // AWS's own AWSLambdaVPCAccessExecutionRole grants them on "*": it fails.
+    r("fail-vpc-managed", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole" }),
+  ];
+
+  it("accepts the network-interface actions on one account's network-interface/* and nothing wider", async () => {
+    const diags = await analyzeResources([iamScopedPermissions], vpc);
+    expect(failingNames(diags, POLICY)).to.deep.equal([
+      "fail-vpc-eni-any-account",
+      "fail-vpc-eni-any-region",
+      "fail-vpc-eni-star",
+      "fail-vpc-managed",
+      "fail-vpc-other-action-on-eni",
+      "fail-vpc-terminate-instances",
+    ]);
+    expect(diags.filter((d) => d.policyName === POLICY && d.enforcementLevel === "advisory")).to.deep.equal([]);
+  });
+
+  it("names only what is too broad", async () => {
+    const diags = await analyzeResources([iamScopedPermissions], vpc);
+    const terminate = diagnosticsFor(diags, POLICY, "fail-vpc-terminate-instances")[0].message;
+    expect(terminate).to.include('statement 1 (Sid "Terminate"): Resource "arn:aws:ec2:us-east-1:123456789012:instance/*"').and.include("ec2:TerminateInstances");
+    expect(terminate).to.not.include("statement 0");
+    const mixed = diagnosticsFor(diags, POLICY, "fail-vpc-other-action-on-eni")[0].message;
+    expect(mixed).to.include("ec2:DetachNetworkInterface").and.not.include("ec2:CreateNetworkInterface (");
+    expect(diagnosticsFor(diags, POLICY, "fail-vpc-eni-star")[0].message).to.include('Resource "*" for ec2:CreateNetworkInterface');
+  });
+});

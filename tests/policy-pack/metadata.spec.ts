@@ -44,6 +44,8 @@ describe("policy metadata", () => {
         expect(policy.metadata.topics).to.be.an("array").that.is.not.empty;
         expect(policy.metadata.equivalents).to.be.an("object");
         for (const list of Object.values(policy.metadata.equivalents)) expect(list).to.be.an("array");
+        // Its docs page, which the SDK sends to the engine (SARIF helpUri).
+        expect(policy.url).to.equal(`https://github.com/serverless-guard/serverless-guard/blob/main/docs/policies/${policy.name}.md`);
         // The pack's default (mandatory) applies unless the config file says otherwise.
         expect(policy.enforcementLevel).to.equal(undefined);
       });

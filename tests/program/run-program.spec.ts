@@ -125,7 +125,11 @@ describe("runProgram", () => {
       const r = runGraph("default-tags");
       expect(r.status, r.stderr).to.equal(0);
       const g = r.graph!;
-      expect(r.stderr).to.contain("config 'default-tags:apiKey' is a secure value in Pulumi.dev.yaml and was left unset");
+      // No encryptionsalt: the Pulumi Cloud service encrypted it, so the program sees an unknown secret.
+      expect(r.stderr).to.contain(
+        "secure config 'default-tags:apiKey' in Pulumi.dev.yaml cannot be decrypted (they are encrypted by the Pulumi Cloud service, which only the Pulumi CLI can reach); the program sees unknown secrets",
+      );
+      expect(g.undecidedSecrets).to.deep.equal(["default-tags:apiKey"]);
       const covered = byName(g, "untagged-but-covered");
       expect(covered.provider?.urn).to.equal("urn:pulumi:dev::default-tags::pulumi:providers:aws::default_7_48_0");
       expect(covered.provider?.properties).to.deep.equal({
@@ -141,7 +145,7 @@ describe("runProgram", () => {
       // the provider resource itself keeps the JSON string the SDK sends
       expect(byName(g, "tagged-provider").inputs.defaultTags).to.be.a("string");
       expect(byName(g, "missing-owner").provider?.properties.defaultTags).to.deep.equal({ tags: { Environment: "dev", Project: "default-tags" } });
-      expect(byName(g, "default-tags-dev").outputs).to.deep.equal({ stack: "dev", apiKeySet: false });
+      expect(byName(g, "default-tags-dev").outputs).to.deep.equal({ stack: "dev", apiKeySet: true });
     });
 
     it("sets the stack and config the program reads from --stack and --config, over Pulumi.<stack>.yaml", () => {
@@ -185,8 +189,8 @@ describe("runProgram", () => {
   describe("bad programs are one-line usage errors naming the program", () => {
     const cases: [string, string, RegExp][] = [
       ["a syntax error", "bad-syntax", /^UsageError: program .*bad-syntax failed: Unexpected token ';' at .*bad-syntax\/index\.js:3$/],
-      ["a program that throws", "throws", /^UsageError: program .*throws failed: table name is required$/],
-      ["a failure inside an apply", "throws-async", /^UsageError: program .*throws-async failed: .*cannot derive a name from source-[0-9a-f]{7}$/],
+      ["a program that throws", "throws", /^UsageError: program .*throws failed: table name is required \(at .*throws\/index\.ts:\d+:\d+\)$/],
+      ["a failure inside an apply", "throws-async", /^UsageError: program .*throws-async failed: .*cannot derive a name from source-[0-9a-f]{7} \(at .*throws-async\/index\.ts:7:11\)$/],
       ["a missing main", "missing-main", /^UsageError: program .*missing-main: main .*does-not-exist\.ts does not exist$/],
       ["a directory without Pulumi.yaml", ".", /^UsageError: program .*programs has no Pulumi\.yaml$/],
       ["a directory that does not exist", "no-such-program", /^UsageError: program directory .*no-such-program does not exist$/],

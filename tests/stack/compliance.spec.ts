@@ -6,7 +6,7 @@ const ROOT = path.resolve(__dirname, "../..");
 
 /** The shipped CLI (`npm run check`), as users run it; needs `npm run build` (done by `npm test`'s pretest). */
 function check(...extra: string[]) {
-  const run = spawnSync(process.execPath, [path.join(ROOT, "bin/serverless-guard.js"), "check", "stack/", "--format", "json", ...extra], {
+  const run = spawnSync(process.execPath, [path.join(ROOT, "cli/bin/serverless-guard.js"), "check", "stack/", "--format", "json", ...extra], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, ENVIRONMENT_SUFFIX: "ci" },

@@ -6,7 +6,9 @@ import {
   managedPolicyTableSource,
   readManagedPolicyTable,
 } from "../../../policy-pack/iam/managed-policies";
-import { buildManagedPolicyTable, MANAGED_POLICY_ARN_PREFIX } from "../../../scripts/generate-managed-policies";
+import * as fs from "fs";
+import { buildLambdaVpcEniActions, buildManagedPolicyTable, LAMBDA_VPC_ACTIONS_PATH, MANAGED_POLICY_ARN_PREFIX } from "../../../scripts/generate-managed-policies";
+import { isLambdaVpcEniAction } from "../../../policy-pack/iam/lambda-vpc";
 
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
 const BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
@@ -90,6 +92,17 @@ describe("AWS managed policies", () => {
 
     it("holds exactly the package's policies", () => {
       expect(Object.keys(committed.policies)).to.deep.equal(Object.keys(regenerated.policies));
+    });
+
+    it("derives the VPC network-interface actions from AWSLambdaVPCAccessExecutionRole as committed", () => {
+      const committedActions = JSON.parse(fs.readFileSync(LAMBDA_VPC_ACTIONS_PATH, "utf8"));
+      const derived = buildLambdaVpcEniActions(regenerated);
+      expect(committedActions).to.deep.equal(derived);
+      // The actions that act on network interfaces; Describe* (no resource type) and logs:* are not among them.
+      expect(derived.actions).to.include.members(["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]);
+      expect(derived.actions.some((a) => /^ec2:Describe|^logs:/.test(a))).to.equal(false);
+      expect(isLambdaVpcEniAction("EC2:createnetworkinterface")).to.equal(true);
+      expect(isLambdaVpcEniAction("ec2:TerminateInstances")).to.equal(false);
     });
 
     it("holds the package's latest documents, unchanged, for sample policies", () => {
