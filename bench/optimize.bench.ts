@@ -80,7 +80,7 @@ function byteScanMaxMemory(file: string): number {
 
 async function child(mode: string, file: string): Promise<Measurement> {
   // Module loading (ts-node compiling src/) is start-up cost, not parsing: load before the clock starts.
-  const { execute } = await import("../src/optimize/command");
+  const { execute } = await import("../src/cli/optimize");
   const started = process.hrtime.bigint();
   let result = 0;
   if (mode === "bytescan") result = byteScanMaxMemory(file);

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { PassThrough, Readable } from "stream";
-import { execute } from "../../src/optimize/command";
+import { execute } from "../../src/cli/optimize";
 
 export const FIXTURES = path.join(__dirname, "..", "fixtures", "optimize");
 export const fixture = (file: string) => path.join(FIXTURES, file);

@@ -1,12 +1,12 @@
 import { Readable, Writable } from "stream";
-import { reportWritten, writeReport } from "../cli/enforce-command";
-import { emitPulumi } from "./emit-pulumi";
-import { parseOptimizeArgs, USAGE } from "./options";
-import { analyze, FunctionReport } from "./recommend";
-import { toHtml } from "./render-html";
-import { toJson, toText, totalsOf, usd } from "./report";
-import { readLiveInto, readLogInto } from "./sources";
-import { FunctionStats } from "./stats";
+import { emitPulumi } from "../optimize/emit-pulumi";
+import { analyze, FunctionReport } from "../optimize/recommend";
+import { toHtml } from "../optimize/render-html";
+import { toJson, toText, totalsOf, usd } from "../optimize/report";
+import { readLiveInto, readLogInto } from "../optimize/sources";
+import { FunctionStats } from "../optimize/stats";
+import { reportWritten, writeReport } from "./enforce-command";
+import { parseOptimizeArgs, USAGE } from "./optimize-options";
 
 export interface OptimizeIO {
   stdin: Readable;

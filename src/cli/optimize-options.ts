@@ -1,9 +1,9 @@
 import { DEFAULT_MAX_MEMORY_MB } from "../../policy-pack/lambda-memory-limit";
-import { outputOption, parseCommandArgs, reportFormat } from "../cli/enforce-command";
-import { UsageError } from "../cli/errors";
+import { Architecture, ARCHITECTURES } from "../optimize/pricing";
+import { AnalysisSettings } from "../optimize/recommend";
 import { localAnalyzerInfo, readPolicyPackConfigFile, reconcilePolicyPackConfig } from "../pack-config";
-import { Architecture, ARCHITECTURES } from "./pricing";
-import { AnalysisSettings } from "./recommend";
+import { outputOption, parseCommandArgs, reportFormat } from "./enforce-command";
+import { UsageError } from "./errors";
 
 export const USAGE = `Usage: serverless-guard optimize NAME=FILE [NAME=FILE ...] [options]
        serverless-guard optimize --live NAME [NAME ...] [options]
