@@ -275,6 +275,22 @@ describe("optimize: bad input is one line on stderr and exit 2, with no output f
     expect(fs.readdirSync(dir)).to.deep.equal([]);
   });
 
+  it("words bad flags and --output problems as audit does, and both take -o", () => {
+    const exportFile = path.join(__dirname, "..", "fixtures", "exports", "clean.json");
+    for (const [command, input] of [["optimize", PROCESSOR], ["audit", exportFile]]) {
+      const unknown = cli([command, input, "--frobnicate"]);
+      expect(unknown.stderr, command).to.equal(`serverless-guard ${command}: Unknown option '--frobnicate'; see 'serverless-guard ${command} --help'\n`);
+      const missingDir = cli([command, input, "-o", "/nonexistent/dir/report.txt"]);
+      expect(missingDir.stderr, command).to.equal(`serverless-guard ${command}: --output /nonexistent/dir/report.txt: directory /nonexistent/dir does not exist\n`);
+      expect([unknown.status, missingDir.status]).to.deep.equal([2, 2]);
+    }
+    const out = path.join(tempDir(), "audit.json");
+    const audit = cli(["audit", exportFile, "--format", "json", "-o", out]);
+    expect(audit.stdout).to.equal("");
+    expect(audit.stderr).to.match(new RegExp(`; report written to ${out}\\n$`));
+    expect(JSON.parse(fs.readFileSync(out, "utf8"))).to.have.property("summary");
+  });
+
   it("--help prints usage and exits 0", () => {
     const r = cli(["optimize", "--help"]);
     expect(r.status).to.equal(0);
