@@ -48,7 +48,7 @@ export class LineSplitter {
     const lastEnd = chunk.lastIndexOf(10);
     if (lastEnd >= from) {
       const text = chunk.toString("latin1", from, lastEnd + 1);
-      for (let start = 0; start < text.length; ) {
+      for (let start = 0; start < text.length;) {
         const end = text.indexOf("\n", start);
         this.emitSlice(text, start, end);
         start = end + 1;

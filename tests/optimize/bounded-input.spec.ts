@@ -12,10 +12,14 @@ import { cli, fixture, optimize } from "./helpers";
 const report = (i: number, o: { size?: number; used?: number; billed?: number; time?: string } = {}) =>
   `${o.time ?? new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString()} s REPORT RequestId: r-${i}\tDuration: 99.50 ms\tBilled Duration: ${o.billed ?? 100} ms\tMemory Size: ${o.size ?? 1024} MB\tMax Memory Used: ${o.used ?? 200} MB\t`;
 /** n records a minute apart (a span of n - 1 minutes). */
-const log = (n: number, o: Parameters<typeof report>[1] = {}) => Array.from({ length: n }, (_, i) => report(i, o)).join("\n") + "\n";
+const log = (n: number, o: Parameters<typeof report>[1] = {}) =>
+  Array.from({ length: n }, (_, i) => report(i, o)).join("\n") + "\n";
 
 async function failure(argv: string[], stdin?: Readable): Promise<Error> {
-  const err = await optimize(argv, stdin).then(() => undefined, (e: Error) => e);
+  const err = await optimize(argv, stdin).then(
+    () => undefined,
+    (e: Error) => e,
+  );
   expect(err, argv.join(" ")).to.be.instanceOf(UsageError);
   return err!;
 }
@@ -41,7 +45,10 @@ describe("optimize: the line splitter", () => {
 
   it("skips and counts lines longer than the limit, in one chunk or across many, and keeps the lines around them", () => {
     expect(split(["ok\n" + "x".repeat(11) + "\nfine\n"], 10)).to.deep.equal({ lines: ["ok", "fine"], overlong: 1 });
-    expect(split(["ok\nxxxx", "xxxx", "xxxx", "xx\nfine", "\n", "y".repeat(30)], 10)).to.deep.equal({ lines: ["ok", "fine"], overlong: 2 });
+    expect(split(["ok\nxxxx", "xxxx", "xxxx", "xx\nfine", "\n", "y".repeat(30)], 10)).to.deep.equal({
+      lines: ["ok", "fine"],
+      overlong: 2,
+    });
     // Exactly the limit is a line.
     expect(split(["0123456789\n"], 10)).to.deep.equal({ lines: ["0123456789"], overlong: 0 });
   });
@@ -84,34 +91,59 @@ describe("optimize: bounded and implausible input", () => {
   it("the CLI on a zip bomb alone: one line on stderr, exit 2", async function () {
     this.timeout(60_000);
     const file = path.join(tempDir(), "bomb.gz");
-    await pipeline(Readable.from((function* () { for (let i = 0; i < 64; i++) yield Buffer.alloc(1 << 20); })()), zlib.createGzip(), fs.createWriteStream(file));
+    await pipeline(
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < 64; i++) yield Buffer.alloc(1 << 20);
+        })(),
+      ),
+      zlib.createGzip(),
+      fs.createWriteStream(file),
+    );
     const r = cli(["optimize", `fn=${file}`]);
     expect(r.status, r.stderr).to.equal(2);
-    expect(r.stderr).to.equal(`serverless-guard optimize: fn: no REPORT lines in '${file}' (1 other line(s) skipped)\n`);
+    expect(r.stderr).to.equal(
+      `serverless-guard optimize: fn: no REPORT lines in '${file}' (1 other line(s) skipped)\n`,
+    );
   });
 
   it("skips REPORT records Lambda cannot produce, with a warning and a count, and prices only the rest", async () => {
-    const bad = [report(1, { used: 2048 }), report(2, { size: 99_999, used: 100 }), report(3, { size: 64, used: 10 })].join("\n");
+    const bad = [
+      report(1, { used: 2048 }),
+      report(2, { size: 99_999, used: 100 }),
+      report(3, { size: 64, used: 10 }),
+    ].join("\n");
     const { reports, stdout } = await optimize(["fn=-", "--format", "json"], Readable.from([log(60) + bad + "\n"]));
     const r = reports[0];
     expect(r).to.include({ invocations: 60, implausibleRecords: 3, maxMemoryUsedMb: 200, currentMemoryMb: 1024 });
-    expect(r.warnings).to.include("skipped 3 REPORT record(s) with values Lambda cannot produce (first: Max Memory Used 2048 MB is above Memory Size 1024 MB)");
+    expect(r.warnings).to.include(
+      "skipped 3 REPORT record(s) with values Lambda cannot produce (first: Max Memory Used 2048 MB is above Memory Size 1024 MB)",
+    );
     expect(JSON.parse(stdout).functions[0].implausibleRecords).to.equal(3);
     // Absent when there are none, so reports of clean logs are unchanged.
-    const clean = JSON.parse((await optimize([`fn=${fixture("processor-plain.log")}`, "--format", "json"])).stdout).functions[0];
+    const clean = JSON.parse((await optimize([`fn=${fixture("processor-plain.log")}`, "--format", "json"])).stdout)
+      .functions[0];
     expect(clean).to.not.have.any.keys("implausibleRecords", "overlongLines", "insufficientData");
   });
 
   it("a memorySizeMB of 1e308 in a JSON record is skipped, never priced as $Infinity", async () => {
-    const record = JSON.stringify({ time: "2026-11-01T00:00:00Z", type: "platform.report", record: { metrics: { durationMs: 1, billedDurationMs: 1, memorySizeMB: 1e308, maxMemoryUsedMB: 100 } } });
+    const record = JSON.stringify({
+      time: "2026-11-01T00:00:00Z",
+      type: "platform.report",
+      record: { metrics: { durationMs: 1, billedDurationMs: 1, memorySizeMB: 1e308, maxMemoryUsedMB: 100 } },
+    });
     const err = await failure(["fn=-"], Readable.from([record + "\n"]));
-    expect(err.message).to.equal("fn: no usable REPORT lines in stdin: 1 with values Lambda cannot produce (first: Memory Size 1e+308 MB is outside Lambda's 128..10240 MB), 0 other line(s) skipped");
+    expect(err.message).to.equal(
+      "fn: no usable REPORT lines in stdin: 1 with values Lambda cannot produce (first: Memory Size 1e+308 MB is outside Lambda's 128..10240 MB), 0 other line(s) skipped",
+    );
   });
 
   it("a cost beyond any Lambda bill is an error naming the function, not $Infinity", async () => {
     const huge = "9".repeat(300);
     const err = await failure(["fn=-"], Readable.from([log(60, { billed: huge as unknown as number })]));
-    expect(err.message).to.match(/^fn: monthly cost out of range \(above \$1e\+15\): mean Billed Duration 1e\+300 ms, \d+ invocation\(s\) a month; check the log's Billed Duration values$/);
+    expect(err.message).to.match(
+      /^fn: monthly cost out of range \(above \$1e\+15\): mean Billed Duration 1e\+300 ms, \d+ invocation\(s\) a month; check the log's Billed Duration values$/,
+    );
     const r = cli(["optimize", "fn=-"], log(60, { billed: huge as unknown as number }));
     expect(r.status).to.equal(2);
     expect(r.stdout).to.equal("");
@@ -120,17 +152,25 @@ describe("optimize: bounded and implausible input", () => {
 
   it("does not extrapolate a monthly volume from less than 10 minutes: insufficient-data, priced at the observed count", async () => {
     // 60 records 1 ms apart would otherwise be billions of invocations a month.
-    const fast = Array.from({ length: 60 }, (_, i) => report(i, { time: new Date(Date.UTC(2026, 10, 1) + i).toISOString() })).join("\n");
+    const fast = Array.from({ length: 60 }, (_, i) =>
+      report(i, { time: new Date(Date.UTC(2026, 10, 1) + i).toISOString() }),
+    ).join("\n");
     const { reports, stdout } = await optimize(["fn=-"], Readable.from([fast]));
     const r = reports[0];
-    expect(r).to.include({ status: "insufficient-data", invocationsPerMonth: 60, invocationsPerMonthSource: "observed" });
+    expect(r).to.include({
+      status: "insufficient-data",
+      invocationsPerMonth: 60,
+      invocationsPerMonthSource: "observed",
+    });
     expect(r.warnings).to.include(
       "the log spans only 0.059 s of timestamped REPORT lines (extrapolating a monthly volume needs 10 minutes), so the monthly cost prices only the 60 observed invocation(s); pass --invocations-per-month",
     );
     expect(stdout).to.match(/^fn .*insufficient-data$/m);
     // --emit leaves it alone and says why; a given volume makes it a normal recommendation.
     const emitted = (await optimize(["tap-processor-x=-", "--emit", "pulumi"], Readable.from([fast]))).stdout;
-    expect(emitted).to.contain("# tap-processor-x: not changed, the log's time span is too short to price the change (pass --invocations-per-month)");
+    expect(emitted).to.contain(
+      "# tap-processor-x: not changed, the log's time span is too short to price the change (pass --invocations-per-month)",
+    );
     const given = (await optimize(["fn=-", "--invocations-per-month", "1e6"], Readable.from([fast]))).reports[0];
     expect(given).to.include({ status: "overprovisioned", invocationsPerMonth: 1e6 });
     // Exactly 10 minutes is enough: 11 records a minute apart, 10 gaps in 600 s.
@@ -156,7 +196,10 @@ describe("optimize: bounded and implausible input", () => {
     expect(JSON.parse(ok.stdout).functions[0]).to.include({ invocations: 60, skippedLines: 1 });
 
     const config = path.join(dir, "deep-config.json");
-    fs.writeFileSync(config, `{"lambda-memory-limit":{"enforcementLevel":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}}`);
+    fs.writeFileSync(
+      config,
+      `{"lambda-memory-limit":{"enforcementLevel":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}}`,
+    );
     const r = cli(["optimize", `fn=${logFile}`, "--policy-pack-config", config]);
     expect(r.status).to.equal(2);
     expect(r.stdout).to.equal("");
