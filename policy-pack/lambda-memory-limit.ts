@@ -2,7 +2,7 @@ import { resourcePolicy } from "./common/define";
 import { TYPES } from "./common/types";
 import { probe, rawProps, readKnown } from "./common/unknowns";
 // The one price table of the project (also used by `optimize`); a plain constant module, cheap to load.
-import { LAMBDA_PRICING } from "../src/optimize/pricing";
+import { LAMBDA_PRICING } from "./common/lambda-pricing";
 
 /** The pack's default Lambda memory ceiling (MB); `maxMemoryMb` in policy config overrides it. */
 export const DEFAULT_MAX_MEMORY_MB = 768;

@@ -1,6 +1,7 @@
 /**
  * The option handling `check` and `audit` share: both load a ResourceGraph their own way, then
  * enforce the pack, format and write the report the same way, so their verdicts cannot drift apart.
+ * `optimize` parses its options and writes its report with the same helpers (exported below).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -27,30 +28,34 @@ export const COMMON_OPTIONS_HELP = `Common options:
   --policy-pack-config FILE  policy config in the Pulumi CLI's format, e.g.
                              {"all": "mandatory", "lambda-memory-limit": {"enforcementLevel": "advisory", "maxMemoryMb": 1024}}
   --format text|json|sarif   report format (default: text)
-  --output FILE              write the report to FILE instead of stdout
+  -o, --output FILE          write the report to FILE instead of stdout
   --verbose                  text report: every finding and message whole (default: long ones shortened)
   --no-color                 text report: no colour (also when NO_COLOR is set; never in files and pipes)
   -h, --help                 show this help
 
 Exit codes: 0 no mandatory violation, 1 at least one mandatory violation, 2 usage, input or configuration error.`;
 
-const COMMON_OPTIONS = {
+export const COMMON_OPTIONS = {
   "policy-pack-config": { type: "string" },
   format: { type: "string" },
-  output: { type: "string" },
-  verbose: { type: "boolean" },
-  "no-color": { type: "boolean" },
+  output: { type: "string", short: "o" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-function checkOutputFile(file: string): void {
+/** check and audit's text report options (optimize's reports have no such settings). */
+const TEXT_REPORT_OPTIONS = {
+  verbose: { type: "boolean" },
+  "no-color": { type: "boolean" },
+} as const;
+
+export function checkOutputFile(file: string): void {
   const missing = missingOutputDirectory(file);
   if (missing !== undefined) throw new UsageError(`--output ${file}: directory ${missing} does not exist`);
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--output ${file}: is a directory; give a file name`);
 }
 
 /** Writes the whole report or nothing, after checking again (the run may have taken minutes). */
-function writeReport(file: string, content: string): void {
+export function writeReport(file: string, content: string): void {
   checkOutputFile(file);
   try {
     writeFileAtomically(file, content);
@@ -59,26 +64,48 @@ function writeReport(file: string, content: string): void {
   }
 }
 
-export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs>;
+type OptionSpecs = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
+
+/** A command's argv, with the common options; bad flags are a UsageError that points at the command's --help. */
+export function parseCommandArgs(command: string, options: OptionSpecs, argv: string[]): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...spec.options }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
   } catch (err) {
     // parseArgs's messages are one line and name the option; drop its "To specify a positional..." hint.
-    throw new UsageError(`${(err as Error).message.split(/\.\s|\n/)[0]}; see 'serverless-guard ${spec.name} --help'`);
+    throw new UsageError(`${(err as Error).message.split(/\.\s|\n/)[0]}; see 'serverless-guard ${command} --help'`);
   }
-  const values = parsed.values as Record<string, unknown>;
+}
+
+/** --format, one of the command's formats (default text). */
+export function reportFormat<T extends string>(value: unknown, formats: readonly T[]): T {
+  const format = (value as string | undefined) ?? "text";
+  if (!(formats as readonly string[]).includes(format)) throw new UsageError(`unknown --format '${format}' (expected one of: ${formats.join(", ")})`);
+  return format as T;
+}
+
+/** --output, checked before the run; undefined for stdout. */
+export function outputOption(value: unknown): string | undefined {
+  const output = value as string | undefined;
+  if (output === "") throw new UsageError("--output needs a file name");
+  if (output) checkOutputFile(output);
+  return output;
+}
+
+/** The one line on stderr that says where the report went (stdout stays empty). */
+export function reportWritten(summary: string, output: string, stderr: NodeJS.WritableStream = process.stderr): void {
+  stderr.write(`${summary}; report written to ${output}\n`);
+}
+
+export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]): Promise<number> {
+  const parsed = parseCommandArgs(spec.name, { ...TEXT_REPORT_OPTIONS, ...spec.options }, argv);
+  const values = parsed.values;
   if (values.help) {
     console.log(spec.usage);
     return EXIT_OK;
   }
-  const format = (values.format as string | undefined) ?? "text";
-  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`unknown --format '${format}' (expected one of: ${REPORT_FORMATS.join(", ")})`);
-  }
-  const output = values.output as string | undefined;
-  if (output === "") throw new UsageError("--output needs a file name");
-  if (output) checkOutputFile(output);
+  const format = reportFormat<ReportFormat>(values.format, REPORT_FORMATS);
+  const output = outputOption(values.output);
   // Relative paths name files from where the user ran us: read the config and resolve --output now, because
   // `check` runs the program from its own directory (as Pulumi does) while the pack starts.
   const outputPath = output ? path.resolve(output) : undefined;
@@ -92,10 +119,10 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   // A terminal gets its width and colour; files and pipes get 80 columns and plain text.
   const tty = !output && process.stdout.isTTY === true;
   const color = tty && !values["no-color"] && !process.env.NO_COLOR && process.stdout.hasColors();
-  const report = formatReport(format as ReportFormat, result, graph, { width: tty ? process.stdout.columns : undefined, color, verbose: !!values.verbose });
+  const report = formatReport(format, result, graph, { width: tty ? process.stdout.columns : undefined, color, verbose: !!values.verbose });
   if (output) {
     writeReport(outputPath!, report);
-    console.error(`${summaryLine(summarize(result, graph))}; report written to ${output}`);
+    reportWritten(summaryLine(summarize(result, graph)), output);
   } else {
     process.stdout.write(report);
   }

@@ -19,7 +19,7 @@ const commands: Record<string, Command> = {
   },
   optimize: {
     summary: "right-size Lambda memory from REPORT logs and price the savings",
-    load: () => require("../optimize/command"),
+    load: () => require("./optimize"),
   },
 };
 

@@ -28,7 +28,11 @@ export function emitPulumi(reports: FunctionReport[], stack?: string): string {
   const patch: Array<{ op: "replace"; path: string; value: number }> = [];
   for (const r of reports) {
     if (r.status === "insufficient-data") {
-      out.push(`# ${r.name}: not changed, too few invocations (${r.invocations}) to trust`);
+      out.push(
+        r.insufficientData === "time-span"
+          ? `# ${r.name}: not changed, the log's time span is too short to price the change (pass --invocations-per-month)`
+          : `# ${r.name}: not changed, too few invocations (${r.invocations}) to trust`,
+      );
       continue;
     }
     if (r.recommendedMemoryMb === r.currentMemoryMb) {

@@ -48,7 +48,7 @@ const roundTo = (n: number, digits: number) => Number(n.toFixed(digits));
 export function toJson(reports: FunctionReport[], settings: AnalysisSettings): object {
   const t = totalsOf(reports);
   return {
-    functions: reports.map(({ memoryUsedDistribution: _chartOnly, ...r }) => ({
+    functions: reports.map(({ memoryUsedDistribution: _chartOnly, insufficientData: _inWarnings, ...r }) => ({
       ...r,
       meanBilledDurationMs: roundTo(r.meanBilledDurationMs, 3),
       estimatedMeanBilledDurationMs: roundTo(r.estimatedMeanBilledDurationMs, 3),

@@ -1,13 +1,14 @@
 import * as fs from "fs";
-import * as readline from "readline";
 import { pipeline, Readable } from "stream";
 import * as zlib from "zlib";
 import { fsErrorText, UsageError } from "../cli/errors";
-import { eventTimestampMs, parseReportLine } from "./parse";
+import { LineSplitter } from "./lines";
+import { eventTimestampMs, parseCommonPlainAt, parseReportLine } from "./parse";
 import { FunctionStats } from "./stats";
 
 /**
- * Streams one function's log lines (a file, or stdin for `-`) into its stats, line by line.
+ * Streams one function's log lines (a file, or stdin for `-`) into its stats, line by line (lines over
+ * 1 MB are skipped and counted, see LineSplitter).
  * Gzipped input (S3 exports of log groups, `aws logs ... | gzip`) is recognised by its magic bytes
  * and inflated on the fly.
  */
@@ -25,22 +26,31 @@ export async function readLogInto(stats: FunctionStats, file: string, stdin: Rea
     }
     source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   }
-  try {
-    const lines = readline.createInterface({ input: await inflateIfGzipped(source), crlfDelay: Infinity });
-    // Pretty-printed `aws logs filter-log-events` output carries each event's time on the line before its message.
-    let previousLineTime: number | undefined;
-    for await (const line of lines) {
-      if (line.length === 0) continue;
-      const record = parseReportLine(line);
-      if (record) {
-        if (record.timestampMs === undefined && previousLineTime !== undefined) record.timestampMs = previousLineTime;
-        previousLineTime = undefined;
-      } else previousLineTime = eventTimestampMs(line);
-      stats.addRecord(record);
+  // Pretty-printed `aws logs filter-log-events` output carries each event's time on the line before its message.
+  let previousLineTime: number | undefined;
+  const lines = new LineSplitter((text, start, end) => {
+    if (end === start) return;
+    // Lambda's own plain-text line is read in place; everything else as a line of its own.
+    let record = parseCommonPlainAt(text, start, end);
+    let line: string | undefined;
+    if (!record) {
+      line = text.slice(start, end);
+      record = parseReportLine(line);
     }
+    if (record) {
+      if (record.timestampMs === undefined && previousLineTime !== undefined) record.timestampMs = previousLineTime;
+      previousLineTime = undefined;
+    } else previousLineTime = eventTimestampMs(line!);
+    stats.addRecord(record);
+  });
+  try {
+    for await (const chunk of await inflateIfGzipped(source)) lines.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    lines.end();
   } catch (err) {
     throw new UsageError(`${stats.name}: error while reading '${file}': ${(err as Error).message}`);
   }
+  stats.overlongLines += lines.overlongLines;
+  stats.skippedLines += lines.overlongLines;
   requireReports(stats, file === "-" ? "stdin" : `'${file}'`);
 }
 
@@ -56,16 +66,21 @@ async function inflateIfGzipped(source: Readable): Promise<Readable> {
   }
   const body = Readable.from(all(), { objectMode: false });
   if (head[0] !== 0x1f || head[1] !== 0x8b) return body;
-  const gunzip = zlib.createGunzip();
+  // Larger output chunks than zlib's 16 KB default: fewer, bigger pieces for the line splitter.
+  const gunzip = zlib.createGunzip({ chunkSize: 1 << 18 });
   // pipeline forwards an error on either side (a truncated or corrupt .gz) to the line reader.
   pipeline(body, gunzip, () => undefined);
   return gunzip;
 }
 
 export function requireReports(stats: FunctionStats, where: string): void {
-  if (stats.invocations === 0) {
-    throw new UsageError(`${stats.name}: no REPORT lines in ${where} (${stats.skippedLines} other line(s) skipped)`);
+  if (stats.invocations > 0) return;
+  if (stats.implausibleRecords > 0) {
+    throw new UsageError(
+      `${stats.name}: no usable REPORT lines in ${where}: ${stats.implausibleRecords} with values Lambda cannot produce (first: ${stats.firstImplausible}), ${stats.skippedLines} other line(s) skipped`,
+    );
   }
+  throw new UsageError(`${stats.name}: no REPORT lines in ${where} (${stats.skippedLines} other line(s) skipped)`);
 }
 
 export interface LiveOptions {

@@ -1,9 +1,6 @@
+import { LAMBDA_MAX_DURATION_MS, LAMBDA_MAX_MEMORY_MB, LAMBDA_MIN_MEMORY_MB } from "../../policy-pack/common/lambda-limits";
 import { IntHistogram } from "./histogram";
 import { ReportRecord } from "./parse";
-
-/** Lambda's limits: memory 128..10,240 MB, at most 900 s per invocation. */
-export const LAMBDA_MAX_MEMORY_MB = 10_240;
-export const LAMBDA_MAX_DURATION_MS = 900_000;
 
 /**
  * Everything `optimize` keeps about one function while its log streams past: a fixed set of numbers
@@ -12,6 +9,12 @@ export const LAMBDA_MAX_DURATION_MS = 900_000;
 export class FunctionStats {
   invocations = 0;
   skippedLines = 0;
+  /** Lines too long to be a log line (also counted in skippedLines). */
+  overlongLines = 0;
+  /** REPORT records with values Lambda cannot produce, left out of every figure. */
+  implausibleRecords = 0;
+  /** What was wrong with the first of them, for the warning. */
+  firstImplausible?: string;
   billedMsTotal = 0;
   /** Memory Size of the most recent record, i.e. the configuration in force now. */
   currentMemoryMb = 0;
@@ -31,6 +34,12 @@ export class FunctionStats {
   addRecord(r: ReportRecord | undefined): void {
     if (!r) {
       this.skippedLines++;
+      return;
+    }
+    const wrong = implausibility(r);
+    if (wrong !== undefined) {
+      this.implausibleRecords++;
+      this.firstImplausible ??= wrong;
       return;
     }
     this.invocations++;
@@ -61,13 +70,17 @@ export class FunctionStats {
     return this.invocations ? this.billedMsTotal / this.invocations : 0;
   }
 
-  /**
-   * Observed invocations per month: (timed invocations - 1) / (last - first time) scaled to a month,
-   * since n records span n - 1 gaps. Undefined when fewer than two timed records or no time elapsed.
-   */
-  observedPerSecond(): number | undefined {
-    const spanSeconds = (this.lastTimeMs - this.firstTimeMs) / 1000;
-    if (this.timedInvocations < 2 || !(spanSeconds > 0)) return undefined;
-    return (this.timedInvocations - 1) / spanSeconds;
+  /** Time from the first to the last timestamped record; undefined with fewer than two of them. */
+  timeSpanMs(): number | undefined {
+    return this.timedInvocations < 2 ? undefined : this.lastTimeMs - this.firstTimeMs;
   }
+}
+
+/** Why a record cannot come from Lambda (a memory size outside its limits, more memory used than configured); undefined when it can. */
+export function implausibility(r: ReportRecord): string | undefined {
+  if (r.memorySizeMb < LAMBDA_MIN_MEMORY_MB || r.memorySizeMb > LAMBDA_MAX_MEMORY_MB) {
+    return `Memory Size ${r.memorySizeMb} MB is outside Lambda's ${LAMBDA_MIN_MEMORY_MB}..${LAMBDA_MAX_MEMORY_MB} MB`;
+  }
+  if (r.maxMemoryUsedMb > r.memorySizeMb) return `Max Memory Used ${r.maxMemoryUsedMb} MB is above Memory Size ${r.memorySizeMb} MB`;
+  return undefined;
 }

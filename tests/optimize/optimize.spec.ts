@@ -181,13 +181,26 @@ describe("optimize: output formats", () => {
     expect(JSON.parse(patchLine.slice(2))).to.deep.equal([{ op: "replace", path: "/image-resizer/memorySize", value: 1088 }]);
   });
 
-  it("--output writes the whole report to a file", async () => {
+  it("--output (or -o) writes the whole report to a file and says so on stderr, as check and audit do", async () => {
     const dir = tempDir();
     const out = path.join(dir, "report.json");
-    const { stdout } = await optimize([PROCESSOR, "--format", "json", "--output", out]);
-    expect(stdout).to.equal(`wrote ${out}\n`);
+    const { stdout, stderr } = await optimize([PROCESSOR, "--format", "json", "--output", out]);
+    expect(stdout).to.equal("");
+    expect(stderr).to.equal(`1 function(s), 400 invocation(s), monthly cost $45.29 -> $15.42; report written to ${out}\n`);
     expect(JSON.parse(fs.readFileSync(out, "utf8")).functions[0].recommendedMemoryMb).to.equal(256);
     expect(fs.readdirSync(dir)).to.deep.equal(["report.json"]);
+    const short = path.join(dir, "short.txt");
+    await optimize([PROCESSOR, "-o", short]);
+    expect(fs.readFileSync(short, "utf8")).to.equal((await optimize([PROCESSOR])).stdout);
+  });
+
+  it("--output through the CLI: stdout stays empty, the notice is the one stderr line", () => {
+    const out = path.join(tempDir(), "report.txt");
+    const r = cli(["optimize", PROCESSOR, "--output", out]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal("");
+    expect(r.stderr).to.equal(`1 function(s), 400 invocation(s), monthly cost $45.29 -> $15.42; report written to ${out}\n`);
+    expect(fs.readFileSync(out, "utf8")).to.match(/^Lambda memory right-sizing: 1 function\(s\)/);
   });
 
   it("reads `-` from stdin", async () => {
@@ -224,9 +237,9 @@ describe("optimize: bad input is one line on stderr and exit 2, with no output f
       expect(err!.message).to.match(pattern);
     };
     await rejects(["fn="], /bad argument 'fn=': expected NAME=FILE/);
-    await rejects([PROCESSOR, "--frobnicate"], /Unknown option '--frobnicate'/);
+    await rejects([PROCESSOR, "--frobnicate"], /^Unknown option '--frobnicate'; see 'serverless-guard optimize --help'$/);
     await rejects([PROCESSOR, "--headroom", "lots"], /bad --headroom 'lots'/);
-    await rejects([PROCESSOR, "--format", "yaml"], /bad --format 'yaml': expected one of text, json, html/);
+    await rejects([PROCESSOR, "--format", "yaml"], /^unknown --format 'yaml' \(expected one of: text, json, html\)$/);
     await rejects([PROCESSOR, "--arch", "sparc"], /bad --arch 'sparc'/);
     await rejects([PROCESSOR, PROCESSOR], /function 'tap-processor-dev' given twice/);
     await rejects([PROCESSOR, "--since", "3d"], /only apply with --live/);
@@ -235,9 +248,12 @@ describe("optimize: bad input is one line on stderr and exit 2, with no output f
     await rejects([PROCESSOR, "--provisioned-concurrency", "other=2"], /^--provisioned-concurrency names 'other', which is not one of the functions given/);
     await rejects([PROCESSOR, "--provisioned-concurrency", "tap-processor-dev=1.5"], /^bad --provisioned-concurrency 'tap-processor-dev=1\.5': expected a whole number$/);
     await rejects([PROCESSOR, "--invocations-per-month", "1,00"], /^bad --invocations-per-month '1,00': expected a number/);
-    await rejects([], /expected at least one NAME=FILE/);
+    await rejects([], /^expected at least one NAME=FILE argument; see 'serverless-guard optimize --help'$/);
+    await rejects([PROCESSOR, "--output", ""], /^--output needs a file name$/);
+    await rejects([PROCESSOR, "--output", os.tmpdir()], /is a directory; give a file name$/);
     await rejects([`fn=${os.tmpdir()}`], /fn: '.*' is not a regular file/);
-    await rejects([PROCESSOR, "--output", "/nonexistent/dir/report.txt"], /--output '\/nonexistent\/dir\/report\.txt': directory '\/nonexistent\/dir' does not exist/);
+    // The same wording as check and audit (the same helper).
+    await rejects([PROCESSOR, "--output", "/nonexistent/dir/report.txt"], /^--output \/nonexistent\/dir\/report\.txt: directory \/nonexistent\/dir does not exist$/);
     const dir = tempDir();
     const config = path.join(dir, "bad.json");
     fs.writeFileSync(config, JSON.stringify({ "lambda-memory-limit": { maxMemoryMb: "lots" } }));
@@ -257,6 +273,22 @@ describe("optimize: bad input is one line on stderr and exit 2, with no output f
     const out = path.join(dir, "report.html");
     expectUsage(cli(["optimize", PROCESSOR, "fn=/nonexistent/x.log", "--format", "html", "--output", out]), /cannot read/);
     expect(fs.readdirSync(dir)).to.deep.equal([]);
+  });
+
+  it("words bad flags and --output problems as audit does, and both take -o", () => {
+    const exportFile = path.join(__dirname, "..", "fixtures", "exports", "clean.json");
+    for (const [command, input] of [["optimize", PROCESSOR], ["audit", exportFile]]) {
+      const unknown = cli([command, input, "--frobnicate"]);
+      expect(unknown.stderr, command).to.equal(`serverless-guard ${command}: Unknown option '--frobnicate'; see 'serverless-guard ${command} --help'\n`);
+      const missingDir = cli([command, input, "-o", "/nonexistent/dir/report.txt"]);
+      expect(missingDir.stderr, command).to.equal(`serverless-guard ${command}: --output /nonexistent/dir/report.txt: directory /nonexistent/dir does not exist\n`);
+      expect([unknown.status, missingDir.status]).to.deep.equal([2, 2]);
+    }
+    const out = path.join(tempDir(), "audit.json");
+    const audit = cli(["audit", exportFile, "--format", "json", "-o", out]);
+    expect(audit.stdout).to.equal("");
+    expect(audit.stderr).to.match(new RegExp(`; report written to ${out}\\n$`));
+    expect(JSON.parse(fs.readFileSync(out, "utf8"))).to.have.property("summary");
   });
 
   it("--help prints usage and exits 0", () => {

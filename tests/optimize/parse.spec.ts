@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { parseReportLine } from "../../src/optimize/parse";
+import * as fs from "fs";
+import * as path from "path";
+import { parseCommonPlainAt, parseReportLine } from "../../src/optimize/parse";
 
 describe("optimize: REPORT line parsing", () => {
   it("reads the plain-text REPORT line (tab-separated) with a cold start", () => {
@@ -108,5 +110,45 @@ describe("optimize: REPORT line parsing", () => {
   it("keeps the record but drops a garbled leading time stamp", () => {
     expect(parseReportLine("2026-13-99T00:00:00Z REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB")!.timestampMs).to.equal(undefined);
     expect(parseReportLine("20x6-11-01T00:00:00Z REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB")!.timestampMs).to.equal(undefined);
+  });
+});
+
+describe("optimize: the in-place fast path for Lambda's plain-text line", () => {
+  /** The fast path must give parseReportLine's answer whenever it gives one, read in place from a larger text. */
+  function expectSameAsGeneral(line: string) {
+    const text = `noise before\n${line}\nnoise after`;
+    const fast = parseCommonPlainAt(text, 13, 13 + line.length);
+    if (fast !== undefined) expect(fast, line).to.deep.equal(parseReportLine(line));
+    return fast;
+  }
+
+  it("agrees with parseReportLine on every line of the fixtures and sample logs, and takes the common ones", () => {
+    const root = path.join(__dirname, "..", "..");
+    const files = [
+      ...fs.readdirSync(path.join(root, "tests/fixtures/optimize")).filter((f) => f.endsWith(".log")).map((f) => path.join(root, "tests/fixtures/optimize", f)),
+      ...fs.readdirSync(path.join(root, "samples/logs")).map((f) => path.join(root, "samples/logs", f)),
+    ];
+    let taken = 0;
+    for (const file of files) for (const line of fs.readFileSync(file, "utf8").split("\n")) if (expectSameAsGeneral(line)) taken++;
+    expect(taken).to.be.above(4000);
+  });
+
+  it("agrees with parseReportLine on generated variants (times, separators, cold starts, damaged fields)", () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true }), { nil: undefined }),
+        fc.constantFrom("\t", " "),
+        fc.option(fc.integer({ min: 0, max: 99_999 }), { nil: undefined }),
+        fc.constantFrom("", "\t", " ", "\tExtra: 1 ms", "\tRestore Duration: 5.00 ms"),
+        fc.integer({ min: 0, max: 5 }),
+        (date, sep, init, tail, damage) => {
+          const fields = [`Duration: 12.50 ms`, `Billed Duration: 13 ms`, `Memory Size: 128 MB`, `Max Memory Used: 70 MB`];
+          if (init !== undefined) fields.push(`Init Duration: ${init / 100} ms`);
+          if (damage < fields.length) fields[damage] = fields[damage].replace(/ m[sB]$/, "");
+          const prefix = date ? `${date.toISOString()} 2026/11/01/[$LATEST]abc ` : "";
+          expectSameAsGeneral(`${prefix}REPORT RequestId: 1f2e${sep}${fields.join(sep)}${tail}`);
+        },
+      ),
+    );
   });
 });

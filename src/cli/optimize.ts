@@ -1,17 +1,18 @@
 import { Readable, Writable } from "stream";
-import { fsErrorText, UsageError } from "../cli/errors";
-import { missingOutputDirectory, writeFileAtomically } from "../cli/output-file";
-import { emitPulumi } from "./emit-pulumi";
-import { parseOptimizeArgs, USAGE } from "./options";
-import { analyze, FunctionReport } from "./recommend";
-import { toHtml } from "./render-html";
-import { toJson, toText } from "./report";
-import { readLiveInto, readLogInto } from "./sources";
-import { FunctionStats } from "./stats";
+import { emitPulumi } from "../optimize/emit-pulumi";
+import { analyze, FunctionReport } from "../optimize/recommend";
+import { toHtml } from "../optimize/render-html";
+import { toJson, toText, totalsOf, usd } from "../optimize/report";
+import { readLiveInto, readLogInto } from "../optimize/sources";
+import { FunctionStats } from "../optimize/stats";
+import { reportWritten, writeReport } from "./enforce-command";
+import { parseOptimizeArgs, USAGE } from "./optimize-options";
 
 export interface OptimizeIO {
   stdin: Readable;
   stdout: Writable;
+  /** Where the "report written" notice goes (default process.stderr). */
+  stderr?: Writable;
   env: NodeJS.ProcessEnv;
 }
 
@@ -27,8 +28,6 @@ export async function execute(argv: string[], io: OptimizeIO): Promise<OptimizeR
     io.stdout.write(USAGE + "\n");
     return { exitCode: 0, reports: [] };
   }
-  if (opts.output !== undefined) checkOutputDir(opts.output);
-
   const allStats: FunctionStats[] = [];
   if (opts.live) {
     for (const name of opts.liveNames) {
@@ -52,8 +51,10 @@ export async function execute(argv: string[], io: OptimizeIO): Promise<OptimizeR
   else body = toText(reports, opts.settings);
 
   if (opts.output !== undefined) {
-    writeWhole(opts.output, body);
-    io.stdout.write(`wrote ${opts.output}\n`);
+    writeReport(opts.output, body);
+    const t = totalsOf(reports);
+    const cost = `monthly cost ${usd(t.monthlyCostCurrentUsd)} -> ${usd(t.monthlyCostRecommendedUsd)}`;
+    reportWritten(`${t.functions} function(s), ${t.invocations} invocation(s), ${cost}`, opts.output, io.stderr);
   } else io.stdout.write(body);
   return { exitCode: 0, reports };
 }
@@ -61,17 +62,4 @@ export async function execute(argv: string[], io: OptimizeIO): Promise<OptimizeR
 export async function run(argv: string[]): Promise<number> {
   const { exitCode } = await execute(argv, { stdin: process.stdin, stdout: process.stdout, env: process.env });
   return exitCode;
-}
-
-function checkOutputDir(file: string): void {
-  const missing = missingOutputDirectory(file);
-  if (missing !== undefined) throw new UsageError(`--output '${file}': directory '${missing}' does not exist`);
-}
-
-function writeWhole(file: string, body: string): void {
-  try {
-    writeFileAtomically(file, body);
-  } catch (err) {
-    throw new UsageError(`cannot write --output '${file}': ${fsErrorText(err)}`);
-  }
 }

@@ -1,9 +1,9 @@
-import { parseArgs } from "util";
 import { DEFAULT_MAX_MEMORY_MB } from "../../policy-pack/lambda-memory-limit";
-import { UsageError } from "../cli/errors";
+import { Architecture, ARCHITECTURES } from "../optimize/pricing";
+import { AnalysisSettings } from "../optimize/recommend";
 import { localAnalyzerInfo, readPolicyPackConfigFile, reconcilePolicyPackConfig } from "../pack-config";
-import { Architecture, ARCHITECTURES } from "./pricing";
-import { AnalysisSettings } from "./recommend";
+import { outputOption, parseCommandArgs, reportFormat } from "./enforce-command";
+import { UsageError } from "./errors";
 
 export const USAGE = `Usage: serverless-guard optimize NAME=FILE [NAME=FILE ...] [options]
        serverless-guard optimize --live NAME [NAME ...] [options]
@@ -27,7 +27,7 @@ Options:
   --provisioned-concurrency NAME=N
                                  price NAME with N provisioned instances all month (repeatable)
   --format text|json|html        output format (default text)
-  --output FILE                  write the report to FILE (written only when complete) instead of stdout
+  -o, --output FILE              write the report to FILE (written only when complete) instead of stdout
   --emit pulumi                  print 'pulumi config set' commands (and a JSON patch for functions
                                  outside the reference stack) instead of the report
   --stack NAME                   add '--stack NAME' to the emitted pulumi commands
@@ -37,7 +37,8 @@ Options:
   --endpoint URL                 --live endpoint override (LocalStack, tests)
   -h, --help                     show this help`;
 
-export type Format = "text" | "json" | "html";
+const FORMATS = ["text", "json", "html"] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface OptimizeOptions {
   help: boolean;
@@ -56,38 +57,51 @@ export interface OptimizeOptions {
 
 const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,140}$/;
 
-/** Parses optimize's argv. Node's built-in `util.parseArgs` covers these flags, so no dependency. */
+const SEE_HELP = "; see 'serverless-guard optimize --help'";
+
+/** optimize's own options; --policy-pack-config, --format, --output and --help are common to every command. */
+const OPTIONS = {
+  headroom: { type: "string" },
+  "min-invocations": { type: "string" },
+  "invocations-per-month": { type: "string", multiple: true },
+  "current-arch": { type: "string" },
+  arch: { type: "string" },
+  "cpu-bound-share": { type: "string" },
+  "provisioned-concurrency": { type: "string", multiple: true },
+  emit: { type: "string" },
+  stack: { type: "string" },
+  live: { type: "boolean" },
+  since: { type: "string" },
+  region: { type: "string" },
+  endpoint: { type: "string" },
+} as const;
+
+/** What parseArgs returns for OPTIONS and the common options. */
+interface OptionValues {
+  help?: boolean;
+  live?: boolean;
+  format?: string;
+  output?: string;
+  "policy-pack-config"?: string;
+  headroom?: string;
+  "min-invocations"?: string;
+  "invocations-per-month"?: string[];
+  "current-arch"?: string;
+  arch?: string;
+  "cpu-bound-share"?: string;
+  "provisioned-concurrency"?: string[];
+  emit?: string;
+  stack?: string;
+  since?: string;
+  region?: string;
+  endpoint?: string;
+}
+
+/** Parses optimize's argv with the helpers check and audit use, so flags and errors read the same. */
 export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): OptimizeOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        headroom: { type: "string" },
-        "min-invocations": { type: "string" },
-        "invocations-per-month": { type: "string", multiple: true },
-        "policy-pack-config": { type: "string" },
-        "current-arch": { type: "string" },
-        arch: { type: "string" },
-        "cpu-bound-share": { type: "string" },
-        "provisioned-concurrency": { type: "string", multiple: true },
-        format: { type: "string" },
-        output: { type: "string", short: "o" },
-        emit: { type: "string" },
-        stack: { type: "string" },
-        live: { type: "boolean" },
-        since: { type: "string" },
-        region: { type: "string" },
-        endpoint: { type: "string" },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split("\n")[0]);
-  }
-  const v = parsed.values;
+  const parsed = parseCommandArgs("optimize", OPTIONS, argv);
+  const v = parsed.values as OptionValues;
+
   const help = v.help === true;
   const live = v.live === true;
   const positionals = parsed.positionals;
@@ -96,7 +110,7 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   const liveNames: string[] = [];
   if (!help) {
     if (positionals.length === 0) {
-      throw new UsageError(live ? "--live needs at least one function NAME" : "expected at least one NAME=FILE argument (see --help)");
+      throw new UsageError((live ? "--live needs at least one function NAME" : "expected at least one NAME=FILE argument") + SEE_HELP);
     }
     const seen = new Set<string>();
     for (const p of positionals) {
@@ -120,7 +134,7 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
     if (inputs.filter((i) => i.file === "-").length > 1) throw new UsageError("only one NAME=- can read stdin");
   }
 
-  const format = oneOf("--format", v.format ?? "text", ["text", "json", "html"] as const);
+  const format = reportFormat(v.format, FORMATS);
   const emit = v.emit === undefined ? undefined : oneOf("--emit", v.emit, ["pulumi"] as const);
   if (emit !== undefined && v.format !== undefined) throw new UsageError("--emit pulumi prints commands, not a report: drop --format");
   const currentArch = oneOf("--current-arch", v["current-arch"] ?? "x86_64", ARCHITECTURES) as Architecture;
@@ -160,7 +174,7 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
     region: v.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
     endpoint: v.endpoint,
     format,
-    output: v.output,
+    output: help ? undefined : outputOption(v.output),
     emit,
     stack: v.stack,
     settings: {
@@ -181,7 +195,14 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
  * file format, schema and errors); the pack default when the file does not set it.
  */
 export function readPackMaxMemory(file: string): number {
-  const reconciled = reconcilePolicyPackConfig(localAnalyzerInfo(), readPolicyPackConfigFile(file));
+  let reconciled;
+  try {
+    reconciled = reconcilePolicyPackConfig(localAnalyzerInfo(), readPolicyPackConfigFile(file));
+  } catch (err) {
+    // JSON.parse reads any depth, but walking a value nested thousands deep overflows the stack.
+    if (err instanceof RangeError) throw new UsageError(`policy pack config ${file}: nesting too deep`);
+    throw err;
+  }
   const max = reconciled["lambda-memory-limit"]?.properties.maxMemoryMb;
   return typeof max === "number" ? max : DEFAULT_MAX_MEMORY_MB;
 }
