@@ -11,7 +11,13 @@ try {
   }
   throw e;
 }
+// Exits as soon as the command is done and its output flushed: nothing left running (a handle of a library, a
+// timer) can keep the CLI alive or change its exit code.
+const exit = (code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 main.run(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => { console.error(`serverless-guard: ${err && err.message ? err.message : err}`); process.exitCode = 2; },
+  (code) => exit(code),
+  (err) => {
+    console.error(`serverless-guard: ${err && err.message ? err.message : err}`);
+    exit(2);
+  },
 );

@@ -1,6 +1,6 @@
 import { Readable, Writable } from "stream";
 import { fsErrorText, UsageError } from "../cli/errors";
-import { missingOutputDirectory, writeFileAtomically } from "../cli/output-file";
+import { missingOutputDirectory, outputProblem, STDOUT_OUTPUT, writeFileAtomically } from "../cli/output-file";
 import { emitPulumi } from "./emit-pulumi";
 import { parseOptimizeArgs, USAGE } from "./options";
 import { analyze, FunctionReport } from "./recommend";
@@ -27,7 +27,9 @@ export async function execute(argv: string[], io: OptimizeIO): Promise<OptimizeR
     io.stdout.write(USAGE + "\n");
     return { exitCode: 0, reports: [] };
   }
-  if (opts.output !== undefined) checkOutputDir(opts.output);
+  if (opts.output === STDOUT_OUTPUT) opts.output = undefined;
+  const inputs = [...opts.inputs.map((i) => i.file), policyConfigArg(argv)];
+  if (opts.output !== undefined) checkOutput(opts.output, inputs);
 
   const allStats: FunctionStats[] = [];
   if (opts.live) {
@@ -52,6 +54,7 @@ export async function execute(argv: string[], io: OptimizeIO): Promise<OptimizeR
   else body = toText(reports, opts.settings);
 
   if (opts.output !== undefined) {
+    checkOutput(opts.output, inputs); // again: the run may have taken minutes
     writeWhole(opts.output, body);
     io.stdout.write(`wrote ${opts.output}\n`);
   } else io.stdout.write(body);
@@ -63,9 +66,17 @@ export async function run(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function checkOutputDir(file: string): void {
+function checkOutput(file: string, inputs: (string | undefined)[]): void {
   const missing = missingOutputDirectory(file);
   if (missing !== undefined) throw new UsageError(`--output '${file}': directory '${missing}' does not exist`);
+  const problem = outputProblem(file, inputs);
+  if (problem !== undefined) throw new UsageError(`--output '${file}': ${problem}`);
+}
+
+/** The --policy-pack-config file, also an input the report must not replace. */
+function policyConfigArg(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === "--policy-pack-config" || a.startsWith("--policy-pack-config="));
+  return i < 0 ? undefined : argv[i].includes("=") ? argv[i].slice(argv[i].indexOf("=") + 1) : argv[i + 1];
 }
 
 function writeWhole(file: string, body: string): void {

@@ -4,6 +4,7 @@ import { UsageError } from "../cli/errors";
 import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceRecord } from "../analyzer/resource-record";
 import { loadProject, loadStackConfig, qualifyConfigKey } from "./project";
 import { createRecordingMonitor, RegisteredResource } from "./recording-monitor";
+import { registerTypeScript } from "./transpile";
 
 export interface RunProgramOptions {
   /** Stack name seen by `pulumi.getStack()`; default "dev". */
@@ -214,20 +215,4 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   }
   // sourceFile: where SARIF points a finding whose resource has no recorded declaration (e.g. a default provider).
   return { project: project.name, stack, resources, fakedInvokes: [...recorder.fakedInvokes].sort(), sourceFile: project.main };
-}
-
-/**
- * Registers ts-node for the program's .ts files, transpile-only (type errors are the program's own build's
- * business; a type-check would cost seconds per run). The program's tsconfig.json is used when present,
- * with module forced to CommonJS because the program is loaded with require().
- */
-function registerTypeScript(programDir: string): void {
-  if ((process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) return;
-  const tsconfig = path.join(programDir, "tsconfig.json");
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  require("ts-node").register({
-    transpileOnly: true,
-    ...(fs.existsSync(tsconfig) ? { project: tsconfig } : { skipProject: true }),
-    compilerOptions: { module: "commonjs", moduleResolution: "node", target: "ES2020", esModuleInterop: true, sourceMap: true },
-  });
 }
