@@ -11,6 +11,7 @@
  */
 import * as fs from "fs";
 import { UsageError } from "../cli/errors";
+import { NESTING_TOO_DEEP, nestingExceeds } from "../cli/json-depth";
 import { parseUrn } from "../report/urn";
 import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceOptionsRecord, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE, SourcePosition } from "./resource-record";
 
@@ -136,5 +137,6 @@ export function readStackExport(file: string): ResourceGraph {
   } catch (err) {
     throw new UsageError(`${file}: not valid JSON (${(err as Error).message.split("\n")[0]})`);
   }
+  if (nestingExceeds(doc)) throw new UsageError(`${file}: ${NESTING_TOO_DEEP}`);
   return stackExportToGraph(doc, file);
 }
