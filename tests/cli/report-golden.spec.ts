@@ -20,7 +20,6 @@ const cases: { name: string; args: string[]; cwd?: string }[] = [
   { name: "check-stack-remediate", args: ["check", "stack/", "--config", "processorMemoryMb=1024", "--policy-pack-config", remediateAll] },
   { name: "check-unoptimized", args: ["check", `${programs}/unoptimized`] },
   { name: "check-unoptimized-config", args: ["check", `${programs}/unoptimized`, "--policy-pack-config", `${exportsDir}/equivalence-config.json`] },
-  { name: "check-unoptimized-remediate", args: ["check", `${programs}/unoptimized`, "--policy-pack-config", remediateAll] },
   { name: "check-compliant", args: ["check", `${programs}/compliant`] },
   { name: "check-default-tags", args: ["check", `${programs}/default-tags`] },
   { name: "check-esm", args: ["check", `${programs}/esm`] },
