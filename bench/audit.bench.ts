@@ -31,6 +31,7 @@ function writeExport(file: string): void {
     add("aws:cloudwatch/logGroup:LogGroup", `${fn}-logs`, { name: `/aws/lambda/${fn}`, arn: arn("logs", `log-group:/aws/lambda/${fn}`), retentionInDays: 7, tags });
     add("aws:lambda/function:Function", fn, { name: fn, arn: arn("lambda", `function:${fn}`), memorySize: 512, runtime: "nodejs22.x", handler: "index.handler", role: arn("iam", `role/${fn}-role`).replace("us-east-1", ""), deadLetterConfig: { targetArn: arn("sqs", `${fn}-dlq`) }, loggingConfig: { logGroup: `/aws/lambda/${fn}`, logFormat: "JSON" }, tags });
   }
+  resources.length = RESOURCES; // the last group may be cut short
   fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: {}, resources } }));
 }
 

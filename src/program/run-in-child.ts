@@ -85,7 +85,10 @@ export function runProgramInChild(programDir: string, options: RunProgramOptions
   const token = randomBytes(16).toString("hex");
   const entry = childEntry();
   const child = fork(entry.file, [], {
-    execArgv: [...entry.execArgv, `--max-old-space-size=${maxMemoryMb}`],
+    // No stack frames on errors: the Pulumi SDK records a stack string on every promise it makes (a third of the
+    // process's memory on a large program), and nothing reads them; it captures its own source positions with a
+    // limit of its own, and failures are reported by their message.
+    execArgv: [...entry.execArgv, `--max-old-space-size=${maxMemoryMb}`, "--stack-trace-limit=0"],
     // Structured clone: the graph travels whole, whatever fields it has.
     serialization: "advanced",
     stdio: ["ignore", "pipe", "pipe", "ipc"],
