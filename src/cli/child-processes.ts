@@ -19,7 +19,8 @@ export function trackChild(child: ChildProcess): void {
  * Synchronous, so it also works from a signal handler that exits right after.
  */
 export function killChild(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  if (child.pid === undefined) return;
+  // A group outlives its leader while a member runs (something the program started), so it is killed even then.
   if (groupLeaders.has(child) && process.platform !== "win32") {
     try {
       process.kill(-child.pid, signal);
@@ -28,6 +29,7 @@ export function killChild(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL
       // The group is gone already (or never formed): fall back to the process itself.
     }
   }
+  if (child.exitCode !== null || child.signalCode !== null) return;
   try {
     child.kill(signal);
   } catch {
