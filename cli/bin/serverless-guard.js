@@ -12,14 +12,15 @@ if (!entry) {
   console.error("serverless-guard: not built yet; run `npm ci` (or `npm run build`) in the serverless-guard checkout");
   process.exit(2);
 }
+// Exits as soon as the command is done and its output flushed: nothing left running (a handle of a library, a
+// timer) can keep the CLI alive or change its exit code.
+const exit = (code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 require(entry)
   .run(process.argv.slice(2))
   .then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exit(code),
     (err) => {
       console.error(`serverless-guard: ${err && err.message ? err.message : err}`);
-      process.exitCode = 2;
+      exit(2);
     },
   );

@@ -185,30 +185,62 @@ async function runProtocol(
   };
 }
 
+/** A pack being started (with the Engine server it calls back), ahead of the graph it will judge. */
+export interface AnalyzerSession {
+  /** Resolves once the pack's process exists (its start-up then runs alongside whatever the caller does next). */
+  spawned: Promise<void>;
+  /** Resolves once the pack serves; rejects when it cannot start. */
+  ready: Promise<{ client: Parameters<typeof call>[0]; logs: EngineLogEntry[] }>;
+  /** Stops the pack (cancelling its start-up) and the Engine server; safe to call at any time, more than once. */
+  stop(): Promise<void>;
+}
+
 /**
- * Spawns @pulumi/pulumi/cmd/run-policy-pack on the pack, serves the Engine RPCs it calls back,
- * runs Configure, Remediate/Analyze per resource and AnalyzeStack; always stops the child.
- * Throws UsageError for config that does not fit the pack's policies or schemas.
+ * Starts the pack now, so that its start-up (a second or more) overlaps loading the graph: `check` calls this
+ * before running the program, `audit` before reading the export.
+ */
+export function startAnalyzer(packDir: string = packageRoot()): AnalyzerSession {
+  const abort = new AbortController();
+  const engine = startEngineServer();
+  const pack = engine.then((e) => startPack(packDir, e.address, e.logs, abort.signal));
+  // Failures are reported where `ready` is awaited; a session stopped early never is.
+  pack.catch(() => undefined);
+  engine.catch(() => undefined);
+  let stopping: Promise<void> | undefined;
+  return {
+    spawned: engine.then(() => undefined),
+    ready: Promise.all([engine, pack]).then(([e, p]) => ({ client: p.client, logs: e.logs })),
+    stop: () =>
+      (stopping ??= (async () => {
+        abort.abort();
+        await (await pack.catch(() => undefined))?.stop();
+        await (await engine.catch(() => undefined))?.stop();
+      })()),
+  };
+}
+
+/**
+ * Spawns @pulumi/pulumi/cmd/run-policy-pack on the pack (or uses `session`, started earlier by startAnalyzer),
+ * serves the Engine RPCs it calls back, runs Configure, Remediate/Analyze per resource and AnalyzeStack;
+ * always stops the pack. Throws UsageError for config that does not fit the pack's policies or schemas.
  */
 export async function enforce(
   graph: ResourceGraph | Promise<ResourceGraph>,
   options: EnforceOptions = {},
+  session?: AnalyzerSession,
 ): Promise<EnforceResult> {
   const userConfig = options.policyPackConfig;
-  // A graph that has already failed (audit reads its file synchronously) fails here, before the pack's
-  // ~1 s start-up: race() settles with the first argument when it has already settled.
-  await Promise.race([graph, undefined]);
-  // The graph may still be in the making (check runs the program meanwhile): the pack starts on the other core.
-  Promise.resolve(graph).catch(() => undefined); // its failure is reported where it is awaited below
-  const engine = await startEngineServer();
+  if (!session) {
+    // A graph that has already failed (a file read synchronously) fails here, before the pack's ~1 s start-up:
+    // race() settles with the first argument when it has already settled.
+    await Promise.race([graph, undefined]);
+  }
+  const analyzer = session ?? startAnalyzer(options.packDir ?? packageRoot());
   try {
-    const pack = await startPack(options.packDir ?? packageRoot(), engine.address, engine.logs);
-    try {
-      return await runProtocol(pack.client, await graph, options, userConfig, engine.logs);
-    } finally {
-      await pack.stop();
-    }
+    // Whichever fails first is the error: a failing program or export stops the pack's start-up at once.
+    const [pack, loaded] = await Promise.all([analyzer.ready, graph]);
+    return await runProtocol(pack.client, loaded, options, userConfig, pack.logs);
   } finally {
-    await engine.stop();
+    await analyzer.stop();
   }
 }

@@ -12,6 +12,7 @@ import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as enginepb from "@pulumi/pulumi/proto/engine_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { trackChild } from "../cli/child-processes";
 
 /** Bounded waits, so a broken pack can never hang a CLI run or a test. */
 const START_TIMEOUT_MS = 60_000;
@@ -86,15 +87,17 @@ export interface PackProcess {
 
 /**
  * Spawns run-policy-pack on `packDir` and resolves once the pack has printed its port.
- * Rejects (after stopping the child) if the pack exits or stays silent for too long.
+ * Rejects (after stopping the child) if the pack exits or stays silent for too long, or when `signal` aborts
+ * the start (the run failed meanwhile, e.g. on a bad input file).
  */
-export async function startPack(packDir: string, engineAddress: string, engineLogs: EngineLogEntry[] = []): Promise<PackProcess> {
+export async function startPack(packDir: string, engineAddress: string, engineLogs: EngineLogEntry[] = [], signal?: AbortSignal): Promise<PackProcess> {
   const child = spawn(process.execPath, [runPolicyPackPath(), engineAddress, "."], {
     cwd: packDir,
     // The SDK's log module reaches the engine through this variable.
     env: { ...process.env, PULUMI_NODEJS_ENGINE: engineAddress },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  trackChild(child);
   let stdout = "";
   let stderr = "";
   child.stderr!.setEncoding("utf8");
@@ -133,6 +136,12 @@ export async function startPack(packDir: string, engineAddress: string, engineLo
         clearTimeout(timer);
         reject(err);
       });
+      const abort = () => {
+        clearTimeout(timer);
+        reject(new Error(`policy pack start-up in ${packDir} was cancelled`));
+      };
+      if (signal?.aborted) abort();
+      signal?.addEventListener("abort", abort, { once: true });
     });
   } catch (err) {
     await stop();

@@ -13,6 +13,7 @@
 import * as fs from "fs";
 import { UsageError } from "../cli/errors";
 import { passphraseDecrypter, passphraseFromEnv } from "../secrets/passphrase";
+import { NESTING_TOO_DEEP, nestingExceeds } from "../cli/json-depth";
 import { parseUrn } from "../report/urn";
 import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceOptionsRecord, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE, SourcePosition } from "./resource-record";
 
@@ -178,5 +179,6 @@ function readJsonFile(file: string): unknown {
   } catch (err) {
     throw new UsageError(`${file}: not valid JSON (${(err as Error).message.split("\n")[0]})`);
   }
+  if (nestingExceeds(doc)) throw new UsageError(`${file}: ${NESTING_TOO_DEEP}`);
   return doc;
 }

@@ -23,6 +23,7 @@ const spec: EnforceCommandSpec = {
   name: "audit",
   usage: AUDIT_USAGE,
   options: {},
+  inputs: (positionals) => positionals,
   async load(positionals) {
     if (positionals.length === 0) throw new UsageError("missing STATE.json (the output of `pulumi stack export`); see --help");
     if (positionals.length > 1) throw new UsageError(`expected one STATE.json, got ${positionals.length} arguments`);

@@ -1,4 +1,7 @@
-import { DEFAULT_PROGRAM_TIMEOUT_SECONDS, runProgram } from "../program/run-program";
+import * as fs from "fs";
+import * as path from "path";
+import { DEFAULT_PROGRAM_TIMEOUT_SECONDS } from "../program/run-program";
+import { DEFAULT_MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS, runProgramInChild } from "../program/run-in-child";
 import { parseConfigPairs } from "../program/project";
 import { parseStackReferences } from "../program/stack-references";
 import { COMMON_OPTIONS_HELP, runEnforceCommand, EnforceCommandSpec } from "./enforce-command";
@@ -7,7 +10,7 @@ import { UsageError } from "./errors";
 export const CHECK_USAGE = `Usage: serverless-guard check [PROGRAM_DIR] [options]
 
 Runs a Pulumi TypeScript/JavaScript program (PROGRAM_DIR, default: stack/; its Pulumi.yaml gives the
-project name and main) in-process under a mock engine, with no Pulumi CLI, backend or cloud account,
+project name and main) in a child process under a mock engine, with no Pulumi CLI, backend or cloud account,
 and enforces the serverless-guard policy pack on the resources it registers: each resource's inputs go
 to Analyze, all resources' outputs to AnalyzeStack.
 
@@ -26,7 +29,9 @@ is set (a wrong passphrase is exit 2); otherwise the program sees them as unknow
 lists them. Components registered with remote: true (awsx, aws-apigateway) get unknown outputs and are
 listed: their children are not analyzed (audit the deployed stack's export for those).
 A program that throws (also inside an apply) stops the run at once: exit 2 with its error and line.
-The program's own console output goes to stderr.
+The program's own output (stdout and stderr) goes to stderr, each line prefixed with "[program] ".
+TypeScript is transpiled, not type-checked: type errors are the program's own build's job (Pulumi's
+runtime checks the values it receives); syntax errors are reported with their file and line.
 
 Options:
   --stack NAME               stack name seen by pulumi.getStack() (default: dev); ORG/NAME and
@@ -39,9 +44,25 @@ Options:
                              \`pulumi stack output --json [--show-secrets]\` (or \`pulumi stack export\`);
                              repeatable. A reference without one gets unknown outputs.
   --timeout SECONDS          fail (exit 2) when the program has not finished after SECONDS
-                             (default: ${DEFAULT_PROGRAM_TIMEOUT_SECONDS})
+                             (default: ${DEFAULT_PROGRAM_TIMEOUT_SECONDS}; the program's process is killed)
+  --max-memory MB            heap limit of the program's process; a program that needs more fails
+                             with exit 2 (default: ${DEFAULT_MAX_MEMORY_MB}, half of this machine's memory)
 
 ${COMMON_OPTIONS_HELP}`;
+
+/** The files at the top of the program's directory that the run reads: project and stack files, sources, manifests. */
+function programInputFiles(programDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(programDir);
+  } catch {
+    return []; // the run itself reports a missing directory
+  }
+  return names.filter((n) => /^(Pulumi(\..+)?\.ya?ml|package\.json|tsconfig\.json|.+\.[cm]?[jt]sx?)$/.test(n)).map((n) => path.join(programDir, n));
+}
+
+/** Below this, Node cannot even load @pulumi/pulumi. */
+const MIN_MEMORY_MB = 64;
 
 const spec: EnforceCommandSpec = {
   name: "check",
@@ -52,7 +73,9 @@ const spec: EnforceCommandSpec = {
     timeout: { type: "string" },
     preview: { type: "boolean" },
     "stack-reference": { type: "string", multiple: true },
+    "max-memory": { type: "string" },
   },
+  inputs: (positionals) => programInputFiles(positionals[0] ?? "stack/"),
   async load(positionals, values) {
     if (positionals.length > 1) throw new UsageError(`expected at most one PROGRAM_DIR, got ${positionals.length} arguments`);
     const stackArg = values.stack as string | undefined;
@@ -67,8 +90,17 @@ const spec: EnforceCommandSpec = {
     if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutArg!.trim() !== "")) {
       throw new UsageError(`--timeout '${timeoutArg}' is not a positive number of seconds`);
     }
+    if (timeoutSeconds !== undefined && timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+      throw new UsageError(`--timeout '${timeoutArg}' is too long (at most ${MAX_TIMEOUT_SECONDS} seconds)`);
+    }
+    const memoryArg = values["max-memory"] as string | undefined;
+    const maxMemoryMb = memoryArg === undefined ? undefined : Number(memoryArg);
+    if (maxMemoryMb !== undefined && !(Number.isInteger(maxMemoryMb) && maxMemoryMb >= MIN_MEMORY_MB && memoryArg!.trim() !== "")) {
+      throw new UsageError(`--max-memory '${memoryArg}' is not a whole number of MB (at least ${MIN_MEMORY_MB})`);
+    }
     const stackReferences = parseStackReferences((values["stack-reference"] as string[] | undefined) ?? []);
-    return runProgram(positionals[0] ?? "stack/", { stack, config, timeoutSeconds, preview: values.preview === true, stackReferences });
+    const options = { stack, config, timeoutSeconds, preview: values.preview === true, stackReferences };
+    return runProgramInChild(positionals[0] ?? "stack/", options, { timeoutSeconds, maxMemoryMb });
   },
 };
 

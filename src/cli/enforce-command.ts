@@ -3,15 +3,14 @@
  * enforce the pack, format and write the report the same way, so their verdicts cannot drift apart.
  * `optimize` parses its options and writes its report with the same helpers (exported below).
  */
-import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { enforce } from "../analyzer/enforce";
+import { enforce, startAnalyzer } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
 import { readPolicyPackConfigFile } from "../pack-config";
 import { formatReport, REPORT_FORMATS, ReportFormat, summarize, summaryLine } from "../report";
 import { EXIT_OK, EXIT_VIOLATIONS, fsErrorText, UsageError } from "./errors";
-import { missingOutputDirectory, writeFileAtomically } from "./output-file";
+import { outputProblem, STDOUT_OUTPUT, writeFileAtomically } from "./output-file";
 
 export interface EnforceCommandSpec {
   name: "check" | "audit";
@@ -21,6 +20,8 @@ export interface EnforceCommandSpec {
   options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
   /** Throws UsageError on bad input. */
   load(positionals: string[], values: Record<string, unknown>): Promise<ResourceGraph>;
+  /** The files the command will read (besides the policy config), which --output must never replace. */
+  inputs(positionals: string[], values: Record<string, unknown>): string[];
 }
 
 /** The common options' help, for each command's usage text. */
@@ -28,7 +29,8 @@ export const COMMON_OPTIONS_HELP = `Common options:
   --policy-pack-config FILE  policy config in the Pulumi CLI's format, e.g.
                              {"all": "mandatory", "lambda-memory-limit": {"enforcementLevel": "advisory", "maxMemoryMb": 1024}}
   --format text|json|sarif   report format (default: text)
-  -o, --output FILE          write the report to FILE instead of stdout
+  -o, --output FILE          write the report to FILE instead of stdout (whole or not at all; never
+                             over an input file, a symbolic link, a pipe or a device; - is stdout)
   --verbose                  text report: every finding and message whole (default: long ones shortened)
   --no-color                 text report: no colour (also when NO_COLOR is set; never in files and pipes)
   -h, --help                 show this help
@@ -48,15 +50,15 @@ const TEXT_REPORT_OPTIONS = {
   "no-color": { type: "boolean" },
 } as const;
 
-export function checkOutputFile(file: string): void {
-  const missing = missingOutputDirectory(file);
-  if (missing !== undefined) throw new UsageError(`--output ${file}: directory ${missing} does not exist`);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--output ${file}: is a directory; give a file name`);
+/** --output must name a file that can be written and is none of the command's inputs. */
+export function checkOutputFile(file: string, inputs: readonly (string | undefined)[]): void {
+  const problem = outputProblem(file, inputs);
+  if (problem !== undefined) throw new UsageError(`--output ${file}: ${problem}`);
 }
 
 /** Writes the whole report or nothing, after checking again (the run may have taken minutes). */
-export function writeReport(file: string, content: string): void {
-  checkOutputFile(file);
+export function writeReport(file: string, content: string, inputs: readonly (string | undefined)[]): void {
+  checkOutputFile(file, inputs);
   try {
     writeFileAtomically(file, content);
   } catch (err) {
@@ -84,12 +86,11 @@ export function reportFormat<T extends string>(value: unknown, formats: readonly
   return format as T;
 }
 
-/** --output, checked before the run; undefined for stdout. */
+/** --output: undefined for stdout (no option, or `-`). Checked against the inputs by checkOutputFile. */
 export function outputOption(value: unknown): string | undefined {
   const output = value as string | undefined;
   if (output === "") throw new UsageError("--output needs a file name");
-  if (output) checkOutputFile(output);
-  return output;
+  return output === STDOUT_OUTPUT ? undefined : output;
 }
 
 /** The one line on stderr that says where the report went (stdout stays empty). */
@@ -106,22 +107,26 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   }
   const format = reportFormat<ReportFormat>(values.format, REPORT_FORMATS);
   const output = outputOption(values.output);
-  // Relative paths name files from where the user ran us: read the config and resolve --output now, because
-  // `check` runs the program from its own directory (as Pulumi does) while the pack starts.
-  const outputPath = output ? path.resolve(output) : undefined;
   const configArg = values["policy-pack-config"] as string | undefined;
+  // Relative paths name files from where the user ran us: resolve them now, because `check` runs the program
+  // from its own directory (as Pulumi does).
+  const inputs = [configArg, ...spec.inputs(parsed.positionals, values)].map((f) => (f === undefined || f === STDOUT_OUTPUT ? f : path.resolve(f)));
+  if (output) checkOutputFile(output, inputs);
+  const outputPath = output ? path.resolve(output) : undefined;
   const policyPackConfig = configArg !== undefined ? readPolicyPackConfigFile(configArg) : undefined;
 
-  // The pack starts while the graph loads (a program run takes about as long as the pack's start-up).
+  // The pack starts first: its start-up (a second or more) overlaps the program run or the export's reading.
+  const analyzer = startAnalyzer();
+  await analyzer.spawned;
   const loading = spec.load(parsed.positionals, values);
-  const result = await enforce(loading, { policyPackConfig });
+  const result = await enforce(loading, { policyPackConfig }, analyzer);
   const graph = await loading;
   // A terminal gets its width and colour; files and pipes get 80 columns and plain text.
   const tty = !output && process.stdout.isTTY === true;
   const color = tty && !values["no-color"] && !process.env.NO_COLOR && process.stdout.hasColors();
   const report = formatReport(format, result, graph, { width: tty ? process.stdout.columns : undefined, color, verbose: !!values.verbose });
   if (output) {
-    writeReport(outputPath!, report);
+    writeReport(outputPath!, report, inputs);
     reportWritten(summaryLine(summarize(result, graph)), output);
   } else {
     process.stdout.write(report);

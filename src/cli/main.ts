@@ -1,4 +1,5 @@
 import { UsageError, EXIT_USAGE } from "./errors";
+import { killAllChildren } from "./child-processes";
 import { packageVersion } from "../paths";
 
 /** A subcommand module exports `run(argv)` resolving to the process exit code. */
@@ -33,6 +34,27 @@ ${Object.entries(commands)
 Run \`serverless-guard <command> --help\` for a command's options.
 Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 usage or input error.`;
 
+/** Exit codes for the signals that stop a run: 128 + the signal's number, as shells report them. */
+export const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
+let signalsHandled = false;
+
+/**
+ * On SIGINT, SIGTERM or SIGHUP, stops the pack and the program's process before exiting, so none outlives the CLI
+ * (they are killed outright: neither holds anything worth a graceful shutdown).
+ */
+function stopChildrenOnSignals(command: string): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+    process.once(signal as NodeJS.Signals, () => {
+      killAllChildren();
+      process.stderr.write(`serverless-guard ${command}: stopped by ${signal}\n`);
+      process.exit(code);
+    });
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const names = Object.keys(commands).join(", ");
@@ -54,6 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`serverless-guard: unknown command '${name}' (expected one of: ${names}); see --help`);
     return EXIT_USAGE;
   }
+  stopChildrenOnSignals(name);
   try {
     return await command.load().run(rest);
   } catch (err) {
@@ -62,5 +85,8 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     throw err;
+  } finally {
+    // Every path out, an unexpected error included, leaves no process behind.
+    killAllChildren();
   }
 }

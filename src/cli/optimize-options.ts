@@ -50,6 +50,8 @@ export interface OptimizeOptions {
   endpoint?: string;
   format: Format;
   output?: string;
+  /** Every file the run reads (logs, the policy config), which --output must never replace. */
+  readFiles: string[];
   emit?: "pulumi";
   stack?: string;
   settings: AnalysisSettings;
@@ -175,6 +177,7 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
     endpoint: v.endpoint,
     format,
     output: help ? undefined : outputOption(v.output),
+    readFiles: [...inputs.map((i) => i.file).filter((f) => f !== "-"), ...(v["policy-pack-config"] === undefined ? [] : [v["policy-pack-config"]])],
     emit,
     stack: v.stack,
     settings: {

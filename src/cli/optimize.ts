@@ -5,7 +5,7 @@ import { toHtml } from "../optimize/render-html";
 import { toJson, toText, totalsOf, usd } from "../optimize/report";
 import { readLiveInto, readLogInto } from "../optimize/sources";
 import { FunctionStats } from "../optimize/stats";
-import { reportWritten, writeReport } from "./enforce-command";
+import { checkOutputFile, reportWritten, writeReport } from "./enforce-command";
 import { parseOptimizeArgs, USAGE } from "./optimize-options";
 
 export interface OptimizeIO {
@@ -28,6 +28,8 @@ export async function execute(argv: string[], io: OptimizeIO): Promise<OptimizeR
     io.stdout.write(USAGE + "\n");
     return { exitCode: 0, reports: [] };
   }
+  if (opts.output !== undefined) checkOutputFile(opts.output, opts.readFiles);
+
   const allStats: FunctionStats[] = [];
   if (opts.live) {
     for (const name of opts.liveNames) {
@@ -51,7 +53,7 @@ export async function execute(argv: string[], io: OptimizeIO): Promise<OptimizeR
   else body = toText(reports, opts.settings);
 
   if (opts.output !== undefined) {
-    writeReport(opts.output, body);
+    writeReport(opts.output, body, opts.readFiles);
     const t = totalsOf(reports);
     const cost = `monthly cost ${usd(t.monthlyCostCurrentUsd)} -> ${usd(t.monthlyCostRecommendedUsd)}`;
     reportWritten(`${t.functions} function(s), ${t.invocations} invocation(s), ${cost}`, opts.output, io.stderr);

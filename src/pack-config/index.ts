@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import Ajv, { ErrorObject } from "ajv";
 import { fsErrorText, UsageError } from "../cli/errors";
+import { NESTING_TOO_DEEP, nestingExceeds } from "../cli/json-depth";
 import { AnalyzerInfo, ENFORCEMENT_LEVELS, EnforcementLevel } from "../analyzer/policy-info";
 
 export interface PolicyConfigEntry {
@@ -63,6 +64,7 @@ export function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
   } catch (err) {
     throw new UsageError(`policy pack config ${file}: not valid JSON (${(err as Error).message.split("\n")[0]})`);
   }
+  if (nestingExceeds(raw)) throw new UsageError(`policy pack config ${file}: ${NESTING_TOO_DEEP}`);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new UsageError(`policy pack config ${file}: expected a JSON object of policy names`);
   }

@@ -7,6 +7,7 @@ import { programErrorLine, watchForFailure } from "./program-failure";
 import { createRecordingMonitor, RegisteredResource } from "./recording-monitor";
 import { installUndecidedSecrets, resolveSecureConfig } from "./secure-config";
 import { installUnresolvedStackReferences, StackReferenceAnswers } from "./stack-references";
+import { registerTypeScript } from "./transpile";
 
 export interface RunProgramOptions {
   /** Stack name seen by `pulumi.getStack()`; default "dev". */
@@ -247,20 +248,4 @@ function repositoryRoot(dir: string): string | undefined {
     if (fs.existsSync(path.join(d, ".git"))) return d;
     if (path.dirname(d) === d) return undefined;
   }
-}
-
-/**
- * Registers ts-node for the program's .ts files, transpile-only (type errors are the program's own build's
- * business; a type-check would cost seconds per run). The program's tsconfig.json is used when present,
- * with module forced to CommonJS because the program is loaded with require().
- */
-function registerTypeScript(programDir: string): void {
-  if ((process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) return;
-  const tsconfig = path.join(programDir, "tsconfig.json");
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  require("ts-node").register({
-    transpileOnly: true,
-    ...(fs.existsSync(tsconfig) ? { project: tsconfig } : { skipProject: true }),
-    compilerOptions: { module: "commonjs", moduleResolution: "node", target: "ES2020", esModuleInterop: true, sourceMap: true },
-  });
 }

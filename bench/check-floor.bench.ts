@@ -1,0 +1,80 @@
+// `check stack/` against its floor, measured side by side in one run: the floor is what no `check` can avoid,
+// loading the program's @pulumi/aws (`node -e 'require("@pulumi/aws")'`) and an empty policy pack's start-up (to
+// an answered GetAnalyzerInfo), run in parallel. Target: check within 1.5x of that floor. Median of 5, alternating.
+// BENCH_ROOT=/path/to/another/checkout measures that checkout's CLI instead (for before/after figures).
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { call, startEngineServer, startPack } from "../src/analyzer/pack-process";
+import { writeEmptyPack } from "../tests/analyzer/support/packs";
+import { median } from "./median";
+
+const TARGET_RATIO = 1.5;
+const ROUNDS = 5;
+const root = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.join(__dirname, "..");
+const bin = path.join(root, "bin", "serverless-guard.js");
+
+function runMs(args: string[], cwd: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 || code === 1 ? resolve(Number(process.hrtime.bigint() - t0) / 1e6) : reject(new Error(`${args.join(" ")}: exit ${code}: ${stderr}`))));
+  });
+}
+
+async function floorMs(emptyPack: string, engineAddress: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await Promise.all([
+    runMs(["-e", 'require("@pulumi/aws")'], root),
+    (async () => {
+      const pack = await startPack(emptyPack, engineAddress);
+      try {
+        await call(pack.client, "getAnalyzerInfo", new Empty());
+      } finally {
+        await pack.stop();
+      }
+    })(),
+  ]);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function main(): Promise<number> {
+  if (!fs.existsSync(path.join(root, "dist", "src", "cli", "main.js"))) {
+    console.error(`missing ${root}/dist: run npm run build first`);
+    return 1;
+  }
+  const emptyPack = writeEmptyPack();
+  const engine = await startEngineServer();
+  try {
+    const check = () => runMs([bin, "check", "stack/", "--format", "json"], root);
+    // Warm-up: the file cache, and the handler bundles a first run may have to build.
+    await check();
+    await floorMs(emptyPack, engine.address);
+    const checks: number[] = [];
+    const floors: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      checks.push(await check());
+      floors.push(await floorMs(emptyPack, engine.address));
+    }
+    const ratio = median(checks) / median(floors);
+    console.log(`check stack/ (${root}): ${median(checks).toFixed(0)} ms (median of ${ROUNDS})`);
+    console.log(`floor (require @pulumi/aws || empty pack start-up): ${median(floors).toFixed(0)} ms`);
+    console.log(`ratio ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? "OK" : "MISSED"}`);
+    return ratio <= TARGET_RATIO ? 0 : 1;
+  } finally {
+    await engine.stop();
+    fs.rmSync(emptyPack, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
