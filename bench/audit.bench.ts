@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { writeEmptyPack } from "../tests/analyzer/support/packs";
+import { writeEmptyPack } from "../scripts/policy-packs";
 import { median } from "./median";
 
 const TARGET_RATIO = 1.3;

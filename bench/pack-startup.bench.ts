@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { call, startEngineServer, startPack } from "../src/analyzer/pack-process";
-import { writeEmptyPack } from "../tests/analyzer/support/packs";
+import { writeEmptyPack } from "../scripts/policy-packs";
 import { median } from "./median";
 
 const root = path.join(__dirname, "..");

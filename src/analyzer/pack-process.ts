@@ -12,7 +12,7 @@ import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as enginepb from "@pulumi/pulumi/proto/engine_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { trackChild } from "../cli/child-processes";
+import { trackChild } from "../child-processes";
 
 /** Bounded waits, so a broken pack can never hang a CLI run or a test. */
 const START_TIMEOUT_MS = 60_000;

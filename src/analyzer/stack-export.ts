@@ -11,9 +11,9 @@
  * - with the passphrase secrets provider and its passphrase given, ciphertext secrets are decrypted as the CLI does.
  */
 import * as fs from "fs";
-import { UsageError } from "../cli/errors";
+import { UsageError } from "../errors";
 import { passphraseDecrypter, passphraseFromEnv } from "../secrets/passphrase";
-import { NESTING_TOO_DEEP, nestingExceeds } from "../cli/json-depth";
+import { NESTING_TOO_DEEP, nestingExceeds } from "../json-depth";
 import { parseUrn } from "../report/urn";
 import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceOptionsRecord, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE, SourcePosition } from "./resource-record";
 

@@ -1,6 +1,6 @@
 import { readStackExportWithSecrets } from "../analyzer/stack-export";
 import { COMMON_OPTIONS_HELP, runEnforceCommand, EnforceCommandSpec } from "./enforce-command";
-import { UsageError } from "./errors";
+import { UsageError } from "../errors";
 
 export const AUDIT_USAGE = `Usage: serverless-guard audit STATE.json [options]
 

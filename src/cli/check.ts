@@ -5,7 +5,7 @@ import { DEFAULT_MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS, runProgramInChild } from ".
 import { parseConfigPairs } from "../program/project";
 import { parseStackReferences } from "../program/stack-references";
 import { COMMON_OPTIONS_HELP, runEnforceCommand, EnforceCommandSpec } from "./enforce-command";
-import { UsageError } from "./errors";
+import { UsageError } from "../errors";
 
 export const CHECK_USAGE = `Usage: serverless-guard check [PROGRAM_DIR] [options]
 

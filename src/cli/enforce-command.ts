@@ -9,7 +9,7 @@ import { enforce, startAnalyzer } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
 import { readPolicyPackConfigFile } from "../pack-config";
 import { formatReport, REPORT_FORMATS, ReportFormat, summarize, summaryLine } from "../report";
-import { EXIT_OK, EXIT_VIOLATIONS, fsErrorText, UsageError } from "./errors";
+import { EXIT_OK, EXIT_VIOLATIONS, fsErrorText, UsageError } from "../errors";
 import { outputProblem, STDOUT_OUTPUT, writeFileAtomically } from "./output-file";
 
 export interface EnforceCommandSpec {

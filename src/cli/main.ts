@@ -1,5 +1,5 @@
-import { UsageError, EXIT_USAGE } from "./errors";
-import { killAllChildren } from "./child-processes";
+import { UsageError, EXIT_USAGE } from "../errors";
+import { killAllChildren } from "../child-processes";
 import { packageVersion } from "../paths";
 
 /** A subcommand module exports `run(argv)` resolving to the process exit code. */

@@ -3,7 +3,7 @@ import { Architecture, ARCHITECTURES } from "../optimize/pricing";
 import { AnalysisSettings } from "../optimize/recommend";
 import { localAnalyzerInfo, readPolicyPackConfigFile, reconcilePolicyPackConfig } from "../pack-config";
 import { outputOption, parseCommandArgs, reportFormat } from "./enforce-command";
-import { UsageError } from "./errors";
+import { UsageError } from "../errors";
 
 export const USAGE = `Usage: serverless-guard optimize NAME=FILE [NAME=FILE ...] [options]
        serverless-guard optimize --live NAME [NAME ...] [options]

@@ -1,5 +1,5 @@
 import { LAMBDA_MAX_MEMORY_MB, LAMBDA_MIN_MEMORY_MB } from "../../policy-pack/common/lambda-limits";
-import { UsageError } from "../cli/errors";
+import { UsageError } from "../errors";
 import { Architecture, monthlyCostUsd, SECONDS_PER_MONTH } from "./pricing";
 import { FunctionStats } from "./stats";
 

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { pipeline, Readable } from "stream";
 import * as zlib from "zlib";
-import { fsErrorText, UsageError } from "../cli/errors";
+import { fsErrorText, UsageError } from "../errors";
 import { LineSplitter } from "./lines";
 import { eventTimestampMs, parseCommonPlainAt, parseReportLine } from "./parse";
 import { FunctionStats } from "./stats";

@@ -7,8 +7,8 @@
  */
 import * as fs from "fs";
 import Ajv, { ErrorObject } from "ajv";
-import { fsErrorText, UsageError } from "../cli/errors";
-import { NESTING_TOO_DEEP, nestingExceeds } from "../cli/json-depth";
+import { fsErrorText, UsageError } from "../errors";
+import { NESTING_TOO_DEEP, nestingExceeds } from "../json-depth";
 import { AnalyzerInfo, ENFORCEMENT_LEVELS, EnforcementLevel } from "../analyzer/policy-info";
 
 export interface PolicyConfigEntry {

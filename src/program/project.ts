@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { UsageError } from "../cli/errors";
+import { UsageError } from "../errors";
 
 /** What `Pulumi.yaml` (and the program's package.json) say about how to run a program. */
 export interface ProgramProject {

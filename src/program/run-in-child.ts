@@ -13,8 +13,8 @@ import * as os from "os";
 import * as readline from "readline";
 import { Readable } from "stream";
 import { ResourceGraph } from "../analyzer/resource-record";
-import { killChild, markGroupLeader, trackChild } from "../cli/child-processes";
-import { UsageError } from "../cli/errors";
+import { killChild, markGroupLeader, trackChild } from "../child-processes";
+import { UsageError } from "../errors";
 import type { ProgramJob, ProgramOutcome } from "./program-child";
 
 /** program-child.ts's EARLY_EXIT_ZERO (not imported: that module is the child's entry point and runs on import). */
@@ -85,10 +85,9 @@ export function runProgramInChild(programDir: string, options: RunProgramOptions
   const token = randomBytes(16).toString("hex");
   const entry = childEntry();
   const child = fork(entry.file, [], {
-    // No stack frames on errors: the Pulumi SDK records a stack string on every promise it makes (a third of the
-    // process's memory on a large program), and nothing reads them; it captures its own source positions with a
-    // limit of its own, and failures are reported by their message.
-    execArgv: [...entry.execArgv, `--max-old-space-size=${maxMemoryMb}`, "--stack-trace-limit=0"],
+    // The heap cap turns a runaway program into one clear error (run-program.ts also drops the SDK's per-promise
+    // stack strings, a third of a large program's memory).
+    execArgv: [...entry.execArgv, `--max-old-space-size=${maxMemoryMb}`],
     // Structured clone: the graph travels whole, whatever fields it has.
     serialization: "advanced",
     stdio: ["ignore", "pipe", "pipe", "ipc"],

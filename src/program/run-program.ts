@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { UsageError } from "../cli/errors";
+import { UsageError } from "../errors";
 import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceRecord } from "../analyzer/resource-record";
 import { loadProject, loadStackConfig, qualifyConfigKey } from "./project";
 import { programErrorLine, watchForFailure } from "./program-failure";
@@ -102,6 +102,7 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   const state = require(`${pulumiDir}/runtime/state`);
   const runtimeConfig = require(`${pulumiDir}/runtime/config`);
   const runtimeStack = require(`${pulumiDir}/runtime/stack`);
+  withoutPromiseStacks(require(`${pulumiDir}/runtime/debuggable`));
 
   const providerSettingsCache = new Map<string, { region: string; defaultTags?: Record<string, string> }>();
   const defaultRegion = config["aws:region"] ?? "us-east-1";
@@ -248,4 +249,22 @@ function repositoryRoot(dir: string): string | undefined {
     if (fs.existsSync(path.join(d, ".git"))) return d;
     if (path.dirname(d) === d) return undefined;
   }
+}
+
+/**
+ * The SDK formats a stack trace for every promise it creates (debuggablePromise's `_debugStackTrace`), which only its
+ * leak report reads: a third of a large program's memory. Those traces are made empty; every other error, the
+ * program's own included, keeps its frames (the failure message names the program's line).
+ */
+function withoutPromiseStacks(debuggable: { debuggablePromise: (p: unknown, ctx: unknown) => unknown }): void {
+  const original = debuggable.debuggablePromise;
+  debuggable.debuggablePromise = (p, ctx) => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return original(p, ctx);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
 }

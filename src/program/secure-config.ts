@@ -5,7 +5,7 @@
  * (as an output is during a preview), so it runs on and policies that need the value say they cannot decide.
  */
 import * as path from "path";
-import { UsageError } from "../cli/errors";
+import { UsageError } from "../errors";
 import { passphraseDecrypter, passphraseFromEnv } from "../secrets/passphrase";
 import { configValueToString, isSecureValue, StackConfig } from "./project";
 

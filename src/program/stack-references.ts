@@ -6,7 +6,7 @@
  * export`); a reference with no file gets unknown outputs, as for a stack not yet deployed.
  */
 import * as fs from "fs";
-import { UsageError } from "../cli/errors";
+import { UsageError } from "../errors";
 import { SECRET_SIG, SECRET_SIG_VALUE } from "../analyzer/resource-record";
 import { normalizeSecrets } from "../analyzer/stack-export";
 import { UNKNOWN_VALUE } from "../analyzer/wire";

@@ -11,7 +11,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
-import { UsageError } from "../cli/errors";
+import { UsageError } from "../errors";
 
 const ITERATIONS = 1_000_000;
 const KEY_BYTES = 32;

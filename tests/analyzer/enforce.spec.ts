@@ -5,7 +5,7 @@ import * as path from "path";
 import { enforce } from "../../src/analyzer/enforce";
 import { readPolicyPackConfigFile } from "../../src/pack-config";
 import { ResourceGraph, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE } from "../../src/analyzer/resource-record";
-import { writeEmptyPack, writePack } from "./support/packs";
+import { writeEmptyPack, writePack } from "../../scripts/policy-packs";
 
 const TAGS = { Environment: "t", Project: "p", Owner: "o", CostCenter: "c" };
 const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;

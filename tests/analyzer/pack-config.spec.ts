@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { readPolicyPackConfigFile, reconcilePolicyPackConfig } from "../../src/pack-config";
 import { AnalyzerInfo } from "../../src/analyzer/policy-info";
-import { UsageError } from "../../src/cli/errors";
+import { UsageError } from "../../src/errors";
 
 // An AnalyzerInfo as GetAnalyzerInfo would describe a two-policy pack.
 const info = (): AnalyzerInfo => ({

@@ -3,7 +3,7 @@ import * as path from "path";
 import { readStackExport, stackExportToGraph } from "../../src/analyzer/stack-export";
 import { SECRET_SIG, SECRET_SIG_VALUE } from "../../src/analyzer/resource-record";
 import { toWireValue, UNKNOWN_VALUE } from "../../src/analyzer/wire";
-import { UsageError } from "../../src/cli/errors";
+import { UsageError } from "../../src/errors";
 
 const fixture = path.join(__dirname, "..", "fixtures", "exports", "clean.json");
 

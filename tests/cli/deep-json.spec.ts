@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { MAX_JSON_NESTING, nestingExceeds } from "../../src/cli/json-depth";
+import { MAX_JSON_NESTING, nestingExceeds } from "../../src/json-depth";
 import { runNode } from "../support/spawn";
 import { useTempDirs } from "../support/temp";
 

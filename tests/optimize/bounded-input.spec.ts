@@ -4,7 +4,7 @@ import * as path from "path";
 import { Readable } from "stream";
 import { pipeline } from "stream/promises";
 import * as zlib from "zlib";
-import { UsageError } from "../../src/cli/errors";
+import { UsageError } from "../../src/errors";
 import { LineSplitter } from "../../src/optimize/lines";
 import { useTempDirs } from "../support/temp";
 import { cli, fixture, optimize } from "./helpers";

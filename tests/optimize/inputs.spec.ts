@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Readable } from "stream";
 import * as zlib from "zlib";
-import { UsageError } from "../../src/cli/errors";
+import { UsageError } from "../../src/errors";
 import { useTempDirs } from "../support/temp";
 import { fixture, optimize } from "./helpers";
 

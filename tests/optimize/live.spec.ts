@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { UsageError } from "../../src/cli/errors";
+import { UsageError } from "../../src/errors";
 import { snapshotEnv } from "../support/env";
 import { optimize } from "./helpers";
 

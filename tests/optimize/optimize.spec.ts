@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
-import { UsageError } from "../../src/cli/errors";
+import { UsageError } from "../../src/errors";
 import { useTempDirs } from "../support/temp";
 import { cli, fixture, optimize } from "./helpers";
 

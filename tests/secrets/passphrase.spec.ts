@@ -5,7 +5,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { UsageError } from "../../src/cli/errors";
+import { UsageError } from "../../src/errors";
 import { decryptValue, encryptValue, INCORRECT_PASSPHRASE, newPassphraseState, passphraseDecrypter, passphraseFromEnv } from "../../src/secrets/passphrase";
 
 /** An independent reading of one `v1:<nonce>:<ciphertext+tag>` value with a key derived as the CLI derives it. */
