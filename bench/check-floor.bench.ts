@@ -13,7 +13,7 @@ import { median } from "./median";
 const TARGET_RATIO = 1.5;
 const ROUNDS = 5;
 const root = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.join(__dirname, "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 
 function runMs(args: string[], cwd: string): Promise<number> {
   const t0 = process.hrtime.bigint();

@@ -7,7 +7,7 @@ import { useTempDirs } from "../support/temp";
 
 // Deeply nested JSON in an export or a policy config is one line naming the file, exit 2 (not a stack overflow).
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const nested = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
 
 describe("deeply nested JSON input", () => {

@@ -9,7 +9,7 @@ import { runTracked, survivors, TrackedRun } from "./support/process-tree";
 // real CLI (bin -> dist) on a small hostile program and checks the exit code, the one-line message or the report,
 // and that every process the CLI started is gone once it has exited.
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const programs = path.join(root, "tests", "fixtures", "programs");
 const queued = limitConcurrency();
 const check = (args: string[]) => queued(() => runTracked([bin, "check", ...args], { cwd: root }));

@@ -9,7 +9,7 @@ import { useTempDirs } from "../support/temp";
 // --output never destroys an input, a link, a pipe or a device, and a target that cannot be written fails before
 // the run, for check, audit and optimize alike.
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const fixtures = path.join(root, "tests", "fixtures");
 const queued = limitConcurrency();
 const cli = (args: string[], cwd = root) => queued(() => runNode([bin, ...args], { cwd }));

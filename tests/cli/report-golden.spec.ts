@@ -6,9 +6,9 @@ import { limitConcurrency, runNode } from "../support/spawn";
 // The JSON and SARIF reports on the reference stack and the fixtures, compared with the ones the CLI produced before
 // the program moved into a child process and onto esbuild (tests/fixtures/golden, written by the build of that time).
 // JSON rather than text: the text layout may change on its own; the findings, remediations and SARIF locations may not.
-// `GOLDEN_WRITE=1 GOLDEN_BIN=path/to/bin/serverless-guard.js npx mocha tests/cli/report-golden.spec.ts` rewrites them.
+// `GOLDEN_WRITE=1 GOLDEN_BIN=path/to/cli/bin/serverless-guard.js npx mocha tests/cli/report-golden.spec.ts` rewrites them.
 const root = path.join(__dirname, "..", "..");
-const bin = process.env.GOLDEN_BIN ?? path.join(root, "bin", "serverless-guard.js");
+const bin = process.env.GOLDEN_BIN ?? path.join(root, "cli", "bin", "serverless-guard.js");
 const write = process.env.GOLDEN_WRITE === "1";
 const goldenDir = path.join(root, "tests", "fixtures", "golden");
 const programs = "tests/fixtures/programs";

@@ -7,7 +7,7 @@ import { runTracked, survivors } from "./support/process-tree";
 // SIGINT, SIGTERM and SIGHUP sent to the CLI mid-run: it stops the pack and the program's process, exits with
 // 128 + the signal's number, and leaves no process behind.
 const root = path.join(__dirname, "..", "..");
-const bin = path.join(root, "bin", "serverless-guard.js");
+const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const slowProgram = path.join(root, "tests", "fixtures", "programs", "hostile-slow");
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
