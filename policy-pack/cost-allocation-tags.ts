@@ -17,7 +17,7 @@ let taggable: ReadonlySet<string> | undefined;
  */
 export function isTaggableType(type: string): boolean {
   if (!taggable) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     const file = require("./generated/taggable-types.json") as typeof TaggableTypesFile;
     taggable = new Set(file.types);
   }

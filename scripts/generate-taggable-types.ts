@@ -84,7 +84,7 @@ export function taggableTypes(root: string = AWS_ROOT): { taggable: string[]; ex
 
 if (require.main === module) {
   const { taggable, excluded, scanned } = taggableTypes();
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const version = (require("@pulumi/aws/package.json") as { version: string }).version;
   fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
   fs.writeFileSync(

@@ -16,7 +16,7 @@ let actions: ReadonlySet<string> | undefined;
 /** Is `action` (as written, no wildcard) one of the network-interface actions Lambda needs in a VPC? */
 export function isLambdaVpcEniAction(action: string): boolean {
   if (!actions) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     const file = require("./generated/lambda-vpc-eni-actions.json") as typeof EniActionsFile;
     actions = new Set(file.actions.map((a) => a.toLowerCase()));
   }

@@ -79,7 +79,7 @@ const spec: EnforceCommandSpec = {
   async load(positionals, values) {
     if (positionals.length > 1) throw new UsageError(`expected at most one PROGRAM_DIR, got ${positionals.length} arguments`);
     const stackArg = values.stack as string | undefined;
-    if (stackArg !== undefined && !/^[A-Za-z0-9_.\-]+(\/[A-Za-z0-9_.\-]+){0,2}$/.test(stackArg)) {
+    if (stackArg !== undefined && !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(stackArg)) {
       throw new UsageError(`--stack '${stackArg}' is not a valid stack name (NAME, ORG/NAME or ORG/PROJECT/NAME)`);
     }
     // As with the Pulumi CLI, a fully qualified name selects the stack NAME: getStack(), URNs and Pulumi.NAME.yaml use it.

@@ -94,7 +94,7 @@ type Callback = (err: unknown, resp?: unknown) => void;
  * class is only known at run time, since it must be the instance the program loads).
  */
 export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironment) {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { MockMonitor } = require(`${pulumiDir}/runtime/mocks`);
   // The program's @pulumi/pulumi may carry its own google-protobuf; use the copy it resolves.
   const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));

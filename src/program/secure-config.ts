@@ -80,9 +80,9 @@ export async function resolveSecureConfig(stack: StackConfig, overridden: (key: 
 export function installUndecidedSecrets(pulumiDir: string, keys: string[], reason: string): void {
   if (keys.length === 0) return;
   const undecided = new Set(keys);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { Config } = require(`${pulumiDir}/config`);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { Output } = require(`${pulumiDir}/output`);
   const unknownSecret = () => new Output([], Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(true), Promise.resolve([]));
   const proto = Config.prototype as Record<string, (...args: unknown[]) => unknown> & { fullKey(key: string): string };

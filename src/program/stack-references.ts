@@ -84,9 +84,9 @@ export function stackReferenceState(name: string, answers: StackReferenceAnswers
  * requireOutput then give unknown values and the program's applies on them do not run, as in a preview.
  */
 export function installUnresolvedStackReferences(pulumiDir: string, answers: StackReferenceAnswers | undefined): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const runtimeResource = require(`${pulumiDir}/runtime/resource`);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { Output } = require(`${pulumiDir}/output`);
   const readResource = runtimeResource.readResource;
   runtimeResource.readResource = function (res: Record<string, unknown>, parent: unknown, t: string, name: string, props: Record<string, unknown>, ...rest: unknown[]) {

@@ -50,7 +50,7 @@ export function registerTypeScript(programDir: string): void {
   if (registered || (process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) return;
   registered = true;
   // Loaded only when a TypeScript program runs: esbuild's JS API is cheap, but `check` of a .js program needs none of it.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const esbuild = require("esbuild") as typeof import("esbuild");
   const tsconfigRaw = tsconfigOf(programDir);
   const extensions = require.extensions as NodeJS.RequireExtensions;

@@ -1,7 +1,6 @@
 // `serverless-guard check` spawned as a user runs it on the programs real stacks are: the two modes, an apply
 // that throws, remote components, stack references, encrypted config, library-made resources in SARIF.
 import { expect } from "chai";
-import * as fs from "fs";
 import * as path from "path";
 import { sarifErrors } from "../analyzer/support/sarif-schema";
 import { limitConcurrency, NodeRun, runNode } from "../support/spawn";

@@ -53,7 +53,7 @@ function record(id: string, extra: Record<string, unknown> = {}) {
 async function captureStderr<T>(fn: () => Promise<T>): Promise<{ lines: string[]; outcome: T | Error }> {
   const lines: string[] = [];
   const original = process.stderr.write.bind(process.stderr);
-  (process.stderr as any).write = (chunk: any, ...rest: any[]) => {
+  (process.stderr as any).write = (chunk: any, ..._rest: any[]) => {
     lines.push(String(chunk));
     return true;
   };

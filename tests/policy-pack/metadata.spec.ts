@@ -82,7 +82,7 @@ describe("policy metadata", () => {
       it("lives in policy-pack/<name>.ts, which exports this very policy object", () => {
         const file = path.join(PACK_DIR, `${policy.name}.ts`);
         expect(fs.existsSync(file), file).to.equal(true);
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+         
         const exported = Object.values(require(file));
         expect(exported).to.include(policy);
       });

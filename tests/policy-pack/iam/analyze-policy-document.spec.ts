@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import { analyzePolicyDocument, IamFindingKind } from "../../../policy-pack/iam/analyze-policy-document";
 
 // The SDK's own sentinels and unknown-checking proxy (internal to @pulumi/policy, hence require).
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const sdkProxy = require("@pulumi/policy/proxy") as {
   unknownStringValue: string;
   unknownArrayValue: string;
