@@ -6,7 +6,17 @@ const tseslint = require("typescript-eslint");
 const prettier = require("eslint-config-prettier");
 
 module.exports = tseslint.config(
-  { ignores: ["**/node_modules/", "**/dist/", "out/", "cli/dist/", "cli/policy-pack/", "lambdas/dist/", "tests/fixtures/**/*.js"] },
+  {
+    ignores: [
+      "**/node_modules/",
+      "**/dist/",
+      "out/",
+      "cli/dist/",
+      "cli/policy-pack/",
+      "lambdas/dist/",
+      "tests/fixtures/**/*.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -14,11 +24,20 @@ module.exports = tseslint.config(
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "module",
-      globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" },
+      globals: {
+        require: "readonly",
+        module: "writable",
+        __dirname: "readonly",
+        process: "readonly",
+        console: "readonly",
+      },
     },
     rules: {
       // Unused parameters named with a leading underscore are deliberate (callbacks with fixed signatures).
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       // require() is deliberate here: commands and heavy modules load lazily (start-up cost), and a program's own
       // copy of @pulumi/pulumi is loaded from a path computed at run time.
       "@typescript-eslint/no-require-imports": "off",

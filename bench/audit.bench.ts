@@ -26,11 +26,49 @@ function writeExport(file: string): void {
     const fn = `fn-${i}`;
     const add = (type: string, name: string, props: Record<string, unknown>) =>
       resources.push({ urn: urn(type, name), type, custom: true, parent: stack, inputs: props, outputs: props });
-    add("aws:sqs/queue:Queue", `${fn}-dlq`, { name: `${fn}-dlq`, arn: arn("sqs", `${fn}-dlq`), url: `https://sqs.us-east-1.amazonaws.com/123456789012/${fn}-dlq`, tags });
-    add("aws:cloudwatch/metricAlarm:MetricAlarm", `${fn}-dlq-alarm`, { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: `${fn}-dlq` }, comparisonOperator: "GreaterThanThreshold", threshold: 0, evaluationPeriods: 1, period: 300, statistic: "Maximum", tags });
-    add("aws:iam/role:Role", `${fn}-role`, { name: `${fn}-role`, arn: arn("iam", `role/${fn}-role`).replace("us-east-1", ""), assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }), tags });
-    add("aws:cloudwatch/logGroup:LogGroup", `${fn}-logs`, { name: `/aws/lambda/${fn}`, arn: arn("logs", `log-group:/aws/lambda/${fn}`), retentionInDays: 7, tags });
-    add("aws:lambda/function:Function", fn, { name: fn, arn: arn("lambda", `function:${fn}`), memorySize: 512, runtime: "nodejs22.x", handler: "index.handler", role: arn("iam", `role/${fn}-role`).replace("us-east-1", ""), deadLetterConfig: { targetArn: arn("sqs", `${fn}-dlq`) }, loggingConfig: { logGroup: `/aws/lambda/${fn}`, logFormat: "JSON" }, tags });
+    add("aws:sqs/queue:Queue", `${fn}-dlq`, {
+      name: `${fn}-dlq`,
+      arn: arn("sqs", `${fn}-dlq`),
+      url: `https://sqs.us-east-1.amazonaws.com/123456789012/${fn}-dlq`,
+      tags,
+    });
+    add("aws:cloudwatch/metricAlarm:MetricAlarm", `${fn}-dlq-alarm`, {
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: `${fn}-dlq` },
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      evaluationPeriods: 1,
+      period: 300,
+      statistic: "Maximum",
+      tags,
+    });
+    add("aws:iam/role:Role", `${fn}-role`, {
+      name: `${fn}-role`,
+      arn: arn("iam", `role/${fn}-role`).replace("us-east-1", ""),
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      tags,
+    });
+    add("aws:cloudwatch/logGroup:LogGroup", `${fn}-logs`, {
+      name: `/aws/lambda/${fn}`,
+      arn: arn("logs", `log-group:/aws/lambda/${fn}`),
+      retentionInDays: 7,
+      tags,
+    });
+    add("aws:lambda/function:Function", fn, {
+      name: fn,
+      arn: arn("lambda", `function:${fn}`),
+      memorySize: 512,
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      role: arn("iam", `role/${fn}-role`).replace("us-east-1", ""),
+      deadLetterConfig: { targetArn: arn("sqs", `${fn}-dlq`) },
+      loggingConfig: { logGroup: `/aws/lambda/${fn}`, logFormat: "JSON" },
+      tags,
+    });
   }
   resources.length = RESOURCES; // the last group may be cut short
   fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: {}, resources } }));
@@ -76,7 +114,9 @@ function main(): number {
       empty.push(auditMs(file, emptyPack));
     }
     const ratio = median(ours) / median(empty);
-    console.log(`audit of ${RESOURCES} resources (${(fs.statSync(file).size / 1e6).toFixed(1)} MB export), median of ${ROUNDS}:`);
+    console.log(
+      `audit of ${RESOURCES} resources (${(fs.statSync(file).size / 1e6).toFixed(1)} MB export), median of ${ROUNDS}:`,
+    );
     console.log(`  serverless-guard pack: ${median(ours).toFixed(0)} ms`);
     console.log(`  empty pack:            ${median(empty).toFixed(0)} ms`);
     console.log(`  ratio ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? "OK" : "MISSED"}`);

@@ -22,7 +22,11 @@ function runMs(args: string[], cwd: string): Promise<number> {
     let stderr = "";
     child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 || code === 1 ? resolve(Number(process.hrtime.bigint() - t0) / 1e6) : reject(new Error(`${args.join(" ")}: exit ${code}: ${stderr}`))));
+    child.on("close", (code) =>
+      code === 0 || code === 1
+        ? resolve(Number(process.hrtime.bigint() - t0) / 1e6)
+        : reject(new Error(`${args.join(" ")}: exit ${code}: ${stderr}`)),
+    );
   });
 }
 

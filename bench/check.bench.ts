@@ -69,7 +69,8 @@ try {
   console.log(`check, ${counts.small - 1} resources (+ stack): ${best(smallTimes).toFixed(2)} s (best of ${RUNS})`);
   console.log(`check, ${counts.large - 1} resources (+ stack): ${best(largeTimes).toFixed(2)} s (best of ${RUNS})`);
   console.log(`ratio ${ratio.toFixed(2)} (target <= ${MAX_RATIO})`);
-  if (counts.large - 1 !== 60 || counts.small - 1 !== 3) throw new Error(`expected 60 and 3 resources, got ${counts.large - 1} and ${counts.small - 1}`);
+  if (counts.large - 1 !== 60 || counts.small - 1 !== 3)
+    throw new Error(`expected 60 and 3 resources, got ${counts.large - 1} and ${counts.small - 1}`);
   process.exitCode = ratio <= MAX_RATIO ? 0 : 1;
 } finally {
   fs.rmSync(small, { recursive: true, force: true });

@@ -8,7 +8,9 @@ import { spawnSync } from "child_process";
 import { median } from "./median";
 
 const root = path.join(__dirname, "..");
-const iamModules = ["analyze-policy-document", "managed-policies"].map((m) => path.join(root, "dist", "policy-pack", "iam", `${m}.js`));
+const iamModules = ["analyze-policy-document", "managed-policies"].map((m) =>
+  path.join(root, "dist", "policy-pack", "iam", `${m}.js`),
+);
 const TARGET_RATIO = 1.1;
 const ROUNDS = 7;
 
@@ -34,5 +36,7 @@ for (let round = 0; round < ROUNDS; round++) {
   withIam.push(loadMs(["@pulumi/policy", ...iamModules]));
 }
 const ratio = median(withIam) / median(baseline);
-console.log(`@pulumi/policy alone: ${median(baseline).toFixed(1)} ms; plus IAM modules: ${median(withIam).toFixed(1)} ms; ratio ${ratio.toFixed(3)} (target <= ${TARGET_RATIO})`);
+console.log(
+  `@pulumi/policy alone: ${median(baseline).toFixed(1)} ms; plus IAM modules: ${median(withIam).toFixed(1)} ms; ratio ${ratio.toFixed(3)} (target <= ${TARGET_RATIO})`,
+);
 process.exit(ratio <= TARGET_RATIO ? 0 : 1);

@@ -85,11 +85,18 @@ async function child(mode: string, file: string): Promise<Measurement> {
   let result = 0;
   if (mode === "bytescan") result = byteScanMaxMemory(file);
   else if (mode === "readline") {
-    const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+    const rl = readline.createInterface({
+      input: fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 }),
+      crlfDelay: Infinity,
+    });
     for await (const _line of rl) result++;
   } else {
     const sink = new Writable({ write: (_c, _e, cb) => cb() });
-    const { reports } = await execute([`bench-fn=${file}`, "--format", "json"], { stdin: process.stdin, stdout: sink, env: {} });
+    const { reports } = await execute([`bench-fn=${file}`, "--format", "json"], {
+      stdin: process.stdin,
+      stdout: sink,
+      env: {},
+    });
     result = mode === "optimize-max" ? reports[0].maxMemoryUsedMb : reports[0].invocations + reports[0].skippedLines;
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -97,7 +104,9 @@ async function child(mode: string, file: string): Promise<Measurement> {
 }
 
 function measure(mode: string, file: string): Measurement {
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--child", mode, file], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--child", mode, file], {
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`${mode} child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!);
 }
@@ -110,7 +119,9 @@ async function main() {
     const t = Date.now();
     await writeLog(big, profile(LINES), 1);
     await writeLog(small, profile(LINES / 10), 1);
-    console.log(`generated 1,000,000 + 100,000 REPORT lines (${(fs.statSync(big).size / 1e6).toFixed(0)} MB) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated 1,000,000 + 100,000 REPORT lines (${(fs.statSync(big).size / 1e6).toFixed(0)} MB) in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     // The file was just written, so it is in the page cache for every side; interleave the timed runs.
     const scan: Measurement[] = [];
@@ -127,21 +138,33 @@ async function main() {
     const s = best(scan);
     const l = best(lines);
     const o = best(opt);
-    if (o.result !== LINES || l.result !== LINES) throw new Error(`line counts differ: optimize ${o.result}, readline ${l.result}`);
+    if (o.result !== LINES || l.result !== LINES)
+      throw new Error(`line counts differ: optimize ${o.result}, readline ${l.result}`);
     const optMax = measure("optimize-max", small).result;
-    if (s.result !== 400 || optMax !== 400) throw new Error(`largest Max Memory Used differs: byte scan ${s.result}, optimize ${optMax}, expected 400`);
+    if (s.result !== 400 || optMax !== 400)
+      throw new Error(`largest Max Memory Used differs: byte scan ${s.result}, optimize ${optMax}, expected 400`);
     const timeRatio = o.ms / s.ms;
     const rssRatio = Math.max(...opt.map((m) => m.maxRssMb)) / optSmall.maxRssMb;
 
-    console.log(`byte scan (max Max Memory Used), 1M lines: ${s.ms.toFixed(0)} ms, peak RSS ${s.maxRssMb.toFixed(0)} MB`);
+    console.log(
+      `byte scan (max Max Memory Used), 1M lines: ${s.ms.toFixed(0)} ms, peak RSS ${s.maxRssMb.toFixed(0)} MB`,
+    );
     console.log(`readline line count, 1M lines          : ${l.ms.toFixed(0)} ms (reference)`);
-    console.log(`optimize, 1M lines                     : ${o.ms.toFixed(0)} ms (${((LINES / o.ms) * 1000).toFixed(0)} lines/s), peak RSS ${o.maxRssMb.toFixed(0)} MB`);
-    console.log(`optimize, 100k lines                   : ${optSmall.ms.toFixed(0)} ms, peak RSS ${optSmall.maxRssMb.toFixed(0)} MB`);
+    console.log(
+      `optimize, 1M lines                     : ${o.ms.toFixed(0)} ms (${((LINES / o.ms) * 1000).toFixed(0)} lines/s), peak RSS ${o.maxRssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `optimize, 100k lines                   : ${optSmall.ms.toFixed(0)} ms, peak RSS ${optSmall.maxRssMb.toFixed(0)} MB`,
+    );
     const timeOk = timeRatio <= TIME_RATIO_TARGET;
     const rssOk = rssRatio < RSS_RATIO_TARGET;
-    console.log(`time  optimize / byte scan  = ${timeRatio.toFixed(2)}x (target <= ${TIME_RATIO_TARGET}x) ${timeOk ? "OK" : "MISSED"}`);
+    console.log(
+      `time  optimize / byte scan  = ${timeRatio.toFixed(2)}x (target <= ${TIME_RATIO_TARGET}x) ${timeOk ? "OK" : "MISSED"}`,
+    );
     console.log(`time  optimize / readline   = ${(o.ms / l.ms).toFixed(2)}x (reference)`);
-    console.log(`peak RSS 1M / 100k lines    = ${rssRatio.toFixed(2)}x (target < ${RSS_RATIO_TARGET}x) ${rssOk ? "OK" : "MISSED"}`);
+    console.log(
+      `peak RSS 1M / 100k lines    = ${rssRatio.toFixed(2)}x (target < ${RSS_RATIO_TARGET}x) ${rssOk ? "OK" : "MISSED"}`,
+    );
     process.exitCode = timeOk && rssOk ? 0 : 1;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

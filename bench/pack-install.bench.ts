@@ -5,7 +5,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { directoryBytes, installDependenciesAlone, installPublishedPack, packTarball, REPO_ROOT } from "../scripts/package-install";
+import {
+  directoryBytes,
+  installDependenciesAlone,
+  installPublishedPack,
+  packTarball,
+  REPO_ROOT,
+} from "../scripts/package-install";
 
 const TARGET_MB = 110;
 
@@ -25,8 +31,12 @@ function main(): number {
     const packMb = directoryBytes(pack.value) / 1e6;
     const floorMb = directoryBytes(floor.value) / 1e6;
     console.log("published pack, installed as the Pulumi CLI installs it (npm install --omit=dev):");
-    console.log(`  serverless-guard pack: ${packMb.toFixed(1)} MB in ${pack.seconds.toFixed(1)} s (tarball ${(fs.statSync(tarball).size / 1e3).toFixed(0)} kB)`);
-    console.log(`  floor (${Object.keys(dependencies).join(", ")} alone): ${floorMb.toFixed(1)} MB in ${floor.seconds.toFixed(1)} s`);
+    console.log(
+      `  serverless-guard pack: ${packMb.toFixed(1)} MB in ${pack.seconds.toFixed(1)} s (tarball ${(fs.statSync(tarball).size / 1e3).toFixed(0)} kB)`,
+    );
+    console.log(
+      `  floor (${Object.keys(dependencies).join(", ")} alone): ${floorMb.toFixed(1)} MB in ${floor.seconds.toFixed(1)} s`,
+    );
     console.log(`  size ratio ${(packMb / floorMb).toFixed(2)}; ${packMb.toFixed(1)} MB (target <= ${TARGET_MB} MB)`);
     return packMb <= TARGET_MB ? 0 : 1;
   } finally {

@@ -13,7 +13,9 @@ const files = fs
 let failed = 0;
 for (const f of files) {
   console.log(`\n== ${f}`);
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, f)], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, f)], {
+    stdio: "inherit",
+  });
   if (r.status !== 0) failed++;
 }
 console.log(`\n${files.length - failed} benchmarks met their targets, ${failed} missed`);

@@ -59,7 +59,8 @@ function upToDate(key: string): boolean {
     return false;
   }
   if (cache.key !== key) return false;
-  const same = (files: Record<string, string>) => Object.entries(files).every(([file, hash]) => fileHash(file) === hash);
+  const same = (files: Record<string, string>) =>
+    Object.entries(files).every(([file, hash]) => fileHash(file) === hash);
   return Object.keys(cache.outputs).length === FUNCTION_NAMES.length && same(cache.inputs) && same(cache.outputs);
 }
 
@@ -73,7 +74,10 @@ function upToDate(key: string): boolean {
 export function buildHandlers(): Record<FunctionName, string> {
   const options = buildOptions();
   const key = sha256(JSON.stringify({ esbuildVersion, options }));
-  const dirs = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, path.join(BUNDLES_DIR, name)])) as Record<FunctionName, string>;
+  const dirs = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, path.join(BUNDLES_DIR, name)])) as Record<
+    FunctionName,
+    string
+  >;
   if (upToDate(key)) return dirs;
 
   const result = buildSync({ ...options, metafile: true });
@@ -81,7 +85,11 @@ export function buildHandlers(): Record<FunctionName, string> {
     throw new Error(`bundling the handlers failed: ${result.errors.map((e) => e.text).join("; ")}`);
   }
   const hashes = (files: string[]) => Object.fromEntries(files.map((f) => [f, fileHash(f) ?? ""]));
-  const cache: BuildCache = { key, inputs: hashes(Object.keys(result.metafile!.inputs)), outputs: hashes(Object.keys(result.metafile!.outputs)) };
+  const cache: BuildCache = {
+    key,
+    inputs: hashes(Object.keys(result.metafile!.inputs)),
+    outputs: hashes(Object.keys(result.metafile!.outputs)),
+  };
   // Written whole (temp file and rename): concurrent runs may build at the same time.
   const tmp = `${CACHE_FILE}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(cache));

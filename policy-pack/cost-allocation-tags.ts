@@ -17,7 +17,6 @@ let taggable: ReadonlySet<string> | undefined;
  */
 export function isTaggableType(type: string): boolean {
   if (!taggable) {
-     
     const file = require("./generated/taggable-types.json") as typeof TaggableTypesFile;
     taggable = new Set(file.types);
   }
@@ -39,10 +38,18 @@ function tagMap(read: () => unknown): Probe<Map<string, TagValue>> {
   if (Array.isArray(value)) {
     value.forEach((_, i) => {
       const key = probe(() => value[i]?.key);
-      if (key.known && typeof key.value === "string") map.set(key.value, probe(() => value[i]?.value));
+      if (key.known && typeof key.value === "string")
+        map.set(
+          key.value,
+          probe(() => value[i]?.value),
+        );
     });
   } else if (value && typeof value === "object") {
-    for (const key of Object.keys(value)) map.set(key, probe(() => (value as Record<string, unknown>)[key]));
+    for (const key of Object.keys(value))
+      map.set(
+        key,
+        probe(() => (value as Record<string, unknown>)[key]),
+      );
   }
   return { known: true, value: map };
 }

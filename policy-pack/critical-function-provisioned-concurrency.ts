@@ -23,7 +23,7 @@ export const criticalFunctionProvisionedConcurrency = stackPolicy<Config>({
   metadata: {
     equivalents: {},
     example:
-      "function \"payment-processor\" (name payment-processor-1) matches criticalFunctionPattern \"processor\" but has no aws.lambda.ProvisionedConcurrencyConfig with at least 1 provisioned executions on an alias or a published version (ProvisionedConcurrencyConfig \"payment-processor-pc\": its qualifier is $LATEST, which AWS rejects for provisioned concurrency); publish a version, add an aws.lambda.Alias and a ProvisionedConcurrencyConfig on it, or exempt the function",
+      'function "payment-processor" (name payment-processor-1) matches criticalFunctionPattern "processor" but has no aws.lambda.ProvisionedConcurrencyConfig with at least 1 provisioned executions on an alias or a published version (ProvisionedConcurrencyConfig "payment-processor-pc": its qualifier is $LATEST, which AWS rejects for provisioned concurrency); publish a version, add an aws.lambda.Alias and a ProvisionedConcurrencyConfig on it, or exempt the function',
     details: [
       "A Lambda function is *critical* when its logical name or its physical `name` matches",
       "`criticalFunctionPattern`, a case-insensitive regular expression in RE2 syntax (matched in linear",
@@ -32,12 +32,12 @@ export const criticalFunctionProvisionedConcurrency = stackPolicy<Config>({
       "",
       "- `functionName` refers to the function: its name, full or partial ARN, with or without a",
       "  `:qualifier`, or an output of the function;",
-      "- `qualifier` is a published version number (`\"7\"`) or an `aws.lambda.Alias` of that function whose",
+      '- `qualifier` is a published version number (`"7"`) or an `aws.lambda.Alias` of that function whose',
       "  `functionVersion` is not `$LATEST` (AWS rejects provisioned concurrency on unpublished versions);",
       "- `provisionedConcurrentExecutions` is at least `minProvisionedConcurrency`.",
       "",
       "The finding is reported on the function; the reason in parentheses names each config that targets it",
-      "and what is wrong (`its qualifier \"blue\" is neither a version number nor an aws.lambda.Alias of this",
+      'and what is wrong (`its qualifier "blue" is neither a version number nor an aws.lambda.Alias of this',
       "function in the stack`, `it provisions 0 concurrent executions, below the minimum of 1`, ...), or",
       "says `none targets it`. An invalid `criticalFunctionPattern` is reported once, on the stack",
       "resource, and no function is checked.",

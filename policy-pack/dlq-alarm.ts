@@ -26,15 +26,15 @@ export const dlqAlarm = stackPolicy({
   metadata: {
     equivalents: {},
     example:
-      "queue \"jobs-dlq\" (name jobs-dlq-1) is the dead-letter queue of queue \"jobs\", but no aws.cloudwatch.MetricAlarm watches AWS/SQS ApproximateNumberOfMessagesVisible with dimensions.QueueName \"jobs-dlq-1\", so failed messages pile up unnoticed; add a MetricAlarm on that metric with threshold 0 and comparisonOperator GreaterThanThreshold",
+      'queue "jobs-dlq" (name jobs-dlq-1) is the dead-letter queue of queue "jobs", but no aws.cloudwatch.MetricAlarm watches AWS/SQS ApproximateNumberOfMessagesVisible with dimensions.QueueName "jobs-dlq-1", so failed messages pile up unnoticed; add a MetricAlarm on that metric with threshold 0 and comparisonOperator GreaterThanThreshold',
     details: [
       "An SQS queue is a dead-letter queue when a Lambda function's `deadLetterConfig.targetArn`, another",
       "queue's `redrivePolicy` (a JSON string or an object), an `aws.sqs.RedrivePolicy`, or the on-failure",
       "destination of an `aws.lambda.FunctionEventInvokeConfig` or `aws.lambda.EventSourceMapping` names",
       "it: every failure target `lambda-dead-letter-queue` asks for.",
       "",
-      "Each such queue needs an `aws.cloudwatch.MetricAlarm` with `namespace: \"AWS/SQS\"`, `metricName:",
-      "\"ApproximateNumberOfMessagesVisible\"` and `dimensions.QueueName` equal to the queue's name (also",
+      'Each such queue needs an `aws.cloudwatch.MetricAlarm` with `namespace: "AWS/SQS"`, `metricName:',
+      '"ApproximateNumberOfMessagesVisible"` and `dimensions.QueueName` equal to the queue\'s name (also',
       "inside `metricQueries[].metric`). An alarm whose dimensions were computed from the queue's outputs",
       "counts even while the name is unknown.",
       "",

@@ -14,7 +14,7 @@ export const dynamodbOnDemand = resourcePolicy({
   tags: ["cost", "dynamodb"],
   metadata: {
     example:
-      "table \"orders\" billingMode is \"PROVISIONED\" (readCapacity 20, writeCapacity 5); set billingMode to \"PAY_PER_REQUEST\" and drop readCapacity/writeCapacity",
+      'table "orders" billingMode is "PROVISIONED" (readCapacity 20, writeCapacity 5); set billingMode to "PAY_PER_REQUEST" and drop readCapacity/writeCapacity',
     details: [
       "An `aws.dynamodb.Table` must have `billingMode` `PAY_PER_REQUEST`; unset means `PROVISIONED` and",
       "fails. The message shows the provisioned capacity when the table sets it.",

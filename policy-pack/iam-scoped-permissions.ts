@@ -102,7 +102,7 @@ export const iamScopedPermissions = resourcePolicy({
   tags: ["security", "iam"],
   metadata: {
     example:
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment \"basic-exec\" grants wildcard permissions: AWS managed policy AWSLambdaBasicExecutionRole (arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole): statement 0: Resource \"*\" for logs:CreateLogGroup (log-group), logs:CreateLogStream (log-stream), logs:PutLogEvents (log-stream), which support resource-level permissions; name the log-group, log-stream ARNs. Scope actions and resources to what the code uses.",
+      'aws:iam/rolePolicyAttachment:RolePolicyAttachment "basic-exec" grants wildcard permissions: AWS managed policy AWSLambdaBasicExecutionRole (arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole): statement 0: Resource "*" for logs:CreateLogGroup (log-group), logs:CreateLogStream (log-stream), logs:PutLogEvents (log-stream), which support resource-level permissions; name the log-group, log-stream ARNs. Scope actions and resources to what the code uses.',
     details: [
       "No wildcard grants in identity policies. Documents are read from `aws.iam.Policy`, `RolePolicy`,",
       "`UserPolicy` and `GroupPolicy` (`policy`, a JSON string or an object), from `aws.iam.Role`",
@@ -115,7 +115,7 @@ export const iamScopedPermissions = resourcePolicy({
       "`aws.iam.Policy` resource.",
       "",
       "How each document is judged (wildcard actions, `NotAction`/`NotResource` with `Allow`, `Resource:",
-      "\"*\"` for actions that support resource-level permissions, `iam:PassRole` on `*`, and the",
+      '"*"` for actions that support resource-level permissions, `iam:PassRole` on `*`, and the',
       "network-interface actions of functions in a VPC) is in [IAM analysis](../iam-analysis.md).",
       "",
       "A document the pack cannot decide (unknown during preview, invalid JSON) gives an advisory `...",
@@ -142,7 +142,8 @@ export const iamScopedPermissions = resourcePolicy({
       type: "array",
       items: { type: "string" },
       default: [] as string[],
-      description: 'Extra exceptions: action names or patterns (case-insensitive, e.g. "cloudwatch:PutMetricData") allowed with wildcards or on "*".',
+      description:
+        'Extra exceptions: action names or patterns (case-insensitive, e.g. "cloudwatch:PutMetricData") allowed with wildcards or on "*".',
     },
   },
   types: [...DOCUMENT_TYPES, ...ATTACHMENT_TYPES, ...Object.keys(ARN_LIST_PROPERTY)],

@@ -16,7 +16,7 @@ export const lambdaDeadLetterQueue = stackPolicy({
   tags: ["reliability", "lambda"],
   metadata: {
     example:
-      "function \"thumbnailer\" (name thumbnailer-1) is invoked asynchronously by S3 bucket notification \"uploads-notify\" and has no deadLetterConfig and no aws.lambda.FunctionEventInvokeConfig with destinationConfig.onFailure, so failed asynchronous invocations are lost after retries; set deadLetterConfig.targetArn to an SQS queue or SNS topic ARN, or add a FunctionEventInvokeConfig with destinationConfig.onFailure",
+      'function "thumbnailer" (name thumbnailer-1) is invoked asynchronously by S3 bucket notification "uploads-notify" and has no deadLetterConfig and no aws.lambda.FunctionEventInvokeConfig with destinationConfig.onFailure, so failed asynchronous invocations are lost after retries; set deadLetterConfig.targetArn to an SQS queue or SNS topic ARN, or add a FunctionEventInvokeConfig with destinationConfig.onFailure',
     details: [
       "Each `aws.lambda.Function` needs the failure path that matches how it is invoked. The invokers are",
       "other resources, so this policy looks at the whole stack; the finding is reported on the function.",

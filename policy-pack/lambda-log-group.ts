@@ -80,7 +80,7 @@ export const lambdaLogGroup = stackPolicy({
   metadata: {
     equivalents: {},
     example:
-      "function \"worker\" (name worker-5678) has no aws.cloudwatch.LogGroup named \"/aws/lambda/worker-5678\" in this stack, so Lambda creates one on first invocation that never expires; declare a LogGroup with name \"/aws/lambda/worker-5678\" and retentionInDays",
+      'function "worker" (name worker-5678) has no aws.cloudwatch.LogGroup named "/aws/lambda/worker-5678" in this stack, so Lambda creates one on first invocation that never expires; declare a LogGroup with name "/aws/lambda/worker-5678" and retentionInDays',
     details: [
       "Every Lambda function needs an `aws.cloudwatch.LogGroup` in the stack named as the function's",
       "`loggingConfig.logGroup`, or else `/aws/lambda/<function name>`. Without one, Lambda creates the",

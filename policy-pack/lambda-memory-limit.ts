@@ -38,7 +38,7 @@ export const lambdaMemoryLimit = resourcePolicy({
   tags: ["cost", "lambda"],
   metadata: {
     example:
-      "function \"resize-images\" memorySize 3008 MB exceeds the 768 MB limit; set memorySize to 768 or less. The 2240 MB excess costs about $7.29/month per million 200 ms invocations (x86_64 at $0.0000166667/GB-s).",
+      'function "resize-images" memorySize 3008 MB exceeds the 768 MB limit; set memorySize to 768 or less. The 2240 MB excess costs about $7.29/month per million 200 ms invocations (x86_64 at $0.0000166667/GB-s).',
     details: [
       "An `aws.lambda.Function` whose `memorySize` is above `maxMemoryMb` fails; unset means AWS's 128 MB",
       "and passes. A value that is not a number fails too.",

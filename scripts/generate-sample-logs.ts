@@ -49,7 +49,11 @@ export function prng(seed: number): () => number {
 }
 
 function requestId(rand: () => number): string {
-  const hex = Array.from({ length: 4 }, () => Math.floor(rand() * 2 ** 32).toString(16).padStart(8, "0")).join("");
+  const hex = Array.from({ length: 4 }, () =>
+    Math.floor(rand() * 2 ** 32)
+      .toString(16)
+      .padStart(8, "0"),
+  ).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -69,7 +73,10 @@ export function* generateLog(p: LogProfile, seed: number, counts = { reports: 0,
     const id = requestId(rand);
     // Mean of two uniforms: a triangular spread, closer to real memory use than a flat one.
     const spread = (rand() + rand()) / 2;
-    const used = i === peakAt ? p.memoryUsedMb.peak : Math.floor(p.memoryUsedMb.low + spread * (p.memoryUsedMb.peak - p.memoryUsedMb.low));
+    const used =
+      i === peakAt
+        ? p.memoryUsedMb.peak
+        : Math.floor(p.memoryUsedMb.low + spread * (p.memoryUsedMb.peak - p.memoryUsedMb.low));
     let billed = p.billedCycleMs[i % p.billedCycleMs.length];
     const cold = p.coldStartEvery > 0 && i % p.coldStartEvery === 0;
     const init = cold && p.initMs ? Number(range(p.initMs.low, p.initMs.high).toFixed(2)) : undefined;
@@ -98,9 +105,18 @@ export function* generateLog(p: LogProfile, seed: number, counts = { reports: 0,
         yield noiseLine(rand, iso, id, p.format);
         counts.noise++;
       }
-      const metrics: Record<string, number> = { durationMs: duration, billedDurationMs: billed, memorySizeMB: p.memoryMb, maxMemoryUsedMB: used };
+      const metrics: Record<string, number> = {
+        durationMs: duration,
+        billedDurationMs: billed,
+        memorySizeMB: p.memoryMb,
+        maxMemoryUsedMB: used,
+      };
       if (init !== undefined) metrics.initDurationMs = init;
-      yield JSON.stringify({ time: iso, type: "platform.report", record: { requestId: id, metrics, status: "success" } });
+      yield JSON.stringify({
+        time: iso,
+        type: "platform.report",
+        record: { requestId: id, metrics, status: "success" },
+      });
       counts.noise++;
     }
     counts.reports++;
@@ -110,12 +126,22 @@ export function* generateLog(p: LogProfile, seed: number, counts = { reports: 0,
 function noiseLine(rand: () => number, iso: string, id: string, format: "plain" | "json"): string {
   const kinds = [
     () => `${iso}\t${id}\tINFO\tprocessed order ${Math.floor(rand() * 1e6)} in ${Math.floor(rand() * 300)} ms`,
-    () => JSON.stringify({ timestamp: iso, level: "WARN", requestId: id, message: "retrying DynamoDB PutItem", attempt: 2 }),
+    () =>
+      JSON.stringify({
+        timestamp: iso,
+        level: "WARN",
+        requestId: id,
+        message: "retrying DynamoDB PutItem",
+        attempt: 2,
+      }),
     // A truncated REPORT line (log line cut off by the export): must be skipped, not half-parsed.
     () => `${iso} ${STREAM} REPORT RequestId: ${id}\tDuration: 12.00 ms\tBilled Dur`,
     // A truncated JSON record.
     () => `{"time":"${iso}","type":"platform.report","record":{"requestId":"${id}","metrics":{"durationMs":12.5,`,
-    () => (format === "json" ? JSON.stringify({ time: iso, type: "platform.runtimeDone", record: { requestId: id, status: "success" } }) : `${iso}\t${id}\tERROR\tInvoke Error {"errorType":"ValidationError"}`),
+    () =>
+      format === "json"
+        ? JSON.stringify({ time: iso, type: "platform.runtimeDone", record: { requestId: id, status: "success" } })
+        : `${iso}\t${id}\tERROR\tInvoke Error {"errorType":"ValidationError"}`,
   ];
   return kinds[Math.floor(rand() * kinds.length)]();
 }
@@ -141,33 +167,70 @@ export async function writeLog(file: string, p: LogProfile, seed: number): Promi
 export const FIXTURE_PROFILES: Record<string, LogProfile> = {
   // Over-provisioned 3008 MB function with cold starts, plain-text format.
   "tap-processor-dev": {
-    file: "processor-plain.log", format: "plain", memoryMb: 3008, invocations: 400, intervalSeconds: 2,
-    memoryUsedMb: { low: 70, peak: 180 }, billedCycleMs: [400, 600, 800, 1000], coldStartEvery: 40,
-    initMs: { low: 180, high: 290 }, noiseEvery: 3, start: "2026-11-01T00:00:00.000Z",
+    file: "processor-plain.log",
+    format: "plain",
+    memoryMb: 3008,
+    invocations: 400,
+    intervalSeconds: 2,
+    memoryUsedMb: { low: 70, peak: 180 },
+    billedCycleMs: [400, 600, 800, 1000],
+    coldStartEvery: 40,
+    initMs: { low: 180, high: 290 },
+    noiseEvery: 3,
+    start: "2026-11-01T00:00:00.000Z",
   },
   // Tight function (peak within headroom of its limit), JSON log format.
   "tap-enricher-dev": {
-    file: "enricher-json.log", format: "json", memoryMb: 512, invocations: 120, intervalSeconds: 10,
-    memoryUsedMb: { low: 300, peak: 470 }, billedCycleMs: [100, 300], coldStartEvery: 0, noiseEvery: 4,
+    file: "enricher-json.log",
+    format: "json",
+    memoryMb: 512,
+    invocations: 120,
+    intervalSeconds: 10,
+    memoryUsedMb: { low: 300, peak: 470 },
+    billedCycleMs: [100, 300],
+    coldStartEvery: 0,
+    noiseEvery: 4,
     start: "2026-11-01T00:00:00.000Z",
   },
   // Sparse function: too few invocations to trust.
   "tap-validator-dev": {
-    file: "validator-sparse.log", format: "plain", memoryMb: 1024, invocations: 12, intervalSeconds: 300,
-    memoryUsedMb: { low: 40, peak: 60 }, billedCycleMs: [50], coldStartEvery: 0, noiseEvery: 2,
+    file: "validator-sparse.log",
+    format: "plain",
+    memoryMb: 1024,
+    invocations: 12,
+    intervalSeconds: 300,
+    memoryUsedMb: { low: 40, peak: 60 },
+    billedCycleMs: [50],
+    coldStartEvery: 0,
+    noiseEvery: 2,
     start: "2026-11-01T00:00:00.000Z",
   },
   // Already right-sized, JSON format, outside the reference stack.
   "reports-api": {
-    file: "reports-api-json.log", format: "json", memoryMb: 192, invocations: 80, intervalSeconds: 60,
-    memoryUsedMb: { low: 100, peak: 150 }, billedCycleMs: [20, 40], coldStartEvery: 0, noiseEvery: 5,
+    file: "reports-api-json.log",
+    format: "json",
+    memoryMb: 192,
+    invocations: 80,
+    intervalSeconds: 60,
+    memoryUsedMb: { low: 100, peak: 150 },
+    billedCycleMs: [20, 40],
+    coldStartEvery: 0,
+    noiseEvery: 5,
     start: "2026-11-01T00:00:00.000Z",
   },
   // A heavy function whose own peak is above the pack's 768 MB ceiling.
   "image-resizer": {
-    file: "image-resizer-plain.log", format: "plain", memoryMb: 2048, invocations: 60, intervalSeconds: 60,
-    memoryUsedMb: { low: 600, peak: 900 }, billedCycleMs: [1500, 2500], coldStartEvery: 20,
-    initMs: { low: 300, high: 600 }, noiseEvery: 3, start: "2026-11-01T00:00:00.000Z",
+    file: "image-resizer-plain.log",
+    format: "plain",
+    memoryMb: 2048,
+    invocations: 60,
+    intervalSeconds: 60,
+    memoryUsedMb: { low: 600, peak: 900 },
+    billedCycleMs: [1500, 2500],
+    coldStartEvery: 20,
+    initMs: { low: 300, high: 600 },
+    noiseEvery: 3,
+    start: "2026-11-01T00:00:00.000Z",
   },
 };
 
@@ -175,19 +238,43 @@ export const FIXTURE_PROFILES: Record<string, LogProfile> = {
 export const SAMPLE_PROFILES: Record<string, LogProfile> = {
   // The reference stack at its Pulumi.yaml defaults (512/512/768 MB), one busy hour.
   "tap-validator-dev": {
-    file: "tap-validator-dev.log", format: "plain", memoryMb: 512, invocations: 1800, intervalSeconds: 2,
-    memoryUsedMb: { low: 62, peak: 94 }, billedCycleMs: [38, 45, 52, 61, 44, 40], coldStartEvery: 150,
-    initMs: { low: 140, high: 260 }, noiseEvery: 6, start: "2026-11-20T14:00:00.000Z",
+    file: "tap-validator-dev.log",
+    format: "plain",
+    memoryMb: 512,
+    invocations: 1800,
+    intervalSeconds: 2,
+    memoryUsedMb: { low: 62, peak: 94 },
+    billedCycleMs: [38, 45, 52, 61, 44, 40],
+    coldStartEvery: 150,
+    initMs: { low: 140, high: 260 },
+    noiseEvery: 6,
+    start: "2026-11-20T14:00:00.000Z",
   },
   "tap-enricher-dev": {
-    file: "tap-enricher-dev.log", format: "json", memoryMb: 512, invocations: 900, intervalSeconds: 4,
-    memoryUsedMb: { low: 310, peak: 468 }, billedCycleMs: [420, 510, 380, 650], coldStartEvery: 150,
-    initMs: { low: 200, high: 340 }, noiseEvery: 5, start: "2026-11-20T14:00:00.000Z",
+    file: "tap-enricher-dev.log",
+    format: "json",
+    memoryMb: 512,
+    invocations: 900,
+    intervalSeconds: 4,
+    memoryUsedMb: { low: 310, peak: 468 },
+    billedCycleMs: [420, 510, 380, 650],
+    coldStartEvery: 150,
+    initMs: { low: 200, high: 340 },
+    noiseEvery: 5,
+    start: "2026-11-20T14:00:00.000Z",
   },
   "tap-processor-dev": {
-    file: "tap-processor-dev.log", format: "plain", memoryMb: 768, invocations: 2400, intervalSeconds: 1.5,
-    memoryUsedMb: { low: 150, peak: 296 }, billedCycleMs: [820, 1140, 960, 1310, 700], coldStartEvery: 200,
-    initMs: { low: 320, high: 640 }, noiseEvery: 4, start: "2026-11-20T14:00:00.000Z",
+    file: "tap-processor-dev.log",
+    format: "plain",
+    memoryMb: 768,
+    invocations: 2400,
+    intervalSeconds: 1.5,
+    memoryUsedMb: { low: 150, peak: 296 },
+    billedCycleMs: [820, 1140, 960, 1310, 700],
+    coldStartEvery: 200,
+    initMs: { low: 320, high: 640 },
+    noiseEvery: 4,
+    start: "2026-11-20T14:00:00.000Z",
   },
 };
 
@@ -209,7 +296,10 @@ if (require.main === module) {
       const out = dir ?? path.join(root, "tests", "fixtures", "optimize");
       fs.mkdirSync(out, { recursive: true });
       // A log with no REPORT line at all (bad input for optimize).
-      fs.writeFileSync(path.join(out, "no-reports.log"), "2026-11-01T00:00:00.000Z\tINFO\tstarted\nSTART RequestId: 1 Version: $LATEST\nEND RequestId: 1\n");
+      fs.writeFileSync(
+        path.join(out, "no-reports.log"),
+        "2026-11-01T00:00:00.000Z\tINFO\tstarted\nSTART RequestId: 1 Version: $LATEST\nEND RequestId: 1\n",
+      );
       return writeProfiles(out, FIXTURE_PROFILES, 42);
     },
   };

@@ -48,7 +48,9 @@ function interfaceBody(dts: string, name: string): string | undefined {
 function hasTopLevelTags(body: string): boolean {
   const member = /\n {4}tags\?: (.*)/.exec(body);
   if (!member) return false;
-  return member[1].startsWith("pulumi.Input<{") || /^pulumi\.Input<pulumi\.Input<inputs\.[\w.]*Tag>\[\]/.test(member[1]);
+  return (
+    member[1].startsWith("pulumi.Input<{") || /^pulumi\.Input<pulumi\.Input<inputs\.[\w.]*Tag>\[\]/.test(member[1])
+  );
 }
 
 /**
@@ -56,13 +58,20 @@ function hasTopLevelTags(body: string): boolean {
  * allocate nothing. Each with the reason, written into the generated list.
  */
 export const NOT_BILLING_TAGS: readonly { type: string; reason: string }[] = [
-  ...["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/objectCopy:ObjectCopy"].map((type) => ({
-    type,
-    reason: "S3 object tags are not cost allocation tags (AWS Billing allocates S3 costs by the bucket's tags) and are charged per tag",
-  })),
+  ...["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/objectCopy:ObjectCopy"].map(
+    (type) => ({
+      type,
+      reason:
+        "S3 object tags are not cost allocation tags (AWS Billing allocates S3 costs by the bucket's tags) and are charged per tag",
+    }),
+  ),
 ];
 
-export function taggableTypes(root: string = AWS_ROOT): { taggable: string[]; excluded: { type: string; reason: string }[]; scanned: number } {
+export function taggableTypes(root: string = AWS_ROOT): {
+  taggable: string[];
+  excluded: { type: string; reason: string }[];
+  scanned: number;
+} {
   const taggable = new Set<string>();
   let scanned = 0;
   for (const js of jsFiles(root)) {
@@ -84,12 +93,18 @@ export function taggableTypes(root: string = AWS_ROOT): { taggable: string[]; ex
 
 if (require.main === module) {
   const { taggable, excluded, scanned } = taggableTypes();
-   
+
   const version = (require("@pulumi/aws/package.json") as { version: string }).version;
   fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
   fs.writeFileSync(
     OUTPUT,
-    JSON.stringify({ generatedBy: "scripts/generate-taggable-types.ts", pulumiAwsVersion: version, types: taggable, excluded }, null, 1) + "\n",
+    JSON.stringify(
+      { generatedBy: "scripts/generate-taggable-types.ts", pulumiAwsVersion: version, types: taggable, excluded },
+      null,
+      1,
+    ) + "\n",
   );
-  console.log(`${taggable.length} taggable of ${scanned} resource types (@pulumi/aws ${version}) -> ${path.relative(process.cwd(), OUTPUT)}`);
+  console.log(
+    `${taggable.length} taggable of ${scanned} resource types (@pulumi/aws ${version}) -> ${path.relative(process.cwd(), OUTPUT)}`,
+  );
 }

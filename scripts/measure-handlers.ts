@@ -90,16 +90,20 @@ async function main(): Promise<void> {
       fs.writeFileSync(coldFile, JSON.stringify(cold));
       fs.writeFileSync(warmFile, JSON.stringify(warm));
       // Asynchronous: dynalite runs in this process and must keep answering while the child writes.
-      const child = spawn(process.execPath, ["-e", CHILD_SOURCE, path.join(dirs[name], "index.js"), coldFile, warmFile, resultFile], {
-        env: {
-          ...process.env,
-          DYNAMODB_ENDPOINT: dynamo.endpoint,
-          TABLE_NAME: table,
-          LOG_LEVEL: "WARN",
-          POWERTOOLS_SERVICE_NAME: `tap-${name}`,
+      const child = spawn(
+        process.execPath,
+        ["-e", CHILD_SOURCE, path.join(dirs[name], "index.js"), coldFile, warmFile, resultFile],
+        {
+          env: {
+            ...process.env,
+            DYNAMODB_ENDPOINT: dynamo.endpoint,
+            TABLE_NAME: table,
+            LOG_LEVEL: "WARN",
+            POWERTOOLS_SERVICE_NAME: `tap-${name}`,
+          },
+          stdio: ["ignore", "inherit", "inherit"],
         },
-        stdio: ["ignore", "inherit", "inherit"],
-      });
+      );
       const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
       if (status !== 0) throw new Error(`${name} failed (exit ${status})`);
       const result: ChildResult = JSON.parse(fs.readFileSync(resultFile, "utf8"));
@@ -107,7 +111,15 @@ async function main(): Promise<void> {
       if (next) {
         // The next stage gets this stage's real output (cold) and the same with fresh ids (warm), so
         // the processor's second batch writes new items rather than finding duplicates.
-        inputs[next] = [result.output, { records: (result.output as { records: unknown[] }).records.map((r: any) => ({ ...r, recordId: `w${r.recordId}` })) }];
+        inputs[next] = [
+          result.output,
+          {
+            records: (result.output as { records: unknown[] }).records.map((r: any) => ({
+              ...r,
+              recordId: `w${r.recordId}`,
+            })),
+          },
+        ];
       }
       const memory = DEFAULT_MEMORY_MB[name];
       rows.push(
@@ -115,7 +127,9 @@ async function main(): Promise<void> {
       );
     }
     const stored = (await dynamo.scanAll(table)).length;
-    console.log(`Node ${process.version}, ${os.arch()}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? "unknown"})`);
+    console.log(
+      `Node ${process.version}, ${os.arch()}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? "unknown"})`,
+    );
     console.log("| function | memory | records | peak RSS | of memory | cold (load + 1st batch) | warm (2nd batch) |");
     console.log("|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);

@@ -13,7 +13,11 @@ const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const INSTALL_FLAGS = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
 
 function npm(args: string[], cwd: string): string {
-  const r = spawnSync(NPM, args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } });
+  const r = spawnSync(NPM, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_update_notifier: "false" },
+  });
   if (r.status !== 0) throw new Error(`npm ${args.join(" ")} (in ${cwd}) failed with ${r.status}:\n${r.stderr}`);
   return r.stdout;
 }
@@ -40,7 +44,10 @@ export function installPublishedPack(tarball: string, dir: string): string {
 /** A project with only `dependencies` installed the same way: the floor a lean pack is measured against. */
 export function installDependenciesAlone(dependencies: Record<string, string>, dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "floor", version: "0.0.0", private: true, dependencies }));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "floor", version: "0.0.0", private: true, dependencies }),
+  );
   npm(["install", "--omit=dev", ...INSTALL_FLAGS], dir);
   return dir;
 }

@@ -9,7 +9,10 @@ export function writePack(name: string, indexBody: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sg-pack-${name}-`));
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, version: "0.0.1", main: "index.js" }));
   fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), `runtime: nodejs\ndescription: ${name} test pack\n`);
-  fs.writeFileSync(path.join(dir, "index.js"), `const { PolicyPack } = require(${JSON.stringify(require.resolve("@pulumi/policy"))});\n${indexBody}\n`);
+  fs.writeFileSync(
+    path.join(dir, "index.js"),
+    `const { PolicyPack } = require(${JSON.stringify(require.resolve("@pulumi/policy"))});\n${indexBody}\n`,
+  );
   return dir;
 }
 

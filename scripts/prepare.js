@@ -9,7 +9,11 @@ const fs = require("fs");
 const path = require("path");
 
 const root = path.join(__dirname, "..");
-const shipped = fs.existsSync(path.join(root, "dist", "policy-pack", "index.js")) && !fs.existsSync(path.join(root, ".git"));
+const shipped =
+  fs.existsSync(path.join(root, "dist", "policy-pack", "index.js")) && !fs.existsSync(path.join(root, ".git"));
 if (shipped) process.exit(0);
-const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+  cwd: root,
+  stdio: "inherit",
+});
 process.exit(tsc.status ?? 1);

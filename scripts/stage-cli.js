@@ -17,12 +17,16 @@ const copies = [
   ["policy-pack/iam/generated", "policy-pack/iam/generated"],
 ];
 const clean = () => {
-  for (const top of new Set(copies.map(([, to]) => to.split("/")[0]))) fs.rmSync(path.join(cli, top), { recursive: true, force: true });
+  for (const top of new Set(copies.map(([, to]) => to.split("/")[0])))
+    fs.rmSync(path.join(cli, top), { recursive: true, force: true });
 };
 clean();
 if (process.argv.includes("--clean")) process.exit(0);
 
-const build = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+const build = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+  cwd: root,
+  stdio: "inherit",
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 for (const [from, to] of copies) {

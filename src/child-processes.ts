@@ -47,4 +47,3 @@ export function killAllChildren(): void {
   for (const child of live) killChild(child);
   live.clear();
 }
-

@@ -66,24 +66,27 @@ export class LambdaComponent extends pulumi.ComponentResource {
 
     const statements: ScopedStatement[] = [
       // Only stream writes: the log group itself is managed here, so no logs:CreateLogGroup.
-      { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [pulumi.interpolate`${this.logGroup.arn}:*`] },
+      {
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [pulumi.interpolate`${this.logGroup.arn}:*`],
+      },
       // Lambda sends the event here after its async retries are exhausted.
       { actions: ["sqs:SendMessage"], resources: [args.deadLetterQueueArn] },
-      ...(args.onSuccessInvokeArn ? [{ actions: ["lambda:InvokeFunction"], resources: [args.onSuccessInvokeArn] }] : []),
+      ...(args.onSuccessInvokeArn
+        ? [{ actions: ["lambda:InvokeFunction"], resources: [args.onSuccessInvokeArn] }]
+        : []),
       ...(args.statements ?? []),
     ];
     this.rolePolicy = new aws.iam.RolePolicy(
       `${name}-policy`,
       {
         role: this.role.id,
-        policy: pulumi
-          .all(statements.map((s) => pulumi.all(s.resources)))
-          .apply((resolved) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: statements.map((s, i) => ({ Effect: "Allow", Action: s.actions, Resource: resolved[i] })),
-            }),
-          ),
+        policy: pulumi.all(statements.map((s) => pulumi.all(s.resources))).apply((resolved) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: statements.map((s, i) => ({ Effect: "Allow", Action: s.actions, Resource: resolved[i] })),
+          }),
+        ),
       },
       child,
     );
@@ -113,7 +116,11 @@ export class LambdaComponent extends pulumi.ComponentResource {
     if (args.provisionedConcurrency) {
       this.alias = new aws.lambda.Alias(
         `${name}-${args.provisionedConcurrency.aliasName}`,
-        { name: args.provisionedConcurrency.aliasName, functionName: this.function.name, functionVersion: this.function.version },
+        {
+          name: args.provisionedConcurrency.aliasName,
+          functionName: this.function.name,
+          functionVersion: this.function.version,
+        },
         child,
       );
       this.provisionedConcurrencyConfig = new aws.lambda.ProvisionedConcurrencyConfig(

@@ -85,7 +85,11 @@ export class TapStack extends pulumi.ComponentResource {
           functionName: `tap-${name}-${suffix}`,
           codeDir: args.codeDirs[name],
           memoryMb: args.memoryMb[name],
-          environment: { POWERTOOLS_SERVICE_NAME: `tap-${name}`, LOG_LEVEL: args.logLevel ?? "INFO", TABLE_NAME: this.table.name },
+          environment: {
+            POWERTOOLS_SERVICE_NAME: `tap-${name}`,
+            LOG_LEVEL: args.logLevel ?? "INFO",
+            TABLE_NAME: this.table.name,
+          },
           deadLetterQueueArn: this.deadLetterQueue.arn,
           ...extra,
         },

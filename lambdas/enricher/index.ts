@@ -30,7 +30,9 @@ export function enrich(record: IncomingRecord, receivedAt: Date): EnrichedRecord
     source: record.source,
     occurredAt: new Date(record.occurredAt).toISOString(),
     receivedAt: receivedAt.toISOString(),
-    contentHash: createHash("sha256").update(canonicalJson({ source: record.source, payload: record.payload })).digest("hex"),
+    contentHash: createHash("sha256")
+      .update(canonicalJson({ source: record.source, payload: record.payload }))
+      .digest("hex"),
     stage: "enriched",
     payload: record.payload,
   };

@@ -26,7 +26,10 @@ async function persist(tableName: string, record: EnrichedRecord): Promise<"writ
     );
     return "written";
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === "ConditionalCheckFailedException") {
+    if (
+      error instanceof ConditionalCheckFailedException ||
+      (error as Error)?.name === "ConditionalCheckFailedException"
+    ) {
       return "duplicate";
     }
     throw error;

@@ -38,12 +38,20 @@ const MIN_DYNAMODB_MAGNITUDE = 1e-130;
  * record the table cannot hold is rejected up front with a clear error, instead of failing the
  * processor's write on every retry (a poison batch). Walks at most MAX_PAYLOAD_NESTING levels.
  */
-function unstorableValues(value: unknown, path: (string | number)[], nesting: number, found: { path: (string | number)[]; message: string }[]) {
+function unstorableValues(
+  value: unknown,
+  path: (string | number)[],
+  nesting: number,
+  found: { path: (string | number)[]; message: string }[],
+) {
   if (typeof value === "number") {
     // lib-dynamodb refuses numbers past ±2^53 (JSON parsing has already rounded them), and DynamoDB
     // refuses magnitudes below 1e-130.
     if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) {
-      found.push({ path, message: `number ${value} is beyond ±2^53 and cannot be stored exactly; send it as a string` });
+      found.push({
+        path,
+        message: `number ${value} is beyond ±2^53 and cannot be stored exactly; send it as a string`,
+      });
     } else if (value !== 0 && Math.abs(value) < MIN_DYNAMODB_MAGNITUDE) {
       found.push({ path, message: `number ${value} is smaller than DynamoDB's 1e-130; send it as a string` });
     }
@@ -51,10 +59,15 @@ function unstorableValues(value: unknown, path: (string | number)[], nesting: nu
   }
   if (value === null || typeof value !== "object") return;
   if (nesting >= MAX_PAYLOAD_NESTING) {
-    found.push({ path, message: `nested deeper than ${MAX_PAYLOAD_NESTING} levels inside payload (DynamoDB stores at most 32)` });
+    found.push({
+      path,
+      message: `nested deeper than ${MAX_PAYLOAD_NESTING} levels inside payload (DynamoDB stores at most 32)`,
+    });
     return;
   }
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
   for (const [key, child] of entries) unstorableValues(child, [...path, key], nesting + 1, found);
 }
 

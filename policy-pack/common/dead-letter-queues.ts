@@ -36,8 +36,11 @@ function deadLetterUses(index: StackIndex): DeadLetterUse[] {
       uses.push({ holder, property, field, reference: probeString(() => read(holder)) });
     }
   };
-  add(TYPES.lambdaFunction, "deadLetterConfig", "deadLetterConfig.targetArn", (r) =>
-    r.props.deadLetterConfig?.targetArn,
+  add(
+    TYPES.lambdaFunction,
+    "deadLetterConfig",
+    "deadLetterConfig.targetArn",
+    (r) => r.props.deadLetterConfig?.targetArn,
   );
   for (const type of [TYPES.sqsQueue, TYPES.sqsRedrivePolicy]) {
     for (const holder of index.ofType(type)) {
@@ -49,11 +52,17 @@ function deadLetterUses(index: StackIndex): DeadLetterUse[] {
       });
     }
   }
-  add(TYPES.lambdaEventInvokeConfig, "destinationConfig", "destinationConfig.onFailure.destination", (r) =>
-    r.props.destinationConfig?.onFailure?.destination,
+  add(
+    TYPES.lambdaEventInvokeConfig,
+    "destinationConfig",
+    "destinationConfig.onFailure.destination",
+    (r) => r.props.destinationConfig?.onFailure?.destination,
   );
-  add(TYPES.lambdaEventSourceMapping, "destinationConfig", "destinationConfig.onFailure.destinationArn", (r) =>
-    r.props.destinationConfig?.onFailure?.destinationArn,
+  add(
+    TYPES.lambdaEventSourceMapping,
+    "destinationConfig",
+    "destinationConfig.onFailure.destinationArn",
+    (r) => r.props.destinationConfig?.onFailure?.destinationArn,
   );
   return uses;
 }

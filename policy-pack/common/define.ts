@@ -102,9 +102,7 @@ function configSchema(spec: PolicyBase<object>): PolicyConfigSchema {
 }
 
 /** The values a policy falls back to for keys its config leaves out: each config property's schema `default`. */
-export function defaultsOf<C extends object>(spec: {
-  configProperties?: { [K in keyof C]: ConfigProperty<C[K]> };
-}): C {
+export function defaultsOf<C extends object>(spec: { configProperties?: { [K in keyof C]: ConfigProperty<C[K]> } }): C {
   const props = (spec.configProperties ?? {}) as Record<string, ConfigProperty<unknown>>;
   return Object.fromEntries(Object.entries(props).map(([key, schema]) => [key, schema.default])) as C;
 }
@@ -129,11 +127,7 @@ function sharedFields(spec: PolicyBase<object>) {
  * reason (nothing is hidden). The object form of reportViolation is what the SDK itself uses to carry a
  * per-finding enforcement level (server.js makeReportViolationFun).
  */
-function reporterFor(
-  reportViolation: ReportViolation,
-  exemption: Exemption,
-  urn: string | undefined,
-): Report {
+function reporterFor(reportViolation: ReportViolation, exemption: Exemption, urn: string | undefined): Report {
   const why =
     exemption.kind === "tag"
       ? `exempt by tag: ${exemption.reason}`

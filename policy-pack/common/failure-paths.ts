@@ -53,9 +53,17 @@ export function asyncPathCheck(
   invokers: readonly Invoker[],
   configs: readonly PolicyResource[],
 ): PathCheck {
-  const dlq = targetSet(probeString(() => fn.props.deadLetterConfig?.targetArn), fn, "deadLetterConfig");
+  const dlq = targetSet(
+    probeString(() => fn.props.deadLetterConfig?.targetArn),
+    fn,
+    "deadLetterConfig",
+  );
   const destinations = configs.map((c) =>
-    targetSet(probeString(() => c.props.destinationConfig?.onFailure?.destination), c, "destinationConfig"),
+    targetSet(
+      probeString(() => c.props.destinationConfig?.onFailure?.destination),
+      c,
+      "destinationConfig",
+    ),
   );
   const verdict = anyOf([dlq, ...destinations]);
   const config = probe(() => fn.props.deadLetterConfig);
@@ -113,7 +121,10 @@ export function sqsPathCheck(mapping: PolicyResource, index: StackIndex): PathCh
   return {
     verdict,
     problem: missing
-      .map((q) => `consumes SQS queue ${labelOf(q)} through event source mapping "${mapping.name}", and that queue has no redrivePolicy, so messages that keep failing expire unseen at the end of its retention period; give the queue a redrivePolicy (or an aws.sqs.RedrivePolicy) with a deadLetterTargetArn (a function deadLetterConfig does not apply to event source mappings)`)
+      .map(
+        (q) =>
+          `consumes SQS queue ${labelOf(q)} through event source mapping "${mapping.name}", and that queue has no redrivePolicy, so messages that keep failing expire unseen at the end of its retention period; give the queue a redrivePolicy (or an aws.sqs.RedrivePolicy) with a deadLetterTargetArn (a function deadLetterConfig does not apply to event source mappings)`,
+      )
       .join("; "),
     unknown: `whether SQS queue of event source mapping "${mapping.name}" has a redrivePolicy is unknown`,
   };

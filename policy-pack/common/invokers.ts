@@ -33,7 +33,7 @@ function permissionKind(permission: PolicyResource): { kind: InvokeKind; what: s
   const urlAuth = probeString(() => permission.props.functionUrlAuthType);
   if (urlAuth.known && urlAuth.value !== undefined) return { kind: "sync", what: "function URL permission" };
   const principal = probeString(() => permission.props.principal);
-  const name = principal.known ? principal.value ?? "" : "";
+  const name = principal.known ? (principal.value ?? "") : "";
   if (SYNC_PRINCIPALS.test(name)) return { kind: "sync", what: `permission for ${name}` };
   if (ASYNC_PRINCIPALS.test(name)) return { kind: "async", what: `permission for ${name}` };
   // An account, "*" or a service not listed may invoke with InvocationType Event: counted as asynchronous.
@@ -213,7 +213,12 @@ export function invokersOf(map: Map<string, Invokers>, fn: PolicyResource): Invo
 export function invokeConfigsByFunction(index: StackIndex): Map<string, PolicyResource[]> {
   const result = new Map<string, PolicyResource[]>();
   for (const config of index.ofType(TYPES.lambdaEventInvokeConfig)) {
-    for (const fn of functionsReferenced(index, config, "functionName", probeString(() => config.props.functionName))) {
+    for (const fn of functionsReferenced(
+      index,
+      config,
+      "functionName",
+      probeString(() => config.props.functionName),
+    )) {
       result.set(fn.urn, [...(result.get(fn.urn) ?? []), config]);
     }
   }

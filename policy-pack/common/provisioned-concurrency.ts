@@ -64,7 +64,10 @@ function functionVersionCheck(fn: PolicyResource, what: string): Check {
   }
   return publish.value === true
     ? { verdict: "yes" }
-    : { verdict: "no", problem: `${what} is the function's version, which is ${LATEST} because the function does not set publish: true` };
+    : {
+        verdict: "no",
+        problem: `${what} is the function's version, which is ${LATEST} because the function does not set publish: true`,
+      };
 }
 
 /** The qualifier must be a published version number or an alias of the function that does not point at $LATEST. */
@@ -88,7 +91,10 @@ export function checkQualifier(pcc: PolicyResource, fn: PolicyResource, aliases:
     if (feedingAlias) return aliasProblem(feedingAlias);
     return dependsThrough(pcc, "qualifier", fn)
       ? functionVersionCheck(fn, "its qualifier")
-      : { verdict: "undecided", unknown: "its qualifier is unknown and comes from neither an alias nor a version of this function" };
+      : {
+          verdict: "undecided",
+          unknown: "its qualifier is unknown and comes from neither an alias nor a version of this function",
+        };
   }
   const value = qualifier.value;
   if (value === undefined) return { verdict: "no", problem: "it has no qualifier" };

@@ -8,7 +8,6 @@ export type RE2 = RE2JSClass;
 let engine: typeof RE2JSClass | undefined;
 
 export function re2(): typeof RE2JSClass {
-   
   engine ??= (require("re2js") as typeof import("re2js")).RE2JS;
   return engine;
 }

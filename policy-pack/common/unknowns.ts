@@ -1,6 +1,6 @@
 // @pulumi/policy's proxy module is internal (its .d.ts exports nothing), but its UnknownValueError and
 // sentinels are what the SDK itself uses to mark values unknown during preview, so we use the very same objects.
- 
+
 const proxy = require("@pulumi/policy/proxy") as {
   UnknownValueError: new (...args: any[]) => Error;
   unknownBooleanValue: string;

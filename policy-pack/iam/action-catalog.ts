@@ -122,18 +122,21 @@ export function arnFormats(service: string): readonly ArnFormat[] | undefined {
     formatsByService.set(
       key,
       types &&
-        Object.values(types).flatMap((type) => {
-          const fields = type.arn.replace(/\$\{[^}]*\}/g, "*").split(":");
-          if (fields.length < 6) return [];
-          return [{
-            resourceType: type.key,
-            hasRegion: fields[3] !== "",
-            hasAccount: fields[4] !== "",
-            resourcePattern: fields.slice(5).join(":"),
-          }];
-        })
-        // Shortest first, so a reason names the plain type (`table`) before its children (`table/*/backup/*`).
-        .sort((a, b) => a.resourcePattern.length - b.resourcePattern.length),
+        Object.values(types)
+          .flatMap((type) => {
+            const fields = type.arn.replace(/\$\{[^}]*\}/g, "*").split(":");
+            if (fields.length < 6) return [];
+            return [
+              {
+                resourceType: type.key,
+                hasRegion: fields[3] !== "",
+                hasAccount: fields[4] !== "",
+                resourcePattern: fields.slice(5).join(":"),
+              },
+            ];
+          })
+          // Shortest first, so a reason names the plain type (`table`) before its children (`table/*/backup/*`).
+          .sort((a, b) => a.resourcePattern.length - b.resourcePattern.length),
     );
   }
   return formatsByService.get(key);

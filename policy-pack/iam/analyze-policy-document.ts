@@ -123,7 +123,10 @@ function resourceLevelReason(written: string): { detail: string; types: string[]
       ),
     ),
   ];
-  const named = scoped.slice(0, 3).map((m) => m.name).join(", ");
+  const named = scoped
+    .slice(0, 3)
+    .map((m) => m.name)
+    .join(", ");
   const more = scoped.length > 3 ? ` and ${scoped.length - 3} more` : "";
   return { detail: `${written} (${scoped.length} of its ${matches.length} actions: ${named}${more})`, types };
 }
@@ -173,11 +176,7 @@ class DocumentAnalyzer {
     }
     if (!isPlainObject(parsed)) {
       const shape =
-        parsed === null || parsed === undefined
-          ? "missing"
-          : Array.isArray(parsed)
-            ? "an array"
-            : `a ${typeof parsed}`;
+        parsed === null || parsed === undefined ? "missing" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`;
       this.undecided.push(`the policy document is ${shape}, not a JSON object`);
       return;
     }
@@ -256,12 +255,20 @@ class DocumentAnalyzer {
 
     if (notAction.present) {
       const allResources = [...resource.known, ...notResource.known];
-      add("not-action-allow", notAction.known, allResources,
-        `Allow with NotAction ${notAction.known.length ? quote(notAction.known) : "(unknown)"} grants every other action of every service, including ones AWS adds later; list the allowed actions in Action`);
+      add(
+        "not-action-allow",
+        notAction.known,
+        allResources,
+        `Allow with NotAction ${notAction.known.length ? quote(notAction.known) : "(unknown)"} grants every other action of every service, including ones AWS adds later; list the allowed actions in Action`,
+      );
     }
     if (notResource.present) {
-      add("not-resource-allow", [...action.known, ...notAction.known], notResource.known,
-        `Allow with NotResource ${notResource.known.length ? quote(notResource.known) : "(unknown)"} grants the actions on every other resource; list the resources in Resource`);
+      add(
+        "not-resource-allow",
+        [...action.known, ...notAction.known],
+        notResource.known,
+        `Allow with NotResource ${notResource.known.length ? quote(notResource.known) : "(unknown)"} grants the actions on every other resource; list the resources in Resource`,
+      );
     }
 
     // In a trust statement (one with a Principal) sts:AssumeRole* grants the holder nothing.
@@ -271,8 +278,12 @@ class DocumentAnalyzer {
     const wildcards = judged.filter(hasIamWildcard);
     if (wildcards.length > 0) {
       const scopes = wildcards.map((w) => `${JSON.stringify(w)} (${wildcardScope(w)})`).join(", ");
-      add("action-wildcard", wildcards, [],
-        `Action ${plural(wildcards.length, "wildcard", "wildcards")} ${scopes}; list only the actions the code calls`);
+      add(
+        "action-wildcard",
+        wildcards,
+        [],
+        `Action ${plural(wildcards.length, "wildcard", "wildcards")} ${scopes}; list only the actions the code calls`,
+      );
     }
 
     if (!resource.present) return;
@@ -288,8 +299,12 @@ class DocumentAnalyzer {
 
     const passRole = judged.filter((a) => iamPatternMatches(a, PASS_ROLE));
     if (passRole.length > 0) {
-      add("passrole-wildcard", passRole, starResources,
-        `${quote(passRole)} on Resource ${starText} lets the holder pass any role to any service, a privilege escalation; name the role ARNs`);
+      add(
+        "passrole-wildcard",
+        passRole,
+        starResources,
+        `${quote(passRole)} on Resource ${starText} lets the holder pass any role to any service, a privilege escalation; name the role ARNs`,
+      );
     }
 
     // Network interfaces of one account and region: as narrow as the ENI actions of a function in a VPC can be.
@@ -308,8 +323,12 @@ class DocumentAnalyzer {
       const shownText = shown
         .map((s) => (s.reason === "*" ? JSON.stringify(s.resource) : `${JSON.stringify(s.resource)} (${s.reason})`))
         .join(", ");
-      add("resource-wildcard", scopable.map((s) => s.action), shown.map((s) => s.resource),
-        `Resource ${shownText} for ${scopable.map((s) => s.detail).join(", ")}, which ${plural(scopable.length, "supports", "support")} resource-level permissions; name the ${types.length ? `${types.slice(0, 5).join(", ")} ` : "specific resource "}${plural(scopable.length, "ARN", "ARNs")}`);
+      add(
+        "resource-wildcard",
+        scopable.map((s) => s.action),
+        shown.map((s) => s.resource),
+        `Resource ${shownText} for ${scopable.map((s) => s.detail).join(", ")}, which ${plural(scopable.length, "supports", "support")} resource-level permissions; name the ${types.length ? `${types.slice(0, 5).join(", ")} ` : "specific resource "}${plural(scopable.length, "ARN", "ARNs")}`,
+      );
     }
   }
 }

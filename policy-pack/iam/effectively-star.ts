@@ -23,11 +23,11 @@ export function effectivelyStarReason(resource: string): string | undefined {
   const fields = text.split(":");
   if (fields[0].toLowerCase() !== "arn") return undefined;
   if (fields.length < 6) {
-    return fields[fields.length - 1] === "*" ? "an ARN that ends in \"*\" before naming a resource" : undefined;
+    return fields[fields.length - 1] === "*" ? 'an ARN that ends in "*" before naming a resource' : undefined;
   }
   const [, , service, region, account] = fields;
   const resourcePart = fields.slice(5).join(":");
-  if (resourcePart === "*") return "an ARN whose resource part is \"*\"";
+  if (resourcePart === "*") return 'an ARN whose resource part is "*"';
   const formats = service === "*" || service === "" ? undefined : arnFormats(service);
   if (!formats) {
     return /^[^*?/:]+[/:]\*$/.test(resourcePart)

@@ -16,7 +16,6 @@ let actions: ReadonlySet<string> | undefined;
 /** Is `action` (as written, no wildcard) one of the network-interface actions Lambda needs in a VPC? */
 export function isLambdaVpcEniAction(action: string): boolean {
   if (!actions) {
-     
     const file = require("./generated/lambda-vpc-eni-actions.json") as typeof EniActionsFile;
     actions = new Set(file.actions.map((a) => a.toLowerCase()));
   }

@@ -9,7 +9,15 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { packageRoot } from "../paths";
 import { PolicyPackConfigFile, reconcilePolicyPackConfig, ReconciledConfig } from "../pack-config";
 import { call, startEngineServer, startPack, EngineLogEntry } from "./pack-process";
-import { AnalyzerInfo, analyzerInfoFromProto, EnforcementLevel, levelFromProto, levelToProto, PolicyInfo, severityFromProto } from "./policy-info";
+import {
+  AnalyzerInfo,
+  analyzerInfoFromProto,
+  EnforcementLevel,
+  levelFromProto,
+  levelToProto,
+  PolicyInfo,
+  severityFromProto,
+} from "./policy-info";
 import { ResourceGraph, ResourceRecord } from "./resource-record";
 import { analyzeRequest, restoreUnchanged, stackResource } from "./wire";
 
@@ -77,7 +85,11 @@ async function mapLimited<T, R>(items: T[], limit: number, worker: (item: T) => 
   return results;
 }
 
-function diagnosticsToViolations(diags: analyzerpb.AnalyzeDiagnostic[], phase: Violation["phase"], defaultUrn?: string): Violation[] {
+function diagnosticsToViolations(
+  diags: analyzerpb.AnalyzeDiagnostic[],
+  phase: Violation["phase"],
+  defaultUrn?: string,
+): Violation[] {
   return diags.map((d) => ({
     policyName: d.getPolicyname(),
     policyPackName: d.getPolicypackname(),
@@ -108,7 +120,8 @@ async function runProtocol(
   userConfig: PolicyPackConfigFile | undefined,
   logs: EngineLogEntry[],
 ): Promise<EnforceResult> {
-  const rpc = <Res>(method: string, req: unknown, resourceUrn?: string) => call<unknown, Res>(client, method, req, resourceUrn, options.rpcTimeoutMs);
+  const rpc = <Res>(method: string, req: unknown, resourceUrn?: string) =>
+    call<unknown, Res>(client, method, req, resourceUrn, options.rpcTimeoutMs);
   const info: AnalyzerInfo = analyzerInfoFromProto(await rpc("getAnalyzerInfo", new Empty()));
   const config = reconcilePolicyPackConfig(info, userConfig);
 
@@ -130,45 +143,58 @@ async function runProtocol(
   await rpc("configureStack", stackReq);
 
   const anyRemediate = Object.values(config).some((c) => c.enforcementLevel === "remediate");
-  const perResource = await mapLimited(graph.resources.filter((r) => isAnalyzed(r, graph)), options.concurrency ?? DEFAULT_CONCURRENCY, async (r) => {
-    const violations: Violation[] = [];
-    const remediations: Remediation[] = [];
-    let inputs = r.inputs;
-    // As the engine does: remediations first, each seeing the previous one's result; Analyze then sees the fixed inputs.
-    if (anyRemediate) {
-      const res: analyzerpb.RemediateResponse = await rpc("remediate", analyzeRequest(r, inputs), r.urn);
-      for (const rem of res.getRemediationsList()) {
-        const props = rem.getProperties();
-        if (props) {
-          const previous = inputs;
-          const fixed = restoreUnchanged(props.toJavaScript(), previous) as Record<string, unknown>;
-          remediations.push({ policyName: rem.getPolicyname(), resourceUrn: r.urn, description: rem.getDescription() || undefined, properties: fixed, previous });
-          // On saved state (`pulumi policy analyze`) a remediation is reported, not applied to what Analyze sees.
-          if (graph.mode !== "state") inputs = fixed;
-        }
-        if (rem.getDiagnostic()) {
-          violations.push({
-            policyName: rem.getPolicyname(),
-            policyPackName: rem.getPolicypackname(),
-            policyPackVersion: rem.getPolicypackversion(),
-            resourceUrn: r.urn,
-            enforcementLevel: "advisory",
-            message: rem.getDiagnostic(),
-            phase: "analyze",
-          });
+  const perResource = await mapLimited(
+    graph.resources.filter((r) => isAnalyzed(r, graph)),
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (r) => {
+      const violations: Violation[] = [];
+      const remediations: Remediation[] = [];
+      let inputs = r.inputs;
+      // As the engine does: remediations first, each seeing the previous one's result; Analyze then sees the fixed inputs.
+      if (anyRemediate) {
+        const res: analyzerpb.RemediateResponse = await rpc("remediate", analyzeRequest(r, inputs), r.urn);
+        for (const rem of res.getRemediationsList()) {
+          const props = rem.getProperties();
+          if (props) {
+            const previous = inputs;
+            const fixed = restoreUnchanged(props.toJavaScript(), previous) as Record<string, unknown>;
+            remediations.push({
+              policyName: rem.getPolicyname(),
+              resourceUrn: r.urn,
+              description: rem.getDescription() || undefined,
+              properties: fixed,
+              previous,
+            });
+            // On saved state (`pulumi policy analyze`) a remediation is reported, not applied to what Analyze sees.
+            if (graph.mode !== "state") inputs = fixed;
+          }
+          if (rem.getDiagnostic()) {
+            violations.push({
+              policyName: rem.getPolicyname(),
+              policyPackName: rem.getPolicypackname(),
+              policyPackVersion: rem.getPolicypackversion(),
+              resourceUrn: r.urn,
+              enforcementLevel: "advisory",
+              message: rem.getDiagnostic(),
+              phase: "analyze",
+            });
+          }
         }
       }
-    }
-    const res: analyzerpb.AnalyzeResponse = await rpc("analyze", analyzeRequest(r, inputs), r.urn);
-    violations.push(...diagnosticsToViolations(res.getDiagnosticsList(), "analyze", r.urn));
-    return { violations, remediations };
-  });
+      const res: analyzerpb.AnalyzeResponse = await rpc("analyze", analyzeRequest(r, inputs), r.urn);
+      violations.push(...diagnosticsToViolations(res.getDiagnosticsList(), "analyze", r.urn));
+      return { violations, remediations };
+    },
+  );
 
   const stackReqAll = new analyzerpb.AnalyzeStackRequest();
   stackReqAll.setResourcesList(graph.resources.map(stackResource));
   const stackRes: analyzerpb.AnalyzeResponse = await rpc("analyzeStack", stackReqAll);
 
-  const violations = [...perResource.flatMap((p) => p.violations), ...diagnosticsToViolations(stackRes.getDiagnosticsList(), "analyzeStack")];
+  const violations = [
+    ...perResource.flatMap((p) => p.violations),
+    ...diagnosticsToViolations(stackRes.getDiagnosticsList(), "analyzeStack"),
+  ];
   return {
     policyPack: { name: info.name, version: info.version },
     violations,

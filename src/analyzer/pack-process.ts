@@ -48,7 +48,10 @@ export async function startEngineServer(): Promise<{ address: string; logs: Engi
     getRootResource(_call: unknown, cb: grpc.sendUnaryData<enginepb.GetRootResourceResponse>) {
       cb(null, new enginepb.GetRootResourceResponse().setUrn(rootResource));
     },
-    setRootResource(call: grpc.ServerUnaryCall<enginepb.SetRootResourceRequest, unknown>, cb: grpc.sendUnaryData<enginepb.SetRootResourceResponse>) {
+    setRootResource(
+      call: grpc.ServerUnaryCall<enginepb.SetRootResourceRequest, unknown>,
+      cb: grpc.sendUnaryData<enginepb.SetRootResourceResponse>,
+    ) {
       rootResource = call.request.getUrn();
       cb(null, new enginepb.SetRootResourceResponse());
     },
@@ -60,7 +63,9 @@ export async function startEngineServer(): Promise<{ address: string; logs: Engi
     },
   } as unknown as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   return {
     address: `127.0.0.1:${port}`,
@@ -90,7 +95,12 @@ export interface PackProcess {
  * Rejects (after stopping the child) if the pack exits or stays silent for too long, or when `signal` aborts
  * the start (the run failed meanwhile, e.g. on a bad input file).
  */
-export async function startPack(packDir: string, engineAddress: string, engineLogs: EngineLogEntry[] = [], signal?: AbortSignal): Promise<PackProcess> {
+export async function startPack(
+  packDir: string,
+  engineAddress: string,
+  engineLogs: EngineLogEntry[] = [],
+  signal?: AbortSignal,
+): Promise<PackProcess> {
   const child = spawn(process.execPath, [runPolicyPackPath(), engineAddress, "."], {
     cwd: packDir,
     // The SDK's log module reaches the engine through this variable.
@@ -116,7 +126,10 @@ export async function startPack(packDir: string, engineAddress: string, engineLo
   let port: number;
   try {
     port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`policy pack in ${packDir} did not print its port within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`policy pack in ${packDir} did not print its port within ${START_TIMEOUT_MS} ms`)),
+        START_TIMEOUT_MS,
+      );
       child.stdout!.setEncoding("utf8");
       child.stdout!.on("data", (d: string) => {
         stdout += d;
@@ -129,8 +142,15 @@ export async function startPack(packDir: string, engineAddress: string, engineLo
       exited.then((code) => {
         clearTimeout(timer);
         // The launcher reports load errors through the engine's Log RPC, so prefer those to stderr.
-        const logged = engineLogs.filter((l) => l.severity === "error").map((l) => l.message).join("\n");
-        reject(new Error(`policy pack in ${packDir} exited with code ${code} before serving: ${firstLines(logged || stderr || stdout)}`));
+        const logged = engineLogs
+          .filter((l) => l.severity === "error")
+          .map((l) => l.message)
+          .join("\n");
+        reject(
+          new Error(
+            `policy pack in ${packDir} exited with code ${code} before serving: ${firstLines(logged || stderr || stdout)}`,
+          ),
+        );
       });
       child.once("error", (err) => {
         clearTimeout(timer);
@@ -160,10 +180,18 @@ export async function startPack(packDir: string, engineAddress: string, engineLo
   };
 }
 
+// eslint-disable-next-line no-control-regex
+const TERMINAL_COLOURS = /\u001b\[[0-9;]*m/g;
+
 /** The head of an error report (message and first frame), on one line, without terminal colours. */
 function firstLines(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, "").trim().split("\n").slice(0, 3).map((l) => l.trim()).join(" | ");
+  return text
+    .replace(TERMINAL_COLOURS, "")
+    .trim()
+    .split("\n")
+    .slice(0, 3)
+    .map((l) => l.trim())
+    .join(" | ");
 }
 
 /**

@@ -71,9 +71,16 @@ export function analyzerInfoFromProto(info: analyzerpb.AnalyzerInfo): AnalyzerIn
       remediationSteps: p.getRemediationSteps() || undefined,
       url: p.getUrl() || undefined,
       policyType:
-        type === analyzerpb.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : type === analyzerpb.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown",
+        type === analyzerpb.PolicyType.POLICY_TYPE_RESOURCE
+          ? "resource"
+          : type === analyzerpb.PolicyType.POLICY_TYPE_STACK
+            ? "stack"
+            : "unknown",
       configSchema: schema
-        ? { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>, required: schema.getRequiredList() }
+        ? {
+            properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            required: schema.getRequiredList(),
+          }
         : undefined,
     };
   });
@@ -82,8 +89,15 @@ export function analyzerInfoFromProto(info: analyzerpb.AnalyzerInfo): AnalyzerIn
     const properties = cfg.getProperties()?.toJavaScript() as Record<string, unknown> | undefined;
     // proto3 cannot tell "advisory" (0) from "unset": an entry with properties and level 0 only carries properties.
     const level = cfg.getEnforcementlevel();
-    const enforcementLevel = properties && level === analyzerpb.EnforcementLevel.ADVISORY ? undefined : levelFromProto(level);
+    const enforcementLevel =
+      properties && level === analyzerpb.EnforcementLevel.ADVISORY ? undefined : levelFromProto(level);
     initialConfig[key] = { enforcementLevel, properties };
   });
-  return { name: info.getName(), version: info.getVersion(), supportsConfig: info.getSupportsconfig(), policies, initialConfig };
+  return {
+    name: info.getName(),
+    version: info.getVersion(),
+    supportsConfig: info.getSupportsconfig(),
+    policies,
+    initialConfig,
+  };
 }

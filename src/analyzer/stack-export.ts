@@ -15,7 +15,17 @@ import { UsageError } from "../errors";
 import { passphraseDecrypter, passphraseFromEnv } from "../secrets/passphrase";
 import { NESTING_TOO_DEEP, nestingExceeds } from "../json-depth";
 import { parseUrn } from "../report/urn";
-import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceOptionsRecord, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE, SourcePosition } from "./resource-record";
+import {
+  decodeProviderProperties,
+  ProviderRecord,
+  providerUrnOf,
+  ResourceGraph,
+  ResourceOptionsRecord,
+  ResourceRecord,
+  SECRET_SIG,
+  SECRET_SIG_VALUE,
+  SourcePosition,
+} from "./resource-record";
 
 type Json = Record<string, unknown>;
 
@@ -72,7 +82,9 @@ function options(r: Json): ResourceOptionsRecord {
 export function stackExportToGraph(doc: unknown, file: string): ResourceGraph {
   if (!isObject(doc)) throw new UsageError(`${file}: expected a JSON object from \`pulumi stack export\``);
   if (doc.version !== 3) {
-    throw new UsageError(`${file}: unsupported stack export version ${JSON.stringify(doc.version ?? null)} (expected 3, as written by \`pulumi stack export\`)`);
+    throw new UsageError(
+      `${file}: unsupported stack export version ${JSON.stringify(doc.version ?? null)} (expected 3, as written by \`pulumi stack export\`)`,
+    );
   }
   if (!isObject(doc.deployment)) throw new UsageError(`${file}: missing 'deployment' object`);
   const raw = doc.deployment.resources ?? [];
@@ -91,7 +103,12 @@ export function stackExportToGraph(doc: unknown, file: string): ResourceGraph {
   for (const r of live) {
     if (!(r.type as string).startsWith("pulumi:providers:")) continue;
     const inputs = normalizeSecrets(isObject(r.inputs) ? r.inputs : {}) as Json;
-    providers.set(r.urn as string, { urn: r.urn as string, name: parseUrn(r.urn as string).name, type: r.type as string, properties: decodeProviderProperties(inputs) });
+    providers.set(r.urn as string, {
+      urn: r.urn as string,
+      name: parseUrn(r.urn as string).name,
+      type: r.type as string,
+      properties: decodeProviderProperties(inputs),
+    });
   }
 
   const resources: ResourceRecord[] = live.map((r) => {
@@ -105,7 +122,10 @@ export function stackExportToGraph(doc: unknown, file: string): ResourceGraph {
       outputs: normalizeSecrets(isObject(r.outputs) ? r.outputs : {}) as Json,
       dependencies: stringList(r.dependencies),
       propertyDependencies: Object.fromEntries(
-        Object.entries(isObject(r.propertyDependencies) ? r.propertyDependencies : {}).map(([k, v]) => [k, stringList(v)]),
+        Object.entries(isObject(r.propertyDependencies) ? r.propertyDependencies : {}).map(([k, v]) => [
+          k,
+          stringList(v),
+        ]),
       ),
       options: options(r),
     };
@@ -121,7 +141,7 @@ export function stackExportToGraph(doc: unknown, file: string): ResourceGraph {
   });
 
   const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? resources[0];
-  const [, project = "", ] = stackResource ? stackResource.urn.split("::") : [];
+  const [, project = ""] = stackResource ? stackResource.urn.split("::") : [];
   const stack = stackResource ? stackResource.urn.split("::")[0].replace(/^urn:pulumi:/, "") : "";
   return { project, stack, resources, fakedInvokes: [], sourceFile: file, mode: "state" };
 }
@@ -147,7 +167,8 @@ export async function readStackExportWithSecrets(file: string): Promise<Resource
   const providers = deployment && isObject(deployment.secrets_providers) ? deployment.secrets_providers : undefined;
   const salt = providers?.type === "passphrase" && isObject(providers.state) ? providers.state.salt : undefined;
   const passphrase = typeof salt === "string" ? passphraseFromEnv() : undefined;
-  if (typeof salt !== "string" || passphrase === undefined || !Array.isArray(deployment!.resources)) return stackExportToGraph(doc, file);
+  if (typeof salt !== "string" || passphrase === undefined || !Array.isArray(deployment!.resources))
+    return stackExportToGraph(doc, file);
   let decrypt: (c: string) => string;
   try {
     decrypt = await passphraseDecrypter(passphrase, salt);
@@ -171,7 +192,9 @@ function readJsonFile(file: string): unknown {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot read (${code ?? (err as Error).message})`}`);
+    throw new UsageError(
+      `${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot read (${code ?? (err as Error).message})`}`,
+    );
   }
   let doc: unknown;
   try {

@@ -22,7 +22,10 @@ export function toWireValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : toWireValue(v)));
   const obj = value as Record<string, unknown>;
   if (obj[SECRET_SIG] === SECRET_SIG_VALUE) {
-    return { [SECRET_SIG]: SECRET_SIG_VALUE, value: "value" in obj && obj.value !== undefined ? toWireValue(obj.value) : UNKNOWN_VALUE };
+    return {
+      [SECRET_SIG]: SECRET_SIG_VALUE,
+      value: "value" in obj && obj.value !== undefined ? toWireValue(obj.value) : UNKNOWN_VALUE,
+    };
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
@@ -38,10 +41,17 @@ export function toWireValue(value: unknown): unknown {
  */
 export function restoreUnchanged(returned: unknown, sent: unknown): unknown {
   if (isDeepStrictEqual(returned, toWireValue(sent))) return sent;
-  if (Array.isArray(returned) && Array.isArray(sent)) return returned.map((v, i) => (i < sent.length ? restoreUnchanged(v, sent[i]) : v));
-  const isPlain = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v) && (v as Record<string, unknown>)[SECRET_SIG] === undefined;
+  if (Array.isArray(returned) && Array.isArray(sent))
+    return returned.map((v, i) => (i < sent.length ? restoreUnchanged(v, sent[i]) : v));
+  const isPlain = (v: unknown): v is Record<string, unknown> =>
+    v !== null &&
+    typeof v === "object" &&
+    !Array.isArray(v) &&
+    (v as Record<string, unknown>)[SECRET_SIG] === undefined;
   if (isPlain(returned) && isPlain(sent)) {
-    return Object.fromEntries(Object.entries(returned).map(([k, v]) => [k, k in sent ? restoreUnchanged(v, sent[k]) : v]));
+    return Object.fromEntries(
+      Object.entries(returned).map(([k, v]) => [k, k in sent ? restoreUnchanged(v, sent[k]) : v]),
+    );
   }
   return returned;
 }
@@ -93,7 +103,10 @@ export function providerResource(p: ProviderRecord): analyzerpb.AnalyzerProvider
 }
 
 /** Analyze (preview-like) and Remediate: the resource's inputs. */
-export function analyzeRequest(r: ResourceRecord, inputs: Record<string, unknown> = r.inputs): analyzerpb.AnalyzeRequest {
+export function analyzeRequest(
+  r: ResourceRecord,
+  inputs: Record<string, unknown> = r.inputs,
+): analyzerpb.AnalyzeRequest {
   const req = new analyzerpb.AnalyzeRequest();
   req.setType(r.type);
   req.setName(r.name);

@@ -25,7 +25,8 @@ const spec: EnforceCommandSpec = {
   options: {},
   inputs: (positionals) => positionals,
   async load(positionals) {
-    if (positionals.length === 0) throw new UsageError("missing STATE.json (the output of `pulumi stack export`); see --help");
+    if (positionals.length === 0)
+      throw new UsageError("missing STATE.json (the output of `pulumi stack export`); see --help");
     if (positionals.length > 1) throw new UsageError(`expected one STATE.json, got ${positionals.length} arguments`);
     return readStackExportWithSecrets(positionals[0]);
   },

@@ -58,7 +58,9 @@ function programInputFiles(programDir: string): string[] {
   } catch {
     return []; // the run itself reports a missing directory
   }
-  return names.filter((n) => /^(Pulumi(\..+)?\.ya?ml|package\.json|tsconfig\.json|.+\.[cm]?[jt]sx?)$/.test(n)).map((n) => path.join(programDir, n));
+  return names
+    .filter((n) => /^(Pulumi(\..+)?\.ya?ml|package\.json|tsconfig\.json|.+\.[cm]?[jt]sx?)$/.test(n))
+    .map((n) => path.join(programDir, n));
 }
 
 /** Below this, Node cannot even load @pulumi/pulumi. */
@@ -77,7 +79,8 @@ const spec: EnforceCommandSpec = {
   },
   inputs: (positionals) => programInputFiles(positionals[0] ?? "stack/"),
   async load(positionals, values) {
-    if (positionals.length > 1) throw new UsageError(`expected at most one PROGRAM_DIR, got ${positionals.length} arguments`);
+    if (positionals.length > 1)
+      throw new UsageError(`expected at most one PROGRAM_DIR, got ${positionals.length} arguments`);
     const stackArg = values.stack as string | undefined;
     if (stackArg !== undefined && !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(stackArg)) {
       throw new UsageError(`--stack '${stackArg}' is not a valid stack name (NAME, ORG/NAME or ORG/PROJECT/NAME)`);
@@ -87,7 +90,10 @@ const spec: EnforceCommandSpec = {
     const config = parseConfigPairs((values.config as string[] | undefined) ?? []);
     const timeoutArg = values.timeout as string | undefined;
     const timeoutSeconds = timeoutArg === undefined ? undefined : Number(timeoutArg);
-    if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutArg!.trim() !== "")) {
+    if (
+      timeoutSeconds !== undefined &&
+      !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutArg!.trim() !== "")
+    ) {
       throw new UsageError(`--timeout '${timeoutArg}' is not a positive number of seconds`);
     }
     if (timeoutSeconds !== undefined && timeoutSeconds > MAX_TIMEOUT_SECONDS) {
@@ -95,7 +101,10 @@ const spec: EnforceCommandSpec = {
     }
     const memoryArg = values["max-memory"] as string | undefined;
     const maxMemoryMb = memoryArg === undefined ? undefined : Number(memoryArg);
-    if (maxMemoryMb !== undefined && !(Number.isInteger(maxMemoryMb) && maxMemoryMb >= MIN_MEMORY_MB && memoryArg!.trim() !== "")) {
+    if (
+      maxMemoryMb !== undefined &&
+      !(Number.isInteger(maxMemoryMb) && maxMemoryMb >= MIN_MEMORY_MB && memoryArg!.trim() !== "")
+    ) {
       throw new UsageError(`--max-memory '${memoryArg}' is not a whole number of MB (at least ${MIN_MEMORY_MB})`);
     }
     const stackReferences = parseStackReferences((values["stack-reference"] as string[] | undefined) ?? []);

@@ -69,9 +69,18 @@ export function writeReport(file: string, content: string, inputs: readonly (str
 type OptionSpecs = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
 
 /** A command's argv, with the common options; bad flags are a UsageError that points at the command's --help. */
-export function parseCommandArgs(command: string, options: OptionSpecs, argv: string[]): { values: Record<string, unknown>; positionals: string[] } {
+export function parseCommandArgs(
+  command: string,
+  options: OptionSpecs,
+  argv: string[],
+): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    const parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args: argv,
+      options: { ...COMMON_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
   } catch (err) {
     // parseArgs's messages are one line and name the option; drop its "To specify a positional..." hint.
@@ -82,7 +91,8 @@ export function parseCommandArgs(command: string, options: OptionSpecs, argv: st
 /** --format, one of the command's formats (default text). */
 export function reportFormat<T extends string>(value: unknown, formats: readonly T[]): T {
   const format = (value as string | undefined) ?? "text";
-  if (!(formats as readonly string[]).includes(format)) throw new UsageError(`unknown --format '${format}' (expected one of: ${formats.join(", ")})`);
+  if (!(formats as readonly string[]).includes(format))
+    throw new UsageError(`unknown --format '${format}' (expected one of: ${formats.join(", ")})`);
   return format as T;
 }
 
@@ -110,7 +120,9 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   const configArg = values["policy-pack-config"] as string | undefined;
   // Relative paths name files from where the user ran us: resolve them now, because `check` runs the program
   // from its own directory (as Pulumi does).
-  const inputs = [configArg, ...spec.inputs(parsed.positionals, values)].map((f) => (f === undefined || f === STDOUT_OUTPUT ? f : path.resolve(f)));
+  const inputs = [configArg, ...spec.inputs(parsed.positionals, values)].map((f) =>
+    f === undefined || f === STDOUT_OUTPUT ? f : path.resolve(f),
+  );
   if (output) checkOutputFile(output, inputs);
   const outputPath = output ? path.resolve(output) : undefined;
   const policyPackConfig = configArg !== undefined ? readPolicyPackConfigFile(configArg) : undefined;
@@ -124,7 +136,11 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   // A terminal gets its width and colour; files and pipes get 80 columns and plain text.
   const tty = !output && process.stdout.isTTY === true;
   const color = tty && !values["no-color"] && !process.env.NO_COLOR && process.stdout.hasColors();
-  const report = formatReport(format, result, graph, { width: tty ? process.stdout.columns : undefined, color, verbose: !!values.verbose });
+  const report = formatReport(format, result, graph, {
+    width: tty ? process.stdout.columns : undefined,
+    color,
+    verbose: !!values.verbose,
+  });
   if (output) {
     writeReport(outputPath!, report, inputs);
     reportWritten(summaryLine(summarize(result, graph)), output);

@@ -112,7 +112,9 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   const liveNames: string[] = [];
   if (!help) {
     if (positionals.length === 0) {
-      throw new UsageError((live ? "--live needs at least one function NAME" : "expected at least one NAME=FILE argument") + SEE_HELP);
+      throw new UsageError(
+        (live ? "--live needs at least one function NAME" : "expected at least one NAME=FILE argument") + SEE_HELP,
+      );
     }
     const seen = new Set<string>();
     for (const p of positionals) {
@@ -138,14 +140,16 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
 
   const format = reportFormat(v.format, FORMATS);
   const emit = v.emit === undefined ? undefined : oneOf("--emit", v.emit, ["pulumi"] as const);
-  if (emit !== undefined && v.format !== undefined) throw new UsageError("--emit pulumi prints commands, not a report: drop --format");
+  if (emit !== undefined && v.format !== undefined)
+    throw new UsageError("--emit pulumi prints commands, not a report: drop --format");
   const currentArch = oneOf("--current-arch", v["current-arch"] ?? "x86_64", ARCHITECTURES) as Architecture;
   const recommendedArch = oneOf("--arch", v.arch ?? currentArch, ARCHITECTURES) as Architecture;
   if (v.stack !== undefined && !/^[A-Za-z0-9_./-]+$/.test(v.stack)) throw new UsageError(`bad --stack '${v.stack}'`);
   if (!live && (v.since !== undefined || v.endpoint !== undefined || v.region !== undefined)) {
     throw new UsageError("--since, --region and --endpoint only apply with --live");
   }
-  if (v.endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(v.endpoint)) throw new UsageError(`bad --endpoint '${v.endpoint}': expected an http(s) URL`);
+  if (v.endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(v.endpoint))
+    throw new UsageError(`bad --endpoint '${v.endpoint}': expected an http(s) URL`);
 
   const invocationsPerMonth = new Map<string, number>();
   for (const item of v["invocations-per-month"] ?? []) {
@@ -161,9 +165,15 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
 
   // A per-function value for a name that is not analysed would silently price nothing: say so.
   const names = new Set([...inputs.map((i) => i.name), ...liveNames]);
-  for (const [flag, byName] of [["--invocations-per-month", invocationsPerMonth], ["--provisioned-concurrency", provisionedConcurrency]] as const) {
+  for (const [flag, byName] of [
+    ["--invocations-per-month", invocationsPerMonth],
+    ["--provisioned-concurrency", provisionedConcurrency],
+  ] as const) {
     for (const key of byName.keys()) {
-      if (key !== "*" && !help && !names.has(key)) throw new UsageError(`${flag} names '${key}', which is not one of the functions given (${[...names].join(", ")})`);
+      if (key !== "*" && !help && !names.has(key))
+        throw new UsageError(
+          `${flag} names '${key}', which is not one of the functions given (${[...names].join(", ")})`,
+        );
     }
   }
 
@@ -177,14 +187,18 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
     endpoint: v.endpoint,
     format,
     output: help ? undefined : outputOption(v.output),
-    readFiles: [...inputs.map((i) => i.file).filter((f) => f !== "-"), ...(v["policy-pack-config"] === undefined ? [] : [v["policy-pack-config"]])],
+    readFiles: [
+      ...inputs.map((i) => i.file).filter((f) => f !== "-"),
+      ...(v["policy-pack-config"] === undefined ? [] : [v["policy-pack-config"]]),
+    ],
     emit,
     stack: v.stack,
     settings: {
       headroom: number("--headroom", (v.headroom ?? "20").replace(/%$/, ""), 0, 500) / 100,
       minInvocations: integer("--min-invocations", v["min-invocations"] ?? "50", 0, 1e9),
       cpuBoundShare: number("--cpu-bound-share", v["cpu-bound-share"] ?? "0.5", 0, 1),
-      packMaxMemoryMb: v["policy-pack-config"] === undefined ? DEFAULT_MAX_MEMORY_MB : readPackMaxMemory(v["policy-pack-config"]),
+      packMaxMemoryMb:
+        v["policy-pack-config"] === undefined ? DEFAULT_MAX_MEMORY_MB : readPackMaxMemory(v["policy-pack-config"]),
       currentArch,
       recommendedArch,
       invocationsPerMonth,
@@ -211,7 +225,8 @@ export function readPackMaxMemory(file: string): number {
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`bad ${flag} '${value}': expected one of ${allowed.join(", ")}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`bad ${flag} '${value}': expected one of ${allowed.join(", ")}`);
   return value as T;
 }
 
@@ -224,7 +239,8 @@ function splitNamed(item: string): [string | undefined, string] {
 function number(flag: string, raw: string, min: number, max: number, shown = raw): number {
   const plain = raw.trim().replace(/(?<=\d)[_,](?=\d{3})/g, "");
   const n = /^\d+(\.\d+)?(e\d+)?$/i.test(plain) ? Number(plain) : NaN;
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`bad ${flag} '${shown}': expected a number from ${min} to ${max}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`bad ${flag} '${shown}': expected a number from ${min} to ${max}`);
   return n;
 }
 
@@ -239,6 +255,7 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
 function durationMs(raw: string): number {
   const m = /^(\d+)([mhd])$/.exec(raw);
   const ms = m ? Number(m[1]) * UNIT_MS[m[2]] : NaN;
-  if (!(ms > 0) || ms > 365 * 86_400_000) throw new UsageError(`bad --since '${raw}': expected e.g. 90m, 36h or 14d (at most 365d)`);
+  if (!(ms > 0) || ms > 365 * 86_400_000)
+    throw new UsageError(`bad --since '${raw}': expected e.g. 90m, 36h or 14d (at most 365d)`);
   return ms;
 }

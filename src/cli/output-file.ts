@@ -43,11 +43,13 @@ export function outputProblem(file: string, inputs: readonly (string | undefined
   if (own) {
     const kind = specialKind(own);
     if (kind === "a directory") return "is a directory; give a file name";
-    if (kind) return `is ${kind}, which writing the report would replace; give a regular file, or --output - for stdout`;
+    if (kind)
+      return `is ${kind}, which writing the report would replace; give a regular file, or --output - for stdout`;
     for (const input of inputs) {
       if (input === undefined || input === STDOUT_OUTPUT) continue;
       const st = statOrUndefined(input, true);
-      if (st && st.dev === own.dev && st.ino === own.ino) return `is the input file ${input}; writing the report would destroy it`;
+      if (st && st.dev === own.dev && st.ino === own.ino)
+        return `is the input file ${input}; writing the report would destroy it`;
     }
   }
   const dir = path.dirname(path.resolve(file));

@@ -22,7 +22,9 @@ const shellQuote = (s: string) => (/^[A-Za-z0-9_:./-]+$/.test(s) ? s : `'${s.rep
  * no config key to set. Functions with too little data or no change are listed but not touched.
  */
 export function emitPulumi(reports: FunctionReport[], stack?: string): string {
-  const out = [`# serverless-guard optimize: apply memory recommendations to the reference stack (project ${REFERENCE_PROJECT})`];
+  const out = [
+    `# serverless-guard optimize: apply memory recommendations to the reference stack (project ${REFERENCE_PROJECT})`,
+  ];
   const stackArg = stack ? ` --stack ${shellQuote(stack)}` : "";
   const byKey = new Map<string, FunctionReport>();
   const patch: Array<{ op: "replace"; path: string; value: number }> = [];
@@ -41,7 +43,11 @@ export function emitPulumi(reports: FunctionReport[], stack?: string): string {
     }
     const key = configKeyFor(r.name);
     if (!key) {
-      patch.push({ op: "replace", path: `/${r.name.replace(/~/g, "~0").replace(/\//g, "~1")}/memorySize`, value: r.recommendedMemoryMb });
+      patch.push({
+        op: "replace",
+        path: `/${r.name.replace(/~/g, "~0").replace(/\//g, "~1")}/memorySize`,
+        value: r.recommendedMemoryMb,
+      });
       continue;
     }
     const other = byKey.get(key);
@@ -53,8 +59,13 @@ export function emitPulumi(reports: FunctionReport[], stack?: string): string {
     byKey.set(key, r);
   }
   for (const [key, r] of byKey) {
-    if (r.exceedsPackLimit) out.push(`# WARNING ${r.name}: ${r.recommendedMemoryMb} MB exceeds the pack's maxMemoryMb; the policy will flag it`);
-    out.push(`pulumi config set${stackArg} ${key} ${r.recommendedMemoryMb}   # ${r.name}: ${r.currentMemoryMb} -> ${r.recommendedMemoryMb} MB`);
+    if (r.exceedsPackLimit)
+      out.push(
+        `# WARNING ${r.name}: ${r.recommendedMemoryMb} MB exceeds the pack's maxMemoryMb; the policy will flag it`,
+      );
+    out.push(
+      `pulumi config set${stackArg} ${key} ${r.recommendedMemoryMb}   # ${r.name}: ${r.currentMemoryMb} -> ${r.recommendedMemoryMb} MB`,
+    );
   }
   if (patch.length) {
     out.push(

@@ -10,7 +10,10 @@ export class IntHistogram {
   private total = 0;
   private maxSeen = -1;
 
-  constructor(private readonly max: number, denseUpTo = 16_384) {
+  constructor(
+    private readonly max: number,
+    denseUpTo = 16_384,
+  ) {
     this.dense = new Uint32Array(Math.min(max, denseUpTo) + 1);
   }
 

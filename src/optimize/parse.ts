@@ -62,7 +62,8 @@ function parseEventMessage(line: string, markerAt: number): ReportRecord | undef
   }
   if (typeof message !== "string") return undefined;
   const plainAt = message.indexOf(PLAIN_MARKER);
-  const record = plainAt >= 0 ? parsePlain(message, plainAt) : message.includes(JSON_MARKER) ? parseJson(message) : undefined;
+  const record =
+    plainAt >= 0 ? parsePlain(message, plainAt) : message.includes(JSON_MARKER) ? parseJson(message) : undefined;
   if (record && record.timestampMs === undefined) {
     const stamp = eventTimestampMs(line);
     if (stamp !== undefined) record.timestampMs = stamp;
@@ -143,7 +144,8 @@ function parseJson(line: string): ReportRecord | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(doc) || doc.type !== "platform.report" || !isObject(doc.record) || !isObject(doc.record.metrics)) return undefined;
+  if (!isObject(doc) || doc.type !== "platform.report" || !isObject(doc.record) || !isObject(doc.record.metrics))
+    return undefined;
   const m = doc.record.metrics;
   const time = typeof doc.time === "string" ? Date.parse(doc.time) : leadingTime(line, start);
   return buildRecord(m.durationMs, m.billedDurationMs, m.memorySizeMB, m.maxMemoryUsedMB, m.initDurationMs, time);
@@ -159,7 +161,12 @@ function buildRecord(
 ): ReportRecord | undefined {
   if (!isNonNegative(duration) || !isNonNegative(billed) || !isNonNegative(maxUsed)) return undefined;
   if (!isNonNegative(memorySize) || memorySize < 1) return undefined;
-  const record: ReportRecord = { durationMs: duration, billedDurationMs: billed, memorySizeMb: memorySize, maxMemoryUsedMb: maxUsed };
+  const record: ReportRecord = {
+    durationMs: duration,
+    billedDurationMs: billed,
+    memorySizeMb: memorySize,
+    maxMemoryUsedMb: maxUsed,
+  };
   if (isNonNegative(init)) record.initDurationMs = init;
   if (time !== undefined && Number.isFinite(time)) record.timestampMs = time;
   return record;
@@ -193,9 +200,17 @@ function fastUtcTime(line: string, at = 0): number | undefined {
   if (cachedMinute !== "" && line.startsWith(cachedMinute, at) && line.charCodeAt(at + 16) === 58) {
     const second = digit(line, at + 17) * 10 + digit(line, at + 18);
     const ms = fractionMs(line, at + 19);
-    if (second >= 0 && second <= 59 && line.charCodeAt(timeEnd - 1) === 90 /* Z */) return cachedMinuteMs + second * 1000 + ms;
+    if (second >= 0 && second <= 59 && line.charCodeAt(timeEnd - 1) === 90 /* Z */)
+      return cachedMinuteMs + second * 1000 + ms;
   }
-  if (line.charCodeAt(at + 4) !== 45 || line.charCodeAt(at + 7) !== 45 || line.charCodeAt(at + 10) !== 84 || line.charCodeAt(at + 13) !== 58 || line.charCodeAt(at + 16) !== 58) return undefined;
+  if (
+    line.charCodeAt(at + 4) !== 45 ||
+    line.charCodeAt(at + 7) !== 45 ||
+    line.charCodeAt(at + 10) !== 84 ||
+    line.charCodeAt(at + 13) !== 58 ||
+    line.charCodeAt(at + 16) !== 58
+  )
+    return undefined;
   const ms = fractionMs(line, at + 19);
   if (line.charCodeAt(timeEnd - 1) !== 90 /* Z */) return undefined;
   const year = digit(line, at) * 1000 + digit(line, at + 1) * 100 + digit(line, at + 2) * 10 + digit(line, at + 3);
@@ -205,7 +220,20 @@ function fastUtcTime(line: string, at = 0): number | undefined {
   const minute = digit(line, at + 14) * 10 + digit(line, at + 15);
   const second = digit(line, at + 17) * 10 + digit(line, at + 18);
   // Out-of-range fields would roll over in Date.UTC; leave them to Date.parse, which rejects them.
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59
+  )
+    return undefined;
   cachedMinute = line.slice(at, at + 16);
   cachedMinuteMs = Date.UTC(year, month - 1, day, hour, minute);
   return cachedMinuteMs + second * 1000 + ms;

@@ -28,7 +28,8 @@ export function monthlyCostUsd(c: MonthlyCostInput): number {
   if (pc > 0) {
     return (
       pc * gb * SECONDS_PER_MONTH * prices.provisionedConcurrencyGbSecondUsd +
-      c.invocationsPerMonth * (LAMBDA_PRICING.requestUsd + gbSecondsPerInvocation * prices.provisionedDurationGbSecondUsd)
+      c.invocationsPerMonth *
+        (LAMBDA_PRICING.requestUsd + gbSecondsPerInvocation * prices.provisionedDurationGbSecondUsd)
     );
   }
   return c.invocationsPerMonth * (LAMBDA_PRICING.requestUsd + gbSecondsPerInvocation * prices.gbSecondUsd);

@@ -130,7 +130,11 @@ export function monthlyVolume(stats: FunctionStats, s: AnalysisSettings): Volume
     const warning = `the log spans only ${spanMs / 1000} s of timestamped REPORT lines (extrapolating a monthly volume needs ${MIN_VOLUME_SPAN_MS / 60_000} minutes), ${priceObserved}`;
     return { invocationsPerMonth: stats.invocations, source: "observed", extrapolated: false, warning };
   }
-  return { invocationsPerMonth: ((stats.timedInvocations - 1) / (spanMs / 1000)) * SECONDS_PER_MONTH, source: "observed", extrapolated: true };
+  return {
+    invocationsPerMonth: ((stats.timedInvocations - 1) / (spanMs / 1000)) * SECONDS_PER_MONTH,
+    source: "observed",
+    extrapolated: true,
+  };
 }
 
 function isUnderprovisioned(peak: number, current: number, s: AnalysisSettings): boolean {
@@ -138,7 +142,12 @@ function isUnderprovisioned(peak: number, current: number, s: AnalysisSettings):
 }
 
 /** The status, and why it is insufficient-data when it is. */
-export function classify(stats: FunctionStats, s: AnalysisSettings, rec: Recommendation, volume: Volume): Pick<FunctionReport, "status" | "insufficientData"> {
+export function classify(
+  stats: FunctionStats,
+  s: AnalysisSettings,
+  rec: Recommendation,
+  volume: Volume,
+): Pick<FunctionReport, "status" | "insufficientData"> {
   if (stats.invocations < s.minInvocations) return { status: "insufficient-data", insufficientData: "invocations" };
   if (!volume.extrapolated) return { status: "insufficient-data", insufficientData: "time-span" };
   const peak = stats.memoryUsed.maxValue ?? 0;
@@ -147,7 +156,13 @@ export function classify(stats: FunctionStats, s: AnalysisSettings, rec: Recomme
 }
 
 /** Everything the reader of the report should know about this function's data, sizing and pricing, in a fixed order. */
-export function warningsFor(stats: FunctionStats, s: AnalysisSettings, rec: Recommendation, factor: number, volume: Volume): string[] {
+export function warningsFor(
+  stats: FunctionStats,
+  s: AnalysisSettings,
+  rec: Recommendation,
+  factor: number,
+  volume: Volume,
+): string[] {
   const warnings: string[] = [];
   const peak = stats.memoryUsed.maxValue ?? 0;
   const current = stats.currentMemoryMb;
@@ -188,7 +203,9 @@ export function warningsFor(stats: FunctionStats, s: AnalysisSettings, rec: Reco
     warnings.push(`after-cost priced on ${s.recommendedArch}, assuming the same duration there as on ${s.currentArch}`);
   }
   if (stats.implausibleRecords > 0) {
-    warnings.push(`skipped ${stats.implausibleRecords} REPORT record(s) with values Lambda cannot produce (first: ${stats.firstImplausible})`);
+    warnings.push(
+      `skipped ${stats.implausibleRecords} REPORT record(s) with values Lambda cannot produce (first: ${stats.firstImplausible})`,
+    );
   }
   if (stats.overlongLines > 0) {
     warnings.push(`skipped ${stats.overlongLines} line(s) longer than 1 MB, which cannot be Lambda log lines`);
@@ -197,11 +214,23 @@ export function warningsFor(stats: FunctionStats, s: AnalysisSettings, rec: Reco
 }
 
 /** Monthly cost now and after; a cost no Lambda bill can reach means bad input and is an error, never $Infinity. */
-export function price(stats: FunctionStats, s: AnalysisSettings, recommendedMb: number, factor: number, invocationsPerMonth: number) {
+export function price(
+  stats: FunctionStats,
+  s: AnalysisSettings,
+  recommendedMb: number,
+  factor: number,
+  invocationsPerMonth: number,
+) {
   const provisionedConcurrency = s.provisionedConcurrency.get(stats.name) ?? 0;
   const meanBilled = stats.meanBilledMs;
   const estimatedMeanBilled = meanBilled * factor;
-  const costNow = monthlyCostUsd({ invocationsPerMonth, meanBilledMs: meanBilled, memoryMb: stats.currentMemoryMb, arch: s.currentArch, provisionedConcurrency });
+  const costNow = monthlyCostUsd({
+    invocationsPerMonth,
+    meanBilledMs: meanBilled,
+    memoryMb: stats.currentMemoryMb,
+    arch: s.currentArch,
+    provisionedConcurrency,
+  });
   const costAfter = monthlyCostUsd({
     invocationsPerMonth,
     meanBilledMs: estimatedMeanBilled,

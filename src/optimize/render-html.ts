@@ -5,10 +5,25 @@ import { change, totalsOf, usd } from "./report";
 // Hand-written SVG rather than a chart library: the page must be self-contained (no scripts, no
 // fonts, no network), and two chart shapes do not justify bundling one.
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-const COLORS = { bars: "#6b8fd6", configured: "#d64545", recommended: "#1f9d55", peak: "#e08a00", pack: "#7c3aed", grid: "#e3e6ec", text: "#2b2f36", muted: "#6b7280" };
-const STATUS_COLORS: Record<string, string> = { overprovisioned: "#1f9d55", underprovisioned: "#d64545", optimized: "#4b5563", "insufficient-data": "#b7791f" };
+const COLORS = {
+  bars: "#6b8fd6",
+  configured: "#d64545",
+  recommended: "#1f9d55",
+  peak: "#e08a00",
+  pack: "#7c3aed",
+  grid: "#e3e6ec",
+  text: "#2b2f36",
+  muted: "#6b7280",
+};
+const STATUS_COLORS: Record<string, string> = {
+  overprovisioned: "#1f9d55",
+  underprovisioned: "#d64545",
+  optimized: "#4b5563",
+  "insufficient-data": "#b7791f",
+};
 
 function niceMax(v: number): number {
   const step = v <= 512 ? 64 : v <= 2048 ? 256 : 1024;
@@ -27,15 +42,40 @@ export function niceStep(max: number, ticks = 4): number {
 function memoryChart(r: FunctionReport, packMaxMemoryMb: number): string {
   const markers = [
     { mb: r.maxMemoryUsedMb, label: `peak ${r.maxMemoryUsedMb} MB`, color: COLORS.peak, dash: "2 3", cls: "peak" },
-    { mb: r.recommendedMemoryMb, label: `recommended ${r.recommendedMemoryMb} MB`, color: COLORS.recommended, dash: "", cls: "recommended" },
-    { mb: r.currentMemoryMb, label: `configured ${r.currentMemoryMb} MB`, color: COLORS.configured, dash: "6 4", cls: "configured" },
+    {
+      mb: r.recommendedMemoryMb,
+      label: `recommended ${r.recommendedMemoryMb} MB`,
+      color: COLORS.recommended,
+      dash: "",
+      cls: "recommended",
+    },
+    {
+      mb: r.currentMemoryMb,
+      label: `configured ${r.currentMemoryMb} MB`,
+      color: COLORS.configured,
+      dash: "6 4",
+      cls: "configured",
+    },
   ];
   // The loud case gets its own line: how far the recommendation goes past the policy's ceiling.
-  if (r.exceedsPackLimit) markers.push({ mb: packMaxMemoryMb, label: `pack max ${packMaxMemoryMb} MB`, color: COLORS.pack, dash: "1 4", cls: "pack" });
+  if (r.exceedsPackLimit)
+    markers.push({
+      mb: packMaxMemoryMb,
+      label: `pack max ${packMaxMemoryMb} MB`,
+      color: COLORS.pack,
+      dash: "1 4",
+      cls: "pack",
+    });
   markers.sort((a, b) => a.mb - b.mb);
   // One label row per marker, so labels never overprint whatever their spacing.
-  const W = 640, H = 202 + 14 * markers.length, left = 48, right = 16, top = 6 + 14 * markers.length, bottom = 40;
-  const plotW = W - left - right, plotH = H - top - bottom;
+  const W = 640,
+    H = 202 + 14 * markers.length,
+    left = 48,
+    right = 16,
+    top = 6 + 14 * markers.length,
+    bottom = 40;
+  const plotW = W - left - right,
+    plotH = H - top - bottom;
   const xMax = niceMax(Math.max(...markers.map((m) => m.mb)) * 1.04);
   // About 3 px per bin: fine enough to show the shape even when the limit lines stretch the axis.
   const bins = 160;
@@ -54,14 +94,20 @@ function memoryChart(r: FunctionReport, packMaxMemoryMb: number): string {
   counts.forEach((n, i) => {
     if (!n) return;
     const h = (n / yMax) * plotH;
-    parts.push(`<rect class="bar" x="${x(i * binMb).toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${Math.max(2, plotW / bins - 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS.bars}"><title>${Math.round(i * binMb)}-${Math.round((i + 1) * binMb)} MB: ${n} invocation(s)</title></rect>`);
+    parts.push(
+      `<rect class="bar" x="${x(i * binMb).toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${Math.max(2, plotW / bins - 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS.bars}"><title>${Math.round(i * binMb)}-${Math.round((i + 1) * binMb)} MB: ${n} invocation(s)</title></rect>`,
+    );
   });
   for (let i = 0; i <= 8; i++) {
     const mb = (i / 8) * xMax;
     parts.push(`<text x="${x(mb)}" y="${top + plotH + 16}" text-anchor="middle" class="tick">${Math.round(mb)}</text>`);
   }
-  parts.push(`<text x="${left + plotW / 2}" y="${H - 4}" text-anchor="middle" class="axis">Max Memory Used per invocation (MB)</text>`);
-  parts.push(`<text x="12" y="${top + plotH / 2}" text-anchor="middle" class="axis" transform="rotate(-90 12 ${top + plotH / 2})">invocations</text>`);
+  parts.push(
+    `<text x="${left + plotW / 2}" y="${H - 4}" text-anchor="middle" class="axis">Max Memory Used per invocation (MB)</text>`,
+  );
+  parts.push(
+    `<text x="12" y="${top + plotH / 2}" text-anchor="middle" class="axis" transform="rotate(-90 12 ${top + plotH / 2})">invocations</text>`,
+  );
   // Limit lines; each label takes the first row where it does not overprint another.
   const rowsEnd: number[] = markers.map(() => -Infinity);
   for (const m of markers) {
@@ -72,15 +118,21 @@ function memoryChart(r: FunctionReport, packMaxMemoryMb: number): string {
     let row = rowsEnd.findIndex((end) => end + 8 <= from);
     if (row < 0) row = rowsEnd.indexOf(Math.min(...rowsEnd));
     rowsEnd[row] = from + textW;
-    parts.push(`<line class="limit ${m.cls}" x1="${mx}" x2="${mx}" y1="${12 + row * 14}" y2="${top + plotH}" stroke="${m.color}" stroke-width="2" ${m.dash ? `stroke-dasharray="${m.dash}"` : ""}/>`);
-    parts.push(`<text x="${mx + (anchor === "start" ? 3 : anchor === "end" ? -3 : 0)}" y="${10 + row * 14}" text-anchor="${anchor}" fill="${m.color}" class="label">${esc(m.label)}</text>`);
+    parts.push(
+      `<line class="limit ${m.cls}" x1="${mx}" x2="${mx}" y1="${12 + row * 14}" y2="${top + plotH}" stroke="${m.color}" stroke-width="2" ${m.dash ? `stroke-dasharray="${m.dash}"` : ""}/>`,
+    );
+    parts.push(
+      `<text x="${mx + (anchor === "start" ? 3 : anchor === "end" ? -3 : 0)}" y="${10 + row * 14}" text-anchor="${anchor}" fill="${m.color}" class="label">${esc(m.label)}</text>`,
+    );
   }
   return `<svg class="memory-chart" data-function="${esc(r.name)}" role="img" aria-label="${esc(`memory used distribution of ${r.name}`)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
 }
 
 /** Two horizontal bars: monthly cost now (neutral) and after: green when it saves, red when it costs more. */
 function costChart(now: number, after: number, cls: string, width = 300): string {
-  const H = 64, labelW = 46, valueW = 82;
+  const H = 64,
+    labelW = 46,
+    valueW = 82;
   const scale = (width - labelW - valueW) / Math.max(now, after, 1e-9);
   const row = (y: number, label: string, value: number, color: string) =>
     `<text x="0" y="${y + 13}" class="tick">${label}</text><rect x="${labelW}" y="${y}" width="${Math.max(1, value * scale).toFixed(1)}" height="18" rx="3" fill="${color}"/>` +
@@ -97,7 +149,10 @@ export function toHtml(reports: FunctionReport[], settings: AnalysisSettings): s
         ["Memory", `${r.currentMemoryMb} &rarr; ${r.recommendedMemoryMb} MB`],
         ["Used p50 / p95 / max", `${r.p50MemoryUsedMb} / ${r.p95MemoryUsedMb} / ${r.maxMemoryUsedMb} MB`],
         ["Duration p50 / p95", `${r.p50DurationMs} / ${r.p95DurationMs} ms`],
-        ["Cold starts", `${r.coldStarts}${r.p95InitDurationMs !== null ? ` (init p95 ${r.p95InitDurationMs} ms)` : ""}`],
+        [
+          "Cold starts",
+          `${r.coldStarts}${r.p95InitDurationMs !== null ? ` (init p95 ${r.p95InitDurationMs} ms)` : ""}`,
+        ],
         ["Per month", `${Math.round(r.invocationsPerMonth).toLocaleString("en-US")} (${r.invocationsPerMonthSource})`],
       ];
       return `<section class="card" data-function="${esc(r.name)}">

@@ -76,7 +76,14 @@ export function toJson(reports: FunctionReport[], settings: AnalysisSettings): o
 
 /** An Infracost-style table, one row per function, then the total, warnings and assumptions. */
 export function toText(reports: FunctionReport[], settings: AnalysisSettings): string {
-  const header = ["Name", "Memory now -> recommended", "Peak used", "p95 duration", "Monthly cost now -> after", "Change"];
+  const header = [
+    "Name",
+    "Memory now -> recommended",
+    "Peak used",
+    "p95 duration",
+    "Monthly cost now -> after",
+    "Change",
+  ];
   const rows = reports.map((r) => [
     r.name,
     `${r.currentMemoryMb} -> ${r.recommendedMemoryMb} MB${r.exceedsPackLimit ? " (!)" : ""}`,
@@ -86,10 +93,17 @@ export function toText(reports: FunctionReport[], settings: AnalysisSettings): s
     `${change(r.monthlyCostCurrentUsd, r.monthlyCostRecommendedUsd)}  ${r.status}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join(" | ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join(" | ")
+      .trimEnd();
   const t = totalsOf(reports);
   const out: string[] = [];
-  const archNote = settings.recommendedArch === settings.currentArch ? settings.currentArch : `${settings.currentArch} -> ${settings.recommendedArch}`;
+  const archNote =
+    settings.recommendedArch === settings.currentArch
+      ? settings.currentArch
+      : `${settings.currentArch} -> ${settings.recommendedArch}`;
   out.push(
     `Lambda memory right-sizing: ${t.functions} function(s), ${t.invocations} invocation(s), headroom ${roundTo(settings.headroom * 100, 2)}%, pack ceiling ${settings.packMaxMemoryMb} MB, ${archNote}`,
     "",
@@ -99,7 +113,10 @@ export function toText(reports: FunctionReport[], settings: AnalysisSettings): s
     "",
     `Total monthly cost: ${usd(t.monthlyCostCurrentUsd)} -> ${usd(t.monthlyCostRecommendedUsd)}  ${change(t.monthlyCostCurrentUsd, t.monthlyCostRecommendedUsd)}`,
   );
-  const volume = reports.map((r) => `${r.name} ${Math.round(r.invocationsPerMonth).toLocaleString("en-US")}/month (${r.invocationsPerMonthSource})`);
+  const volume = reports.map(
+    (r) =>
+      `${r.name} ${Math.round(r.invocationsPerMonth).toLocaleString("en-US")}/month (${r.invocationsPerMonthSource})`,
+  );
   out.push(`Invocations priced: ${volume.join(", ")}`);
   const warned = reports.filter((r) => r.warnings.length);
   if (warned.length) {

@@ -44,7 +44,8 @@ export async function readLogInto(stats: FunctionStats, file: string, stdin: Rea
     stats.addRecord(record);
   });
   try {
-    for await (const chunk of await inflateIfGzipped(source)) lines.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    for await (const chunk of await inflateIfGzipped(source))
+      lines.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
     lines.end();
   } catch (err) {
     throw new UsageError(`${stats.name}: error while reading '${file}': ${(err as Error).message}`);
@@ -100,24 +101,35 @@ export async function readLiveInto(stats: FunctionStats, opts: LiveOptions): Pro
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // Loaded here so the file mode never pays for the SDK.
   const { CloudWatchLogsClient, paginateFilterLogEvents } = await import("@aws-sdk/client-cloudwatch-logs");
-  const client = new CloudWatchLogsClient({ region: opts.region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
+  const client = new CloudWatchLogsClient({
+    region: opts.region,
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+  });
   const logGroupName = `/aws/lambda/${stats.name}`;
   const endTime = Date.now();
   try {
     const pages = paginateFilterLogEvents(
       { client, pageSize: 10_000 },
-      { logGroupName, filterPattern: '?"REPORT RequestId" ?"platform.report"', startTime: endTime - opts.sinceMs, endTime },
+      {
+        logGroupName,
+        filterPattern: '?"REPORT RequestId" ?"platform.report"',
+        startTime: endTime - opts.sinceMs,
+        endTime,
+      },
     );
     for await (const page of pages) {
       for (const event of page.events ?? []) {
         const record = parseReportLine(event.message ?? "");
-        if (record && record.timestampMs === undefined && event.timestamp !== undefined) record.timestampMs = event.timestamp;
+        if (record && record.timestampMs === undefined && event.timestamp !== undefined)
+          record.timestampMs = event.timestamp;
         stats.addRecord(record);
       }
     }
   } catch (err) {
     const e = err as Error;
-    throw new UsageError(`${stats.name}: CloudWatch Logs FilterLogEvents on ${logGroupName} failed: ${e.name}: ${e.message.split("\n")[0]}`);
+    throw new UsageError(
+      `${stats.name}: CloudWatch Logs FilterLogEvents on ${logGroupName} failed: ${e.name}: ${e.message.split("\n")[0]}`,
+    );
   } finally {
     client.destroy();
   }

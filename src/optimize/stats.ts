@@ -1,4 +1,8 @@
-import { LAMBDA_MAX_DURATION_MS, LAMBDA_MAX_MEMORY_MB, LAMBDA_MIN_MEMORY_MB } from "../../policy-pack/common/lambda-limits";
+import {
+  LAMBDA_MAX_DURATION_MS,
+  LAMBDA_MAX_MEMORY_MB,
+  LAMBDA_MIN_MEMORY_MB,
+} from "../../policy-pack/common/lambda-limits";
 import { IntHistogram } from "./histogram";
 import { ReportRecord } from "./parse";
 
@@ -81,6 +85,7 @@ export function implausibility(r: ReportRecord): string | undefined {
   if (r.memorySizeMb < LAMBDA_MIN_MEMORY_MB || r.memorySizeMb > LAMBDA_MAX_MEMORY_MB) {
     return `Memory Size ${r.memorySizeMb} MB is outside Lambda's ${LAMBDA_MIN_MEMORY_MB}..${LAMBDA_MAX_MEMORY_MB} MB`;
   }
-  if (r.maxMemoryUsedMb > r.memorySizeMb) return `Max Memory Used ${r.maxMemoryUsedMb} MB is above Memory Size ${r.memorySizeMb} MB`;
+  if (r.maxMemoryUsedMb > r.memorySizeMb)
+    return `Max Memory Used ${r.maxMemoryUsedMb} MB is above Memory Size ${r.memorySizeMb} MB`;
   return undefined;
 }

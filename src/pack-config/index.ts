@@ -23,7 +23,10 @@ export interface PolicyPackConfigFile {
 }
 
 /** What Configure receives: every policy with its level and its properties (defaults filled in). */
-export type ReconciledConfig = Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
+export type ReconciledConfig = Record<
+  string,
+  { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }
+>;
 
 function isLevel(v: unknown): v is EnforcementLevel {
   return typeof v === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(v);
@@ -42,7 +45,12 @@ function rejectProtoKeys(raw: object, file: string): void {
     if (value === null || typeof value !== "object") continue;
     for (const key of Object.keys(value)) {
       if (key === "__proto__") {
-        const where = at.length === 0 ? "is not a policy name" : at.length === 1 ? `in policy '${at[0]}' is not a configuration property` : `in policy '${at[0]}' (at ${at.slice(1).join(".")}) is not allowed`;
+        const where =
+          at.length === 0
+            ? "is not a policy name"
+            : at.length === 1
+              ? `in policy '${at[0]}' is not a configuration property`
+              : `in policy '${at[0]}' (at ${at.slice(1).join(".")}) is not allowed`;
         throw new UsageError(`policy pack config ${file}: key '__proto__' ${where}`);
       }
       pending.push({ value: (value as Record<string, unknown>)[key], at: [...at, key] });
@@ -73,7 +81,8 @@ export function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
   for (const [policy, value] of Object.entries(raw as Record<string, unknown>)) {
     const where = `policy pack config ${file}: policy '${policy}'`;
     if (typeof value === "string") {
-      if (!isLevel(value)) throw new UsageError(`${where}: unknown enforcement level '${value}' (expected one of: ${LEVELS_TEXT})`);
+      if (!isLevel(value))
+        throw new UsageError(`${where}: unknown enforcement level '${value}' (expected one of: ${LEVELS_TEXT})`);
       entries[policy] = { enforcementLevel: value };
       continue;
     }
@@ -82,10 +91,14 @@ export function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
     }
     const { enforcementLevel, ...properties } = value as Record<string, unknown>;
     if (enforcementLevel !== undefined && !isLevel(enforcementLevel)) {
-      throw new UsageError(`${where}: property 'enforcementLevel' must be one of: ${LEVELS_TEXT} (got ${JSON.stringify(enforcementLevel)})`);
+      throw new UsageError(
+        `${where}: property 'enforcementLevel' must be one of: ${LEVELS_TEXT} (got ${JSON.stringify(enforcementLevel)})`,
+      );
     }
     if (policy === "all" && Object.keys(properties).length > 0) {
-      throw new UsageError(`${where}: only an enforcement level can apply to all policies (got property '${Object.keys(properties)[0]}')`);
+      throw new UsageError(
+        `${where}: only an enforcement level can apply to all policies (got property '${Object.keys(properties)[0]}')`,
+      );
     }
     entries[policy] = {
       enforcementLevel: enforcementLevel as EnforcementLevel | undefined,
@@ -138,7 +151,9 @@ export function reconcilePolicyPackConfig(info: AnalyzerInfo, userConfig?: Polic
     const known = new Set(info.policies.map((p) => p.name));
     for (const name of Object.keys(userConfig.entries)) {
       if (name !== "all" && !known.has(name)) {
-        throw new UsageError(`policy pack config ${userConfig.file}: unknown policy '${name}' (pack '${info.name}' has: ${[...known].join(", ")})`);
+        throw new UsageError(
+          `policy pack config ${userConfig.file}: unknown policy '${name}' (pack '${info.name}' has: ${[...known].join(", ")})`,
+        );
       }
     }
     applyConfig(result, userConfig.entries);
@@ -180,7 +195,10 @@ export function localAnalyzerInfo(): AnalyzerInfo {
       severity: p.severity,
       remediationSteps: p.remediationSteps,
       policyType: "validateStack" in p ? "stack" : "resource",
-      configSchema: { properties: (p.configSchema?.properties ?? {}) as Record<string, unknown>, required: p.configSchema?.required ?? [] },
+      configSchema: {
+        properties: (p.configSchema?.properties ?? {}) as Record<string, unknown>,
+        required: p.configSchema?.required ?? [],
+      },
     })),
   };
 }

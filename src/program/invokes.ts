@@ -18,7 +18,8 @@ interface StatementArg {
   conditions?: { test: string; variable: string; values: string[] }[];
 }
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : []);
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
 
 /** IAM collapses one-element lists to a scalar, as the AWS provider's renderer does. */
 const scalarOrList = (values: string[]): string | string[] => (values.length === 1 ? values[0] : values);
@@ -43,7 +44,8 @@ function renderStatement(arg: StatementArg): Record<string, unknown> {
   if (list(arg.resources).length) st.Resource = scalarOrList(list(arg.resources));
   if (list(arg.notResources).length) st.NotResource = scalarOrList(list(arg.notResources));
   if (Array.isArray(arg.principals) && arg.principals.length) st.Principal = renderPrincipals(arg.principals);
-  if (Array.isArray(arg.notPrincipals) && arg.notPrincipals.length) st.NotPrincipal = renderPrincipals(arg.notPrincipals);
+  if (Array.isArray(arg.notPrincipals) && arg.notPrincipals.length)
+    st.NotPrincipal = renderPrincipals(arg.notPrincipals);
   if (Array.isArray(arg.conditions) && arg.conditions.length) {
     const cond: Record<string, Record<string, string | string[]>> = {};
     for (const c of arg.conditions) (cond[c.test] ??= {})[c.variable] = scalarOrList(list(c.values));
@@ -99,7 +101,11 @@ export function renderPolicyDocument(args: Record<string, unknown>): Record<stri
  * Answers the invokes stacks commonly use with realistic values. Returns undefined for any other token, which
  * the caller answers with an empty result and reports as faked.
  */
-export function answerInvoke(token: string, args: Record<string, unknown>, ctx: InvokeContext): Record<string, unknown> | undefined {
+export function answerInvoke(
+  token: string,
+  args: Record<string, unknown>,
+  ctx: InvokeContext,
+): Record<string, unknown> | undefined {
   switch (token) {
     case "aws:iam/getPolicyDocument:getPolicyDocument":
       return renderPolicyDocument(args);
@@ -111,7 +117,8 @@ export function answerInvoke(token: string, args: Record<string, unknown>, ctx: 
         userId: "AIDASERVERLESSGUARD0001",
       };
     case "aws:index/getRegion:getRegion": {
-      const name = typeof args.name === "string" ? args.name : typeof args.region === "string" ? args.region : ctx.region;
+      const name =
+        typeof args.name === "string" ? args.name : typeof args.region === "string" ? args.region : ctx.region;
       return { name, region: name, id: name, endpoint: `ec2.${name}.amazonaws.com`, description: name };
     }
     case "aws:index/getPartition:getPartition":

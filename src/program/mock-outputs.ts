@@ -51,10 +51,15 @@ const AUTONAME_PROPERTY: Record<string, { property: string; lowercase?: boolean;
  * Inputs as the provider's Check would return them: the auto-name filled in when the program gave neither
  * the name nor a `namePrefix`. Returns a new object; the argument is not modified.
  */
-export function withAutoName(type: string, logicalName: string, urn: string, inputs: Record<string, unknown>): Record<string, unknown> {
+export function withAutoName(
+  type: string,
+  logicalName: string,
+  urn: string,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
   inputs = withPolicyStrings(type, inputs);
   const spec = AUTONAME_PROPERTY[type];
-  if (!spec || inputs[spec.property] !== undefined && inputs[spec.property] !== null) return inputs;
+  if (!spec || (inputs[spec.property] !== undefined && inputs[spec.property] !== null)) return inputs;
   const prefixKey = `${spec.property === "bucket" ? "bucket" : "name"}Prefix`;
   const prefix = typeof inputs[prefixKey] === "string" ? (inputs[prefixKey] as string) : undefined;
   let base = prefix ?? `${spec.lowercase ? logicalName.toLowerCase() : logicalName}-`;
@@ -76,7 +81,8 @@ function withPolicyStrings(type: string, inputs: Record<string, unknown>): Recor
   let out = inputs;
   for (const key of ["policy", "assumeRolePolicy"]) {
     const v = inputs[key];
-    if (v !== null && typeof v === "object" && !Array.isArray(v) && !(SECRET_SIG in v)) out = { ...out, [key]: JSON.stringify(v) };
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && !(SECRET_SIG in v))
+      out = { ...out, [key]: JSON.stringify(v) };
   }
   return out;
 }
@@ -109,7 +115,13 @@ export interface MockState {
  * that `queue.arn` or `fn.name` flow into other resources as they would after `pulumi up`.
  * `inputs` must already carry the auto-name (see withAutoName).
  */
-export function mockState(type: string, logicalName: string, urn: string, inputs: Record<string, unknown>, ctx: MockContext): MockState {
+export function mockState(
+  type: string,
+  logicalName: string,
+  urn: string,
+  inputs: Record<string, unknown>,
+  ctx: MockContext,
+): MockState {
   const { region, account } = ctx;
   const suffix = hexSuffix(urn);
   const name = str(inputs.name) ?? `${logicalName}-${suffix}`;
@@ -148,11 +160,19 @@ export function mockState(type: string, logicalName: string, urn: string, inputs
       break;
     case "aws:lambda/eventSourceMapping:EventSourceMapping":
       id = uuidFrom(urn);
-      Object.assign(computed, { uuid: id, functionArn: `arn:aws:lambda:${region}:${account}:function:${functionNameOf(inputs.functionName) ?? "function"}`, state: "Enabled" });
+      Object.assign(computed, {
+        uuid: id,
+        functionArn: `arn:aws:lambda:${region}:${account}:function:${functionNameOf(inputs.functionName) ?? "function"}`,
+        state: "Enabled",
+      });
       break;
     case "aws:iam/role:Role": {
       const p = str(inputs.path) ?? "/";
-      Object.assign(computed, { arn: `arn:aws:iam::${account}:role${p}${name}`, uniqueId: `AROA${suffix.toUpperCase()}EXAMPLE`, createDate: "2026-01-01T00:00:00Z" });
+      Object.assign(computed, {
+        arn: `arn:aws:iam::${account}:role${p}${name}`,
+        uniqueId: `AROA${suffix.toUpperCase()}EXAMPLE`,
+        createDate: "2026-01-01T00:00:00Z",
+      });
       break;
     }
     case "aws:iam/policy:Policy": {
@@ -222,7 +242,9 @@ export function mockState(type: string, logicalName: string, urn: string, inputs
       const { pkg, module, resource } = serviceOf(type);
       if (pkg === "aws") {
         // Generic fallback: the common `arn:aws:<service>:<region>:<account>:<resource-type>/<name>` shape.
-        const resourceType = resource.replace(/^[A-Z]/, (c) => c.toLowerCase()).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        const resourceType = resource
+          .replace(/^[A-Z]/, (c) => c.toLowerCase())
+          .replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
         computed.arn = `arn:aws:${module}:${region}:${account}:${resourceType}/${name}`;
       } else {
         id = `${logicalName}-${suffix}`;

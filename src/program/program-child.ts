@@ -15,7 +15,9 @@ export interface ProgramJob {
   token: string;
 }
 
-export type ProgramOutcome = { token: string } & ({ graph: ResourceGraph } | { error: { name: string; message: string } });
+export type ProgramOutcome = { token: string } & (
+  { graph: ResourceGraph } | { error: { name: string; message: string } }
+);
 
 /** The first URN registered twice: the engine rejects the second registration, so the run fails as it would there. */
 function duplicateUrn(graph: ResourceGraph): string | undefined {
@@ -31,7 +33,11 @@ async function runJob(job: ProgramJob): Promise<ResourceGraph> {
   const graph = await runProgram(job.programDir, job.options);
   const duplicate = duplicateUrn(graph);
   // The engine's wording (pkg/resource/deploy/step_generator.go, diag.GetDuplicateResourceURNError).
-  if (duplicate) throw Object.assign(new Error(`program ${job.programDir} failed: Duplicate resource URN '${duplicate}'; try giving it a unique name`), { name: "UsageError" });
+  if (duplicate)
+    throw Object.assign(
+      new Error(`program ${job.programDir} failed: Duplicate resource URN '${duplicate}'; try giving it a unique name`),
+      { name: "UsageError" },
+    );
   // Declarations were recorded in transpiled coordinates; map them to the program's .ts source, where SARIF points.
   for (const r of graph.resources) if (r.sourcePosition) r.sourcePosition = originalPosition(r.sourcePosition);
   return graph;

@@ -11,7 +11,7 @@ const FRAME = /^\s*at (?:.*?\()?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/;
 
 /** The first frame of `err` in the program's own files (not its dependencies), e.g. `index.ts:20:22`. */
 export function programFrame(err: unknown, programDir: string, relativeTo = process.cwd()): string | undefined {
-  const stack = err instanceof Error ? err.stack ?? "" : "";
+  const stack = err instanceof Error ? (err.stack ?? "") : "";
   const dir = path.resolve(programDir) + path.sep;
   for (const line of stack.split("\n")) {
     const m = FRAME.exec(line);
@@ -37,7 +37,11 @@ export function programErrorLine(err: unknown, programDir: string, relativeTo = 
   const hint = missingModuleHint(err, path.relative(relativeTo, programDir) || ".");
   if (hint) return hint;
   const text = err instanceof Error ? err.message : String(err);
-  const first = text.split("\n").map((l) => l.trim()).filter(Boolean)[0] ?? "unknown error";
+  const first =
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)[0] ?? "unknown error";
   // Node puts a syntax error's location on the first line of the stack, not in the message.
   if (err instanceof SyntaxError) {
     const where = /^(\/[^\n]*:\d+)\n/.exec(err.stack ?? "")?.[1];

@@ -42,7 +42,8 @@ export function isSecureValue(value: unknown): boolean {
 export function loadProject(programDir: string): ProgramProject {
   const dir = path.resolve(programDir);
   if (!fs.existsSync(dir)) throw new UsageError(`program directory ${programDir} does not exist`);
-  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`program directory ${programDir} is a file; give the directory holding Pulumi.yaml`);
+  if (!fs.statSync(dir).isDirectory())
+    throw new UsageError(`program directory ${programDir} is a file; give the directory holding Pulumi.yaml`);
   const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!file) throw new UsageError(`program ${programDir} has no Pulumi.yaml`);
   const doc = readYaml(file, "project file");
@@ -54,9 +55,14 @@ export function loadProject(programDir: string): ProgramProject {
   const runtime = project.runtime;
   const runtimeName = typeof runtime === "string" ? runtime : (runtime as { name?: unknown } | undefined)?.name;
   if (runtimeName !== "nodejs") {
-    throw new UsageError(`program ${programDir} has runtime '${String(runtimeName)}'; only nodejs (TypeScript/JavaScript) programs can be checked`);
+    throw new UsageError(
+      `program ${programDir} has runtime '${String(runtimeName)}'; only nodejs (TypeScript/JavaScript) programs can be checked`,
+    );
   }
-  const runtimeOptions = (typeof runtime === "object" && runtime !== null ? (runtime as { options?: Record<string, unknown> }).options : undefined) ?? {};
+  const runtimeOptions =
+    (typeof runtime === "object" && runtime !== null
+      ? (runtime as { options?: Record<string, unknown> }).options
+      : undefined) ?? {};
 
   let main: string;
   let mainFallback: ProgramProject["mainFallback"];
@@ -66,7 +72,9 @@ export function loadProject(programDir: string): ProgramProject {
     entry = resolveEntry(main);
   } else {
     const pkgFile = path.join(dir, "package.json");
-    const pkgMain = fs.existsSync(pkgFile) ? (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: unknown }).main : undefined;
+    const pkgMain = fs.existsSync(pkgFile)
+      ? (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: unknown }).main
+      : undefined;
     main = typeof pkgMain === "string" ? path.resolve(dir, pkgMain) : dir;
     entry = resolveEntry(main);
     // Pulumi's Node.js runtime falls back to the directory's index when package.json#main names nothing
@@ -76,7 +84,8 @@ export function loadProject(programDir: string): ProgramProject {
       if (entry) mainFallback = { configured: path.relative(dir, main) || main, used: path.relative(dir, entry) };
     }
   }
-  if (!entry) throw new UsageError(`program ${programDir}: main ${path.relative(process.cwd(), main) || main} does not exist`);
+  if (!entry)
+    throw new UsageError(`program ${programDir}: main ${path.relative(process.cwd(), main) || main} does not exist`);
 
   const configDefaults: Record<string, string> = {};
   const projectConfig = project.config;
@@ -87,7 +96,8 @@ export function loadProject(programDir: string): ProgramProject {
         typeof spec === "object" && spec !== null && !Array.isArray(spec)
           ? ((spec as Record<string, unknown>).value ?? (spec as Record<string, unknown>).default)
           : spec;
-      if (value !== undefined && !isSecureValue(value)) configDefaults[qualifyConfigKey(key, project.name)] = configValueToString(value);
+      if (value !== undefined && !isSecureValue(value))
+        configDefaults[qualifyConfigKey(key, project.name)] = configValueToString(value);
     }
   }
   return {
@@ -132,7 +142,9 @@ export interface StackConfig {
 export function loadStackConfig(project: ProgramProject, stack: string): StackConfig {
   const config: Record<string, string> = {};
   const secure: Record<string, unknown> = {};
-  const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(project.dir, f)).find((f) => fs.existsSync(f));
+  const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`]
+    .map((f) => path.join(project.dir, f))
+    .find((f) => fs.existsSync(f));
   if (!file) return { config, secure };
   const doc = readYaml(file, "stack file");
   const top = typeof doc === "object" && doc !== null ? (doc as Record<string, unknown>) : {};

@@ -74,7 +74,10 @@ export interface MonitorEnvironment {
  * is library code; the first frame outside node_modules in the stack trace is the user's line.
  */
 function userSourcePosition(req: any): SourcePosition | undefined {
-  const positions: any[] = [req.getSourceposition?.(), ...((req.getStacktrace?.()?.getFramesList?.() ?? []).map((f: any) => f.getPc?.()))];
+  const positions: any[] = [
+    req.getSourceposition?.(),
+    ...(req.getStacktrace?.()?.getFramesList?.() ?? []).map((f: any) => f.getPc?.()),
+  ];
   for (const pos of positions) {
     const uri: string | undefined = pos?.getUri?.();
     if (!uri || uri.includes("/node_modules/") || !uri.startsWith("file:")) continue;
@@ -94,7 +97,6 @@ type Callback = (err: unknown, resp?: unknown) => void;
  * class is only known at run time, since it must be the instance the program loads).
  */
 export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironment) {
-   
   const { MockMonitor } = require(`${pulumiDir}/runtime/mocks`);
   // The program's @pulumi/pulumi may carry its own google-protobuf; use the copy it resolves.
   const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
@@ -114,7 +116,14 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
   };
 
   /** Inputs -> (inputs after Check, id, outputs), as a provider would produce them. */
-  const provision = (type: string, name: string, urn: string, wireInputs: Record<string, unknown>, custom: boolean, providerRef: string) => {
+  const provision = (
+    type: string,
+    name: string,
+    urn: string,
+    wireInputs: Record<string, unknown>,
+    custom: boolean,
+    providerRef: string,
+  ) => {
     const rawInputs = fromWire(wireInputs) as Record<string, unknown>;
     if (!custom) return { inputs: rawInputs, id: undefined, outputs: {} as Record<string, unknown> };
     if (type.startsWith("pulumi:providers:")) {
@@ -122,7 +131,11 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
     }
     const settings = env.providerSettings(providerRef);
     const inputs = withAutoName(type, name, urn, rawInputs);
-    const state = mockState(type, name, urn, inputs, { region: settings.region, account: MOCK_ACCOUNT_ID, defaultTags: settings.defaultTags });
+    const state = mockState(type, name, urn, inputs, {
+      region: settings.region,
+      account: MOCK_ACCOUNT_ID,
+      defaultTags: settings.defaultTags,
+    });
     if (env.preview) return { inputs, id: undefined, outputs: { ...inputs, ...previewComputed(state.computed) } };
     return { inputs, id: state.id, outputs: { ...inputs, ...state.computed } };
   };
@@ -141,7 +154,14 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
       return {};
     },
     // Only reached through MockMonitor.readResource (`Resource.get`), which is not recorded as a managed resource.
-    newResource(args: { type: string; name: string; inputs: Record<string, unknown>; provider?: string; custom?: boolean; id?: string }) {
+    newResource(args: {
+      type: string;
+      name: string;
+      inputs: Record<string, unknown>;
+      provider?: string;
+      custom?: boolean;
+      id?: string;
+    }) {
       const urn = newUrn("", args.type, args.name);
       const p = provision(args.type, args.name, urn, args.inputs, true, args.provider ?? "");
       return { id: args.id || p.id || `${args.name}-${hexSuffix(urn)}`, state: p.outputs };
@@ -174,9 +194,12 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
         if (req.getProtect?.()) options.protect = true;
         if (req.getIgnorechangesList().length) options.ignoreChanges = req.getIgnorechangesList();
         if (req.getDeletebeforereplace()) options.deleteBeforeReplace = true;
-        if (req.getAdditionalsecretoutputsList().length) options.additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+        if (req.getAdditionalsecretoutputsList().length)
+          options.additionalSecretOutputs = req.getAdditionalsecretoutputsList();
         if (req.getRetainondelete?.()) options.retainOnDelete = true;
-        const aliases: string[] = (req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.() || a.getSpec?.()?.getName?.() || "").filter(Boolean);
+        const aliases: string[] = (req.getAliasesList?.() ?? [])
+          .map((a: any) => a.getUrn?.() || a.getSpec?.()?.getName?.() || "")
+          .filter(Boolean);
         if (aliases.length) options.aliases = aliases;
         if (timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())) {
           options.customTimeouts = {
@@ -245,5 +268,11 @@ export function createRecordingMonitor(pulumiDir: string, env: MonitorEnvironmen
     }
   }
 
-  return { monitor: new RecordingMonitor(), registered, byUrn: byUrn as ReadonlyMap<string, RegisteredResource>, fakedInvokes, stackReferences: stackReferencesSeen };
+  return {
+    monitor: new RecordingMonitor(),
+    registered,
+    byUrn: byUrn as ReadonlyMap<string, RegisteredResource>,
+    fakedInvokes,
+    stackReferences: stackReferencesSeen,
+  };
 }

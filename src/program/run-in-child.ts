@@ -78,9 +78,16 @@ function childEntry(): { file: string; execArgv: string[] } {
  * one-line UsageError when the program fails, exits early, crashes, runs out of memory or out of time.
  * The child is always dead when this settles.
  */
-export function runProgramInChild(programDir: string, options: RunProgramOptions = {}, limits: ChildLimits = {}): Promise<ResourceGraph> {
+export function runProgramInChild(
+  programDir: string,
+  options: RunProgramOptions = {},
+  limits: ChildLimits = {},
+): Promise<ResourceGraph> {
   const label = `program ${programDir}`;
-  const timeoutSeconds = Math.min(limits.timeoutSeconds ?? options.timeoutSeconds ?? DEFAULT_PROGRAM_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS);
+  const timeoutSeconds = Math.min(
+    limits.timeoutSeconds ?? options.timeoutSeconds ?? DEFAULT_PROGRAM_TIMEOUT_SECONDS,
+    MAX_TIMEOUT_SECONDS,
+  );
   const maxMemoryMb = limits.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
   const token = randomBytes(16).toString("hex");
   const entry = childEntry();
@@ -108,7 +115,14 @@ export function runProgramInChild(programDir: string, options: RunProgramOptions
       fn();
     };
     const timer = setTimeout(
-      () => settle(() => reject(new UsageError(`${label} failed: it did not finish within ${timeoutSeconds} s (awaiting a promise that never settles?); see --timeout`))),
+      () =>
+        settle(() =>
+          reject(
+            new UsageError(
+              `${label} failed: it did not finish within ${timeoutSeconds} s (awaiting a promise that never settles?); see --timeout`,
+            ),
+          ),
+        ),
       timeoutSeconds * 1000,
     );
     child.on("message", (message: ProgramOutcome) => {
@@ -119,7 +133,9 @@ export function runProgramInChild(programDir: string, options: RunProgramOptions
         settle(() => reject(new UsageError(name === "UsageError" ? text : `${label} failed: ${text.split("\n")[0]}`)));
       }
     });
-    child.once("error", (err) => settle(() => reject(new UsageError(`${label}: cannot start a process for it (${err.message})`))));
+    child.once("error", (err) =>
+      settle(() => reject(new UsageError(`${label}: cannot start a process for it (${err.message})`))),
+    );
     child.once("exit", (code, signal) => {
       if (settled) return;
       // Whatever the program started may still hold the output pipes open: end the group, then read what is left.

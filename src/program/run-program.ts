@@ -1,7 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../errors";
-import { decodeProviderProperties, ProviderRecord, providerUrnOf, ResourceGraph, ResourceRecord } from "../analyzer/resource-record";
+import {
+  decodeProviderProperties,
+  ProviderRecord,
+  providerUrnOf,
+  ResourceGraph,
+  ResourceRecord,
+} from "../analyzer/resource-record";
 import { loadProject, loadStackConfig, qualifyConfigKey } from "./project";
 import { programErrorLine, watchForFailure } from "./program-failure";
 import { createRecordingMonitor, RegisteredResource } from "./recording-monitor";
@@ -54,7 +60,13 @@ function providerPackageVersion(pkg: string, programDir: string): string | undef
  * The engine registers a default provider per package, configured from the stack's `<pkg>:*` config keys,
  * for every resource that names no provider. Its URN name is `default_<version with underscores>`.
  */
-function defaultProviderFor(pkg: string, stack: string, project: string, config: Record<string, string>, programDir: string): ProviderRecord {
+function defaultProviderFor(
+  pkg: string,
+  stack: string,
+  project: string,
+  config: Record<string, string>,
+  programDir: string,
+): ProviderRecord {
   const version = providerPackageVersion(pkg, programDir);
   const name = version ? `default_${version.replace(/[.\-+]/g, "_")}` : "default";
   const properties: Record<string, unknown> = {};
@@ -62,7 +74,12 @@ function defaultProviderFor(pkg: string, stack: string, project: string, config:
     if (key.startsWith(`${pkg}:`)) properties[key.slice(pkg.length + 1)] = value;
   }
   if (version) properties.version = version;
-  return { urn: `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::${name}`, name, type: `pulumi:providers:${pkg}`, properties: decodeProviderProperties(properties) };
+  return {
+    urn: `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::${name}`,
+    name,
+    type: `pulumi:providers:${pkg}`,
+    properties: decodeProviderProperties(properties),
+  };
 }
 
 /**
@@ -80,17 +97,26 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
 
   if (project.mainFallback) {
     // Pulumi's own words (its Node.js runtime's resolveEntrypoint).
-    process.stderr.write(`serverless-guard check: warning: Could not find entry point '${project.mainFallback.configured}' specified in package.json; using '${project.mainFallback.used}' instead\n`);
+    process.stderr.write(
+      `serverless-guard check: warning: Could not find entry point '${project.mainFallback.configured}' specified in package.json; using '${project.mainFallback.used}' instead\n`,
+    );
   }
   const stackConfig = loadStackConfig(project, stack);
-  const cliConfig = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [qualifyConfigKey(k, project.name), v]));
+  const cliConfig = Object.fromEntries(
+    Object.entries(options.config ?? {}).map(([k, v]) => [qualifyConfigKey(k, project.name), v]),
+  );
   const secure = await resolveSecureConfig(stackConfig, (key) => key in cliConfig);
   if (secure.undecided.length) {
     process.stderr.write(
       `serverless-guard check: secure config ${secure.undecided.map((k) => `'${k}'`).join(", ")} in Pulumi.${stack}.yaml cannot be decrypted (${secure.reason}); the program sees unknown secrets\n`,
     );
   }
-  const config: Record<string, string> = { ...project.configDefaults, ...stackConfig.config, ...secure.config, ...cliConfig };
+  const config: Record<string, string> = {
+    ...project.configDefaults,
+    ...stackConfig.config,
+    ...secure.config,
+    ...cliConfig,
+  };
 
   let pulumiDir: string;
   try {
@@ -124,7 +150,10 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
       if (cached) return cached;
       const provider = recorder.byUrn.get(providerUrnOf(ref));
       const props = decodeProviderProperties(provider?.inputs ?? {});
-      const result = { region: typeof props.region === "string" ? props.region : defaultRegion, defaultTags: tagsOf(props) };
+      const result = {
+        region: typeof props.region === "string" ? props.region : defaultRegion,
+        defaultTags: tagsOf(props),
+      };
       providerSettingsCache.set(ref, result);
       return result;
     },
@@ -163,13 +192,18 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     const run = async () => {
       await runtimeStack.runInPulumiStack(async () => {
         let exported = require(project.main);
-        if (exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1) exported = exported.default;
+        if (exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1)
+          exported = exported.default;
         return await (typeof exported === "function" ? exported() : exported);
       });
       await settings.waitForRPCs();
     };
     // The program's first unhandled error ends the run at once: a resource waiting on a failed output never registers.
-    await withinSeconds(Promise.race([run(), failures.failed]), timeout, `it did not finish within ${timeout} s (awaiting a promise that never settles?); see --timeout`);
+    await withinSeconds(
+      Promise.race([run(), failures.failed]),
+      timeout,
+      `it did not finish within ${timeout} s (awaiting a promise that never settles?); see --timeout`,
+    );
     // Let rejections raised on the last turn surface before deciding the run succeeded.
     await new Promise((resolve) => setImmediate(resolve));
   } catch (err) {
@@ -182,15 +216,18 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     // already reported, so the handlers stay to keep them from crashing the CLI before it exits with 2.
     failures.dispose(failed);
   }
-  if (failures.errors.length) throw new UsageError(`${label} failed: ${programErrorLine(failures.errors[0], project.dir, cwd)}`);
-  if (state.getStore().logErrorCount > 0) throw new UsageError(`${label} failed: it logged ${state.getStore().logErrorCount} error(s) (see above)`);
+  if (failures.errors.length)
+    throw new UsageError(`${label} failed: ${programErrorLine(failures.errors[0], project.dir, cwd)}`);
+  if (state.getStore().logErrorCount > 0)
+    throw new UsageError(`${label} failed: it logged ${state.getStore().logErrorCount} error(s) (see above)`);
 
   const defaultProviders = new Map<string, ProviderRecord>();
   const providerOf = (r: RegisteredResource): ProviderRecord | undefined => {
     if (!r.custom || r.type.startsWith("pulumi:providers:")) return undefined;
     if (r.providerRef) {
       const p = recorder.byUrn.get(providerUrnOf(r.providerRef));
-      if (p?.type.startsWith("pulumi:providers:")) return { urn: p.urn, name: p.name, type: p.type, properties: decodeProviderProperties(p.inputs) };
+      if (p?.type.startsWith("pulumi:providers:"))
+        return { urn: p.urn, name: p.name, type: p.type, properties: decodeProviderProperties(p.inputs) };
     }
     const pkg = r.type.split(":")[0];
     let p = defaultProviders.get(pkg);
@@ -217,7 +254,17 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   });
   // The engine registers the default providers as resources too (they are in state, and analyzed like the rest).
   for (const p of defaultProviders.values()) {
-    resources.push({ urn: p.urn, type: p.type, name: p.name, custom: true, inputs: p.properties, outputs: p.properties, dependencies: [], propertyDependencies: {}, options: {} });
+    resources.push({
+      urn: p.urn,
+      type: p.type,
+      name: p.name,
+      custom: true,
+      inputs: p.properties,
+      outputs: p.properties,
+      dependencies: [],
+      propertyDependencies: {},
+      options: {},
+    });
   }
   // sourceFile: where SARIF points a finding whose resource has no recorded declaration (e.g. a default provider).
   return {
@@ -231,7 +278,13 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
 }
 
 /** What the report must say about how far the run's verdicts reach (empty lists are left out). */
-function runNotes(registered: RegisteredResource[], stackReferences: { name: string; resolved: boolean }[], undecidedSecrets: string[], preview: boolean, programDir: string): Partial<ResourceGraph> {
+function runNotes(
+  registered: RegisteredResource[],
+  stackReferences: { name: string; resolved: boolean }[],
+  undecidedSecrets: string[],
+  preview: boolean,
+  programDir: string,
+): Partial<ResourceGraph> {
   const unexpanded = registered.filter((r) => r.remote).map((r) => ({ type: r.type, urn: r.urn }));
   const refs = [...new Map(stackReferences.map((r) => [r.name, r])).values()];
   return {

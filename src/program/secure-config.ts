@@ -28,19 +28,24 @@ function decryptNested(value: unknown, decrypt: (c: string) => string): unknown 
     return decrypt(c);
   }
   if (Array.isArray(value)) return value.map((v) => decryptNested(v, decrypt));
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decryptNested(v, decrypt)]));
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decryptNested(v, decrypt)]));
   return value;
 }
 
 /** The provider that encrypted the stack's config: passphrase (with its salt) or another one, named. */
 function providerOf(stack: StackConfig): { passphraseState?: string; name: string } {
   const declared = stack.secretsProvider;
-  if (stack.encryptionSalt && (!declared || declared === "passphrase")) return { passphraseState: stack.encryptionSalt, name: "passphrase" };
+  if (stack.encryptionSalt && (!declared || declared === "passphrase"))
+    return { passphraseState: stack.encryptionSalt, name: "passphrase" };
   if (declared) return { name: declared.split("://")[0] + (declared.includes("://") ? "://" : "") };
   return { name: "the Pulumi Cloud service" };
 }
 
-export async function resolveSecureConfig(stack: StackConfig, overridden: (key: string) => boolean): Promise<ResolvedSecureConfig> {
+export async function resolveSecureConfig(
+  stack: StackConfig,
+  overridden: (key: string) => boolean,
+): Promise<ResolvedSecureConfig> {
   const keys = Object.keys(stack.secure).filter((k) => !overridden(k));
   const result: ResolvedSecureConfig = { config: {}, secretKeys: [], undecided: [] };
   if (keys.length === 0) return result;
@@ -58,14 +63,17 @@ export async function resolveSecureConfig(stack: StackConfig, overridden: (key: 
   try {
     decrypt = await passphraseDecrypter(passphrase, provider.passphraseState);
   } catch (err) {
-    if (err instanceof UsageError && stack.file) throw new UsageError(`stack file ${path.basename(stack.file)}: ${err.message}`);
+    if (err instanceof UsageError && stack.file)
+      throw new UsageError(`stack file ${path.basename(stack.file)}: ${err.message}`);
     throw err;
   }
   for (const key of keys) {
     try {
       result.config[key] = configValueToString(decryptNested(stack.secure[key], decrypt));
     } catch (err) {
-      throw new UsageError(`config '${key}' in ${stack.file ? path.basename(stack.file) : "the stack file"}: ${(err as Error).message}`);
+      throw new UsageError(
+        `config '${key}' in ${stack.file ? path.basename(stack.file) : "the stack file"}: ${(err as Error).message}`,
+      );
     }
     result.secretKeys.push(key);
   }
@@ -80,13 +88,23 @@ export async function resolveSecureConfig(stack: StackConfig, overridden: (key: 
 export function installUndecidedSecrets(pulumiDir: string, keys: string[], reason: string): void {
   if (keys.length === 0) return;
   const undecided = new Set(keys);
-   
+
   const { Config } = require(`${pulumiDir}/config`);
-   
+
   const { Output } = require(`${pulumiDir}/output`);
-  const unknownSecret = () => new Output([], Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(true), Promise.resolve([]));
+  const unknownSecret = () =>
+    new Output([], Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(true), Promise.resolve([]));
   const proto = Config.prototype as Record<string, (...args: unknown[]) => unknown> & { fullKey(key: string): string };
-  const secretAccessors = ["getSecret", "getSecretBoolean", "getSecretNumber", "getSecretObject", "requireSecret", "requireSecretBoolean", "requireSecretNumber", "requireSecretObject"];
+  const secretAccessors = [
+    "getSecret",
+    "getSecretBoolean",
+    "getSecretNumber",
+    "getSecretObject",
+    "requireSecret",
+    "requireSecretBoolean",
+    "requireSecretNumber",
+    "requireSecretObject",
+  ];
   for (const name of secretAccessors) {
     const original = proto[name];
     if (typeof original !== "function") continue;
@@ -98,7 +116,9 @@ export function installUndecidedSecrets(pulumiDir: string, keys: string[], reaso
   const getImpl = proto.getImpl;
   proto.getImpl = function (this: typeof proto, key: unknown, ...rest: unknown[]) {
     if (typeof key === "string" && undecided.has(this.fullKey(key))) {
-      throw new Error(`config '${this.fullKey(key)}' is a secret that could not be decrypted (${reason}); read it with getSecret/requireSecret, or give it with --config`);
+      throw new Error(
+        `config '${this.fullKey(key)}' is a secret that could not be decrypted (${reason}); read it with getSecret/requireSecret, or give it with --config`,
+      );
     }
     return getImpl.call(this, key, ...rest);
   };

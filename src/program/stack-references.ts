@@ -28,18 +28,27 @@ export function readStackOutputsFile(file: string, label: string): Record<string
     doc = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code ? `cannot read (${code})` : `not valid JSON (${(err as Error).message.split("\n")[0]})`;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code
+          ? `cannot read (${code})`
+          : `not valid JSON (${(err as Error).message.split("\n")[0]})`;
     throw new UsageError(`${label}: ${file}: ${why}`);
   }
-  if (!isObject(doc)) throw new UsageError(`${label}: ${file}: expected the JSON object printed by \`pulumi stack output --json\``);
+  if (!isObject(doc))
+    throw new UsageError(`${label}: ${file}: expected the JSON object printed by \`pulumi stack output --json\``);
   if (doc.version === 3 && isObject(doc.deployment)) {
     const resources = Array.isArray(doc.deployment.resources) ? doc.deployment.resources : [];
-    const root = resources.find((r) => isObject(r) && r.type === "pulumi:pulumi:Stack") as Record<string, unknown> | undefined;
+    const root = resources.find((r) => isObject(r) && r.type === "pulumi:pulumi:Stack") as
+      Record<string, unknown> | undefined;
     if (!root) throw new UsageError(`${label}: ${file}: the stack export has no pulumi:pulumi:Stack resource`);
     return normalizeSecrets(isObject(root.outputs) ? root.outputs : {}) as Record<string, unknown>;
   }
   // What `pulumi stack output --json` prints for a secret it was not asked to show.
-  return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, v === "[secret]" ? { [SECRET_SIG]: SECRET_SIG_VALUE } : v]));
+  return Object.fromEntries(
+    Object.entries(doc).map(([k, v]) => [k, v === "[secret]" ? { [SECRET_SIG]: SECRET_SIG_VALUE } : v]),
+  );
 }
 
 /** Parses repeatable `--stack-reference NAME=FILE` options and reads each file. */
@@ -63,17 +72,31 @@ export function findStackReference(name: string, answers: StackReferenceAnswers 
 }
 
 /** The wire state the engine would answer the read with: secret outputs stay secret, a missing stack is unknown. */
-export function stackReferenceState(name: string, answers: StackReferenceAnswers | undefined): { state: Record<string, unknown>; resolved: boolean } {
+export function stackReferenceState(
+  name: string,
+  answers: StackReferenceAnswers | undefined,
+): { state: Record<string, unknown>; resolved: boolean } {
   const key = findStackReference(name, answers);
-  if (key === undefined) return { state: { name, outputs: UNKNOWN_VALUE, secretOutputNames: UNKNOWN_VALUE }, resolved: false };
+  if (key === undefined)
+    return { state: { name, outputs: UNKNOWN_VALUE, secretOutputNames: UNKNOWN_VALUE }, resolved: false };
   const outputs = answers!.get(key)!;
   // One unknown anywhere in `outputs` would make the whole bag, so every output, unknown to the program. A secret
   // whose value the file does not give becomes the string "[secret]" (still a secret), what the engine itself
   // substitutes for a secret it cannot decrypt.
   const wire = Object.fromEntries(
-    Object.entries(outputs).map(([k, v]) => [k, isSecret(v) ? { [SECRET_SIG]: SECRET_SIG_VALUE, value: "value" in (v as object) ? (v as { value: unknown }).value : "[secret]" } : v]),
+    Object.entries(outputs).map(([k, v]) => [
+      k,
+      isSecret(v)
+        ? {
+            [SECRET_SIG]: SECRET_SIG_VALUE,
+            value: "value" in (v as object) ? (v as { value: unknown }).value : "[secret]",
+          }
+        : v,
+    ]),
   );
-  const secretOutputNames = Object.keys(outputs).filter((k) => isSecret(outputs[k])).sort();
+  const secretOutputNames = Object.keys(outputs)
+    .filter((k) => isSecret(outputs[k]))
+    .sort();
   return { state: { name, outputs: wire, secretOutputNames }, resolved: true };
 }
 
@@ -84,16 +107,29 @@ export function stackReferenceState(name: string, answers: StackReferenceAnswers
  * requireOutput then give unknown values and the program's applies on them do not run, as in a preview.
  */
 export function installUnresolvedStackReferences(pulumiDir: string, answers: StackReferenceAnswers | undefined): void {
-   
   const runtimeResource = require(`${pulumiDir}/runtime/resource`);
-   
+
   const { Output } = require(`${pulumiDir}/output`);
   const readResource = runtimeResource.readResource;
-  runtimeResource.readResource = function (res: Record<string, unknown>, parent: unknown, t: string, name: string, props: Record<string, unknown>, ...rest: unknown[]) {
+  runtimeResource.readResource = function (
+    res: Record<string, unknown>,
+    parent: unknown,
+    t: string,
+    name: string,
+    props: Record<string, unknown>,
+    ...rest: unknown[]
+  ) {
     const result = readResource.call(this, res, parent, t, name, props, ...rest);
     const refName = typeof props?.name === "string" ? props.name : name;
     if (t === "pulumi:pulumi:StackReference" && findStackReference(refName, answers) === undefined) {
-      const unknown = () => new Output([res], Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(false), Promise.resolve([res]));
+      const unknown = () =>
+        new Output(
+          [res],
+          Promise.resolve(undefined),
+          Promise.resolve(false),
+          Promise.resolve(false),
+          Promise.resolve([res]),
+        );
       res.outputs = unknown();
       res.secretOutputNames = unknown();
     }

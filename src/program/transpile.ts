@@ -50,7 +50,7 @@ export function registerTypeScript(programDir: string): void {
   if (registered || (process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) return;
   registered = true;
   // Loaded only when a TypeScript program runs: esbuild's JS API is cheap, but `check` of a .js program needs none of it.
-   
+
   const esbuild = require("esbuild") as typeof import("esbuild");
   const tsconfigRaw = tsconfigOf(programDir);
   const extensions = require.extensions as NodeJS.RequireExtensions;
@@ -76,11 +76,13 @@ export function registerTypeScript(programDir: string): void {
         });
         code = result.code;
       } catch (err) {
-        if (err && Array.isArray((err as TransformFailure).errors)) throw syntaxError(err as TransformFailure, filename);
+        if (err && Array.isArray((err as TransformFailure).errors))
+          throw syntaxError(err as TransformFailure, filename);
         throw err;
       }
       const at = code.lastIndexOf(INLINE_MAP);
-      if (at >= 0) maps.set(filename, Buffer.from(code.slice(at + INLINE_MAP.length).trim(), "base64").toString("utf8"));
+      if (at >= 0)
+        maps.set(filename, Buffer.from(code.slice(at + INLINE_MAP.length).trim(), "base64").toString("utf8"));
       (module as unknown as { _compile(code: string, filename: string): void })._compile(code, filename);
     };
   }
@@ -99,7 +101,14 @@ export function originalPosition(pos: SourcePosition): SourcePosition {
     map = new SourceMap(JSON.parse(entry));
     maps.set(pos.uri, map);
   } else map = entry;
-  const found = map.findEntry(pos.line - 1, Math.max(0, (pos.column ?? 1) - 1)) as Partial<{ originalLine: number; originalColumn: number }>;
+  const found = map.findEntry(pos.line - 1, Math.max(0, (pos.column ?? 1) - 1)) as Partial<{
+    originalLine: number;
+    originalColumn: number;
+  }>;
   if (typeof found.originalLine !== "number") return pos;
-  return { ...pos, line: found.originalLine + 1, ...(pos.column !== undefined ? { column: (found.originalColumn ?? 0) + 1 } : {}) };
+  return {
+    ...pos,
+    line: found.originalLine + 1,
+    ...(pos.column !== undefined ? { column: (found.originalColumn ?? 0) + 1 } : {}),
+  };
 }

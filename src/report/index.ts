@@ -12,7 +12,12 @@ export type { TextOptions } from "./text";
 export { summarize, summaryLine } from "./summary";
 
 /** Every format goes through withoutSecrets first: no report prints a secret's value. */
-export function formatReport(format: ReportFormat, result: EnforceResult, graph?: ResourceGraph, textOptions: TextOptions = {}): string {
+export function formatReport(
+  format: ReportFormat,
+  result: EnforceResult,
+  graph?: ResourceGraph,
+  textOptions: TextOptions = {},
+): string {
   const redact = secretRedactor(result, graph);
   const safe = withoutSecrets(result, redact);
   const summary = summarize(safe, graph);

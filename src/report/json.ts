@@ -3,7 +3,11 @@ import { ResourceGraph } from "../analyzer/resource-record";
 import { ReportSummary, summarize } from "./summary";
 
 /** The `--format json` document: every finding and remediation, and per-policy counts in `summary.byPolicy`. */
-export function toJsonReport(result: EnforceResult, summary: ReportSummary = summarize(result), graph?: ResourceGraph): object {
+export function toJsonReport(
+  result: EnforceResult,
+  summary: ReportSummary = summarize(result),
+  graph?: ResourceGraph,
+): object {
   return {
     policyPack: { name: result.policyPack.name, version: result.policyPack.version },
     // check's mode ("update" or "preview"): which values the verdicts were reached on.

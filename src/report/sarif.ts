@@ -30,7 +30,11 @@ function sarifLevel(level: string): sarif.ReportingConfiguration.level {
 // GitHub sorts alerts by this 0-10 score.
 const SECURITY_SEVERITY: Record<string, string> = { low: "3.0", medium: "5.5", high: "8.0", critical: "9.5" };
 
-export function toSarif(result: EnforceResult, graph?: ResourceGraph, summary: ReportSummary = summarize(result, graph)): sarif.Log {
+export function toSarif(
+  result: EnforceResult,
+  graph?: ResourceGraph,
+  summary: ReportSummary = summarize(result, graph),
+): sarif.Log {
   const rules: sarif.ReportingDescriptor[] = result.policies.map((p) => ({
     id: p.name,
     name: p.name,
@@ -48,16 +52,24 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph, summary: R
     },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const positions = new Map((graph?.resources ?? []).filter((r) => r.sourcePosition).map((r) => [r.urn, r.sourcePosition!]));
+  const positions = new Map(
+    (graph?.resources ?? []).filter((r) => r.sourcePosition).map((r) => [r.urn, r.sourcePosition!]),
+  );
 
   const location = (v: Violation): sarif.Location => {
     const loc: sarif.Location = {};
     const pos = v.resourceUrn ? positions.get(v.resourceUrn) : undefined;
     if (pos) {
       const uri = /^[a-z]+:\/\//i.test(pos.uri) ? pos.uri : artifactUri(pos.uri, graph?.repositoryRoot);
-      loc.physicalLocation = { artifactLocation: { uri }, region: { startLine: Math.max(1, pos.line), ...(pos.column ? { startColumn: pos.column } : {}) } };
+      loc.physicalLocation = {
+        artifactLocation: { uri },
+        region: { startLine: Math.max(1, pos.line), ...(pos.column ? { startColumn: pos.column } : {}) },
+      };
     } else if (graph?.sourceFile) {
-      loc.physicalLocation = { artifactLocation: { uri: artifactUri(graph.sourceFile, graph.repositoryRoot) }, region: { startLine: 1 } };
+      loc.physicalLocation = {
+        artifactLocation: { uri: artifactUri(graph.sourceFile, graph.repositoryRoot) },
+        region: { startLine: 1 },
+      };
     }
     if (v.resourceUrn) {
       const { type, name } = parseUrn(v.resourceUrn);
@@ -72,7 +84,11 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph, summary: R
       level: sarifLevel(v.enforcementLevel),
       message: { text: v.message },
       locations: [location(v)],
-      properties: { enforcementLevel: v.enforcementLevel, ...(v.severity ? { severity: v.severity } : {}), ...(v.resourceUrn ? { resourceUrn: v.resourceUrn } : {}) },
+      properties: {
+        enforcementLevel: v.enforcementLevel,
+        ...(v.severity ? { severity: v.severity } : {}),
+        ...(v.resourceUrn ? { resourceUrn: v.resourceUrn } : {}),
+      },
     };
     const index = ruleIndex.get(v.policyName);
     if (index !== undefined) res.ruleIndex = index;
@@ -88,9 +104,19 @@ export function toSarif(result: EnforceResult, graph?: ResourceGraph, summary: R
         tool: { driver: { name: result.policyPack.name, version: result.policyPack.version, rules } },
         results,
         ...(notes.length
-          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notes.map((text) => ({ level: "warning" as const, message: { text } })) }] }
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: notes.map((text) => ({ level: "warning" as const, message: { text } })),
+                },
+              ],
+            }
           : {}),
-        properties: { summary: { ...result.summary, ...summary }, ...(graph?.mode === "preview" ? { mode: graph.mode } : {}) },
+        properties: {
+          summary: { ...result.summary, ...summary },
+          ...(graph?.mode === "preview" ? { mode: graph.mode } : {}),
+        },
       },
     ],
   };

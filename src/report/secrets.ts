@@ -15,7 +15,9 @@ export const SECRET_MASK = "[secret]";
 const MIN_MASKED_LENGTH = 4;
 
 function isSecret(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_SIG_VALUE;
+  return (
+    value !== null && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_SIG_VALUE
+  );
 }
 
 /** A copy of `value` with every secret replaced by "[secret]". */
@@ -91,7 +93,13 @@ export function secretRedactor(result: EnforceResult, graph?: ResourceGraph): Re
   const secrets = secretStrings(graph, result);
   const text = (s: string) => redactText(s, secrets);
   const deep = (v: unknown): unknown =>
-    typeof v === "string" ? text(v) : Array.isArray(v) ? v.map(deep) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v;
+    typeof v === "string"
+      ? text(v)
+      : Array.isArray(v)
+        ? v.map(deep)
+        : v !== null && typeof v === "object"
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]))
+          : v;
   return { text, value: (v) => deep(maskSecrets(v)) };
 }
 

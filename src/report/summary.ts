@@ -56,7 +56,8 @@ let ownPack: OwnPackHelpers | undefined;
 function ownPackHelpers(): OwnPackHelpers {
   if (!ownPack) {
     const { policySubjects } = require("../../policy-pack/subjects") as typeof import("../../policy-pack/subjects");
-    const { exemptionOf } = require("../../policy-pack/common/exemptions") as typeof import("../../policy-pack/common/exemptions");
+    const { exemptionOf } =
+      require("../../policy-pack/common/exemptions") as typeof import("../../policy-pack/common/exemptions");
     ownPack = { subjects: policySubjects(), exemptionOf };
   }
   return ownPack;
@@ -90,7 +91,11 @@ export function summarize(result: EnforceResult, graph?: ResourceGraph): ReportS
       const exclude = result.config[policy.name]?.properties?.exclude;
       const patterns = Array.isArray(exclude) ? (exclude as string[]) : [];
       for (const r of judged) {
-        const kind = own.exemptionOf(policy.name, { urn: r.urn, name: r.name, props: { ...r.outputs, ...r.inputs } }, patterns).kind;
+        const kind = own.exemptionOf(
+          policy.name,
+          { urn: r.urn, name: r.name, props: { ...r.outputs, ...r.inputs } },
+          patterns,
+        ).kind;
         if (kind === "tag" || kind === "exclude") exempt.add(r.urn);
       }
     }
@@ -103,11 +108,19 @@ export function summarize(result: EnforceResult, graph?: ResourceGraph): ReportS
     }
     for (const urn of failed) exempt.delete(urn);
     for (const urn of checked) allChecked.add(urn);
-    byPolicy[policy.name] = { enforcementLevel, checked: checked.size, passed: checked.size - failed.size - exempt.size, failed: failed.size, exempt: exempt.size };
+    byPolicy[policy.name] = {
+      enforcementLevel,
+      checked: checked.size,
+      passed: checked.size - failed.size - exempt.size,
+      failed: failed.size,
+      exempt: exempt.size,
+    };
   }
   // A finding is proof its resource was judged, whatever the counts above could tell.
   for (const v of result.violations) allChecked.add(v.resourceUrn ?? STACK_FINDING);
-  const withMandatory = new Set(result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.resourceUrn ?? STACK_FINDING));
+  const withMandatory = new Set(
+    result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.resourceUrn ?? STACK_FINDING),
+  );
   return { byPolicy, resourcesChecked: allChecked.size, resourcesWithMandatoryFindings: withMandatory.size };
 }
 

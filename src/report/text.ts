@@ -92,7 +92,11 @@ function clip(line: string, width: number): string {
 }
 
 /** What a remediation changed, per top-level property (`~ key: old => new`, `+ key: new`, `- key`), as `pulumi policy analyze` shows it. */
-export function propertyChanges(before: Record<string, unknown>, after: Record<string, unknown>, show = (v: unknown) => JSON.stringify(v) ?? "undefined"): string[] {
+export function propertyChanges(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  show = (v: unknown) => JSON.stringify(v) ?? "undefined",
+): string[] {
   const lines: string[] = [];
   for (const [key, value] of Object.entries(after)) {
     if (!(key in before)) lines.push(`+ ${key}: ${show(value)}`);
@@ -147,7 +151,8 @@ export function formatText(
   const width = Math.max(MIN_WIDTH, options.width ?? DEFAULT_WIDTH);
   const verbose = !!options.verbose;
   const paint = (style: Style, s: string) => (options.color ? `\x1b[${SGR[style][0]}m${s}\x1b[${SGR[style][1]}m` : s);
-  const levelStyle = (level: string): Style => (level === "mandatory" ? "red" : level === "advisory" ? "yellow" : "cyan");
+  const levelStyle = (level: string): Style =>
+    level === "mandatory" ? "red" : level === "advisory" ? "yellow" : "cyan";
   const policies = new Map(result.policies.map((p) => [p.name, p]));
   const byUrn = new Map((graph?.resources ?? []).map((r) => [r.urn, r]));
   let shortened = false;
@@ -156,21 +161,27 @@ export function formatText(
   const anchorOf = (v: Violation): string | undefined => {
     const r = v.resourceUrn ? byUrn.get(v.resourceUrn) : undefined;
     const property = r && PRINCIPAL_PROPERTY[r.type];
-    const targets = property ? r.propertyDependencies?.[property] ?? [] : [];
+    const targets = property ? (r.propertyDependencies?.[property] ?? []) : [];
     return targets.length === 1 && byUrn.has(targets[0]) ? targets[0] : v.resourceUrn;
   };
   const grouped = new Map<string, Group>();
   for (const v of result.violations) {
     const anchor = anchorOf(v);
     const key = JSON.stringify([v.policyName, v.enforcementLevel, anchor ?? null]);
-    if (!grouped.has(key)) grouped.set(key, { policy: v.policyName, level: v.enforcementLevel, urn: anchor, findings: [] });
+    if (!grouped.has(key))
+      grouped.set(key, { policy: v.policyName, level: v.enforcementLevel, urn: anchor, findings: [] });
     const resource = v.resourceUrn ? byUrn.get(v.resourceUrn) : undefined;
     let text = findingText(v, policies.get(v.policyName));
-    if (resource && text.startsWith(`${resource.type} "${resource.name}" `)) text = text.slice(resource.type.length + resource.name.length + 4);
+    if (resource && text.startsWith(`${resource.type} "${resource.name}" `))
+      text = text.slice(resource.type.length + resource.name.length + 4);
     grouped.get(key)!.findings.push({ violation: v, resource, text });
   }
   // A principal's group with a single finding reads best on the finding's own resource.
-  const groups = [...grouped.values()].map((g) => (g.findings.length === 1 && g.findings[0].violation.resourceUrn !== g.urn ? { ...g, urn: g.findings[0].violation.resourceUrn } : g));
+  const groups = [...grouped.values()].map((g) =>
+    g.findings.length === 1 && g.findings[0].violation.resourceUrn !== g.urn
+      ? { ...g, urn: g.findings[0].violation.resourceUrn }
+      : g,
+  );
   const policyIndex = new Map(result.policies.map((p, i) => [p.name, i]));
   const rank = (g: Group) => [LEVEL_ORDER.indexOf(g.level), policyIndex.get(g.policy) ?? policyIndex.size] as const;
   groups.sort((a, b) => {
@@ -198,7 +209,10 @@ export function formatText(
     const count = g.findings.length > 1 ? `: ${g.findings.length} findings` : "";
     const head = wrap(`${resourceLabel(g.urn)}${count}`, width, `${g.level}  ${g.policy}  `, INDENT);
     // Colour the level and the policy on the first line (wrapping never splits them: they come first).
-    head[0] = head[0].replace(`${g.level}  ${g.policy}`, `${paint(levelStyle(g.level), g.level)}  ${paint("bold", g.policy)}`);
+    head[0] = head[0].replace(
+      `${g.level}  ${g.policy}`,
+      `${paint(levelStyle(g.level), g.level)}  ${paint("bold", g.policy)}`,
+    );
     out.push(...head);
     if (g.findings.length === 1) {
       out.push(...message(g.findings[0].text));
@@ -240,7 +254,15 @@ export function formatText(
   }
 
   if (result.summary.fakedInvokes.length) {
-    out.push("", ...wrap(`Faked invokes (answered with an empty result): ${result.summary.fakedInvokes.join(", ")}`, width, "", INDENT));
+    out.push(
+      "",
+      ...wrap(
+        `Faked invokes (answered with an empty result): ${result.summary.fakedInvokes.join(", ")}`,
+        width,
+        "",
+        INDENT,
+      ),
+    );
   }
 
   const reported = new Set(result.violations.map((v) => v.policyName));
@@ -252,15 +274,27 @@ export function formatText(
 
   for (const note of runNotes(graph)) out.push("", ...wrap(`Warning: ${note}`, width, "", INDENT));
   if (graph?.mode === "preview") {
-    out.push("", ...wrap("Mode: preview of a new stack (outputs of created resources unknown, as `pulumi preview` sees them).", width));
+    out.push(
+      "",
+      ...wrap(
+        "Mode: preview of a new stack (outputs of created resources unknown, as `pulumi preview` sees them).",
+        width,
+      ),
+    );
   }
   out.push("", ...table(result.policies, summary, paint));
-  if (shortened) out.push("", ...wrap("Some findings were shortened: --verbose or --format json shows them whole.", width));
+  if (shortened)
+    out.push("", ...wrap("Some findings were shortened: --verbose or --format json shows them whole.", width));
   out.push("", paint("bold", summaryLine(summary)));
   return out.join("\n") + "\n";
 }
 
-function legendEntry(p: PolicyInfo, summary: ReportSummary, width: number, paint: (s: Style, t: string) => string): string[] {
+function legendEntry(
+  p: PolicyInfo,
+  summary: ReportSummary,
+  width: number,
+  paint: (s: Style, t: string) => string,
+): string[] {
   const level = summary.byPolicy[p.name]?.enforcementLevel ?? p.enforcementLevel;
   const tags = [level, p.severity].filter(Boolean).join(", ");
   // The policy's url stays in JSON and SARIF (helpUri): broken across lines to fit the width, a URL cannot be opened.
@@ -274,11 +308,18 @@ function table(policies: PolicyInfo[], summary: ReportSummary, paint: (s: Style,
   const headers = ["checked", "passed", "failed", "exempt"];
   const rows = policies.map((p) => {
     const c = summary.byPolicy[p.name];
-    return { name: p.name, cells: !c || c.enforcementLevel === "disabled" ? undefined : [c.checked, c.passed, c.failed, c.exempt].map(String) };
+    return {
+      name: p.name,
+      cells:
+        !c || c.enforcementLevel === "disabled" ? undefined : [c.checked, c.passed, c.failed, c.exempt].map(String),
+    };
   });
   const nameWidth = Math.max("policy".length, ...rows.map((r) => r.name.length));
-  const cellWidth = headers.map((h) => Math.max(h.length, ...rows.map((r) => r.cells?.[headers.indexOf(h)].length ?? 0)));
-  const line = (name: string, cells: string[]) => [name.padEnd(nameWidth), ...cells.map((c, i) => c.padStart(cellWidth[i]))].join("  ").trimEnd();
+  const cellWidth = headers.map((h) =>
+    Math.max(h.length, ...rows.map((r) => r.cells?.[headers.indexOf(h)].length ?? 0)),
+  );
+  const line = (name: string, cells: string[]) =>
+    [name.padEnd(nameWidth), ...cells.map((c, i) => c.padStart(cellWidth[i]))].join("  ").trimEnd();
   return [
     paint("bold", line("policy", headers)),
     ...rows.map((r) => (r.cells ? line(r.name, r.cells) : `${r.name.padEnd(nameWidth)}  ${paint("dim", "disabled")}`)),

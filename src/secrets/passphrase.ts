@@ -45,11 +45,16 @@ export function decryptValue(key: Buffer, value: string): string {
   if (sealed.length < TAG_BYTES) throw new Error("bad value");
   const decipher = crypto.createDecipheriv("aes-256-gcm", key, nonce);
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+  return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString(
+    "utf8",
+  );
 }
 
 /** A new provider state (`encryptionsalt`) for a passphrase, as `pulumi stack init` writes it (8-byte salt). */
-export async function newPassphraseState(passphrase: string, salt: Buffer = crypto.randomBytes(8)): Promise<{ state: string; key: Buffer }> {
+export async function newPassphraseState(
+  passphrase: string,
+  salt: Buffer = crypto.randomBytes(8),
+): Promise<{ state: string; key: Buffer }> {
   const key = await deriveKey(passphrase, salt);
   return { state: `v1:${salt.toString("base64")}:${encryptValue(key, "pulumi")}`, key };
 }
@@ -58,7 +63,8 @@ export async function newPassphraseState(passphrase: string, salt: Buffer = cryp
 export async function passphraseDecrypter(passphrase: string, state: string): Promise<(ciphertext: string) => string> {
   const [version, salt] = state.split(":", 3);
   const check = state.split(":").slice(2).join(":");
-  if (version !== "v1" || salt === undefined || !check) throw new UsageError(`passphrase secrets provider: malformed state value '${state.slice(0, 12)}...'`);
+  if (version !== "v1" || salt === undefined || !check)
+    throw new UsageError(`passphrase secrets provider: malformed state value '${state.slice(0, 12)}...'`);
   const key = await deriveKey(passphrase, Buffer.from(salt, "base64"));
   let word: string | undefined;
   try {
@@ -72,7 +78,9 @@ export async function passphraseDecrypter(passphrase: string, state: string): Pr
       return decryptValue(key, ciphertext);
     } catch (err) {
       // Never echo the value: only that it could not be decrypted.
-      throw new UsageError(`failed to decrypt a secret: ${(err as Error).message === "Unsupported state or unable to authenticate data" ? "it was not encrypted with this stack's passphrase" : (err as Error).message}`);
+      throw new UsageError(
+        `failed to decrypt a secret: ${(err as Error).message === "Unsupported state or unable to authenticate data" ? "it was not encrypted with this stack's passphrase" : (err as Error).message}`,
+      );
     }
   };
 }
@@ -88,6 +96,8 @@ export function passphraseFromEnv(env: NodeJS.ProcessEnv = process.env): string 
   try {
     return fs.readFileSync(path.resolve(file), "utf8").trim();
   } catch (err) {
-    throw new UsageError(`unable to read PULUMI_CONFIG_PASSPHRASE_FILE: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `unable to read PULUMI_CONFIG_PASSPHRASE_FILE: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }

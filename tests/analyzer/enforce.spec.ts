@@ -10,9 +10,24 @@ import { writeEmptyPack, writePack } from "../../scripts/policy-packs";
 const TAGS = { Environment: "t", Project: "p", Owner: "o", CostCenter: "c" };
 const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
 function res(type: string, name: string, inputs: Record<string, unknown>, outputs = inputs): ResourceRecord {
-  return { urn: urn(type, name), type, name, custom: true, inputs, outputs, dependencies: [], propertyDependencies: {}, options: {} };
+  return {
+    urn: urn(type, name),
+    type,
+    name,
+    custom: true,
+    inputs,
+    outputs,
+    dependencies: [],
+    propertyDependencies: {},
+    options: {},
+  };
 }
-const graph = (...resources: ResourceRecord[]): ResourceGraph => ({ project: "proj", stack: "dev", resources, fakedInvokes: ["aws:ec2/getAmi:getAmi"] });
+const graph = (...resources: ResourceRecord[]): ResourceGraph => ({
+  project: "proj",
+  stack: "dev",
+  resources,
+  fakedInvokes: ["aws:ec2/getAmi:getAmi"],
+});
 
 describe("enforce() driver", function () {
   this.timeout(120_000);
@@ -23,10 +38,20 @@ describe("enforce() driver", function () {
     const fn = res("aws:lambda/function:Function", "big", { name: "big-1", memorySize: 3008, tags: TAGS });
     const r = await enforce(graph(fn));
     const memory = r.violations.find((v) => v.policyName === "lambda-memory-limit")!;
-    expect(memory).to.include({ resourceUrn: fn.urn, enforcementLevel: "mandatory", phase: "analyze", policyPackName: "serverless-guard" });
+    expect(memory).to.include({
+      resourceUrn: fn.urn,
+      enforcementLevel: "mandatory",
+      phase: "analyze",
+      policyPackName: "serverless-guard",
+    });
     const logGroup = r.violations.find((v) => v.policyName === "lambda-log-group")!;
     expect(logGroup).to.include({ resourceUrn: fn.urn, phase: "analyzeStack" });
-    expect(r.summary).to.deep.equal({ resources: 1, mandatory: r.violations.length, advisory: 0, fakedInvokes: ["aws:ec2/getAmi:getAmi"] });
+    expect(r.summary).to.deep.equal({
+      resources: 1,
+      mandatory: r.violations.length,
+      advisory: 0,
+      fakedInvokes: ["aws:ec2/getAmi:getAmi"],
+    });
     expect(r.policies.map((p) => p.name)).to.include("lambda-memory-limit");
     expect(r.config["lambda-memory-limit"].enforcementLevel).to.equal("mandatory");
     expect(r.logs.some((l) => l.message.includes("Running program"))).to.equal(true);
@@ -35,7 +60,10 @@ describe("enforce() driver", function () {
   it("fails with the graph's own error, before starting any pack, when the graph has already failed", async () => {
     // The pack directory does not exist: were a pack started, its start-up error would come first.
     const failed = Promise.reject(new Error("state.json: not valid JSON"));
-    const err = await enforce(failed, { packDir: path.join(__dirname, "no-such-pack") }).then(() => undefined, (e: Error) => e);
+    const err = await enforce(failed, { packDir: path.join(__dirname, "no-such-pack") }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).to.equal("state.json: not valid JSON");
   });
 
@@ -57,7 +85,12 @@ describe("enforce() driver", function () {
     temp.push(dir);
     const cfg = path.join(dir, "cfg.json");
     fs.writeFileSync(cfg, JSON.stringify({ "lambda-memory-limit": "remediate" }));
-    const fn = res("aws:lambda/function:Function", "big", { name: "big-1", memorySize: 3008, runtime: "nodejs20.x", tags: TAGS });
+    const fn = res("aws:lambda/function:Function", "big", {
+      name: "big-1",
+      memorySize: 3008,
+      runtime: "nodejs20.x",
+      tags: TAGS,
+    });
     const r = await enforce(graph(fn), { policyPackConfig: readPolicyPackConfigFile(cfg) });
     expect(r.remediations).to.deep.equal([
       {
@@ -94,11 +127,21 @@ describe("enforce() driver", function () {
     );
     temp.push(dir);
     const parent = { ...res("app:Comp", "comp", {}), custom: false };
-    const child = res("aws:sqs/queue:Queue", "q", { name: "q-1", visibility: 30, nested: { a: [1, null, "x"] } }, { arn: "arn:q" });
+    const child = res(
+      "aws:sqs/queue:Queue",
+      "q",
+      { name: "q-1", visibility: 30, nested: { a: [1, null, "x"] } },
+      { arn: "arn:q" },
+    );
     child.parent = parent.urn;
     child.dependencies = [parent.urn];
     child.options = { protect: true };
-    child.provider = { urn: urn("pulumi:providers:aws", "prov"), name: "prov", type: "pulumi:providers:aws", properties: { defaultTags: { tags: TAGS } } };
+    child.provider = {
+      urn: urn("pulumi:providers:aws", "prov"),
+      name: "prov",
+      type: "pulumi:providers:aws",
+      properties: { defaultTags: { tags: TAGS } },
+    };
     const r = await enforce(graph(parent, child), { packDir: dir });
     const echo = r.violations.find((v) => v.policyName === "echo" && v.resourceUrn === child.urn)!;
     expect(JSON.parse(echo.message.split("\n")[1])).to.deep.equal({
@@ -109,7 +152,9 @@ describe("enforce() driver", function () {
     });
     const stack = r.violations.find((v) => v.policyName === "echo-stack")!;
     expect(stack.phase).to.equal("analyzeStack");
-    expect(JSON.parse(stack.message.split("\n")[1])).to.deep.equal([{ name: "comp" }, { name: "q", deps: ["comp"], parent: "comp" }].map((x) => ({ deps: [], ...x })));
+    expect(JSON.parse(stack.message.split("\n")[1])).to.deep.equal(
+      [{ name: "comp" }, { name: "q", deps: ["comp"], parent: "comp" }].map((x) => ({ deps: [], ...x })),
+    );
     expect(r.summary.advisory).to.equal(r.violations.length);
   });
 
@@ -123,7 +168,12 @@ describe("enforce() driver", function () {
     const read = { ...res("aws:iam/role:Role", "shared", {}), external: true };
     const queue = res("aws:sqs/queue:Queue", "q", { name: "q-1" });
     const r = await enforce(graph(defaultProvider, read, queue), { packDir: dir });
-    expect(r.violations.filter((v) => v.phase === "analyze").map((v) => v.message.split("\n")[1]).sort()).to.deep.equal(["default_7_48_0", "q"]);
+    expect(
+      r.violations
+        .filter((v) => v.phase === "analyze")
+        .map((v) => v.message.split("\n")[1])
+        .sort(),
+    ).to.deep.equal(["default_7_48_0", "q"]);
     expect(r.summary.resources).to.equal(3);
   });
 
@@ -136,11 +186,16 @@ describe("enforce() driver", function () {
     } catch (e) {
       err = e as Error;
     }
-    expect(err?.message).to.match(/exited with code \d+ before serving/).and.to.contain("pack exploded on load");
+    expect(err?.message)
+      .to.match(/exited with code \d+ before serving/)
+      .and.to.contain("pack exploded on load");
   });
 
   it("turns a policy that throws into a one-line error naming the RPC and the resource", async () => {
-    const dir = writePack("throws", `new PolicyPack("throws", { policies: [{ name: "boom", description: "boom", validateResource: () => { throw new Error("policy bug"); } }] });`);
+    const dir = writePack(
+      "throws",
+      `new PolicyPack("throws", { policies: [{ name: "boom", description: "boom", validateResource: () => { throw new Error("policy bug"); } }] });`,
+    );
     temp.push(dir);
     const fn = res("aws:lambda/function:Function", "f", {});
     let err: Error | undefined;
@@ -150,15 +205,23 @@ describe("enforce() driver", function () {
       err = e as Error;
     }
     expect(err?.message).to.not.contain("\n");
-    expect(err?.message).to.match(new RegExp(`^policy pack analyze on ${fn.urn.replace(/[$]/g, "\\$")} failed: .*policy bug`));
+    expect(err?.message).to.match(
+      new RegExp(`^policy pack analyze on ${fn.urn.replace(/[$]/g, "\\$")} failed: .*policy bug`),
+    );
   });
 
   it("fails a policy that never returns at the RPC deadline, naming the RPC and the resource, instead of hanging", async () => {
-    const dir = writePack("hangs", `new PolicyPack("hangs", { policies: [{ name: "waits", description: "waits", validateResource: () => new Promise(() => undefined) }] });`);
+    const dir = writePack(
+      "hangs",
+      `new PolicyPack("hangs", { policies: [{ name: "waits", description: "waits", validateResource: () => new Promise(() => undefined) }] });`,
+    );
     temp.push(dir);
     const fn = res("aws:lambda/function:Function", "f", {});
     // The deadline applies to every RPC: leave the set-up calls room on a loaded two-core machine.
-    const err = await enforce(graph(fn), { packDir: dir, rpcTimeoutMs: 3000 }).then(() => undefined, (e: Error) => e);
+    const err = await enforce(graph(fn), { packDir: dir, rpcTimeoutMs: 3000 }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).to.match(/^policy pack analyze on \S+::f failed: Deadline exceeded/);
   });
 });

@@ -8,23 +8,66 @@ const fnUrn = "urn:pulumi:dev::proj::app:Comp$aws:lambda/function:Function::big"
 const result = (): EnforceResult => ({
   policyPack: { name: "serverless-guard", version: "1.2.3" },
   violations: [
-    { policyName: "lambda-memory-limit", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: fnUrn, enforcementLevel: "mandatory", severity: "medium", message: "Limit memory\nmemorySize 3008 MB exceeds 768 MB", phase: "analyze" },
-    { policyName: "lambda-log-group", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: fnUrn, enforcementLevel: "advisory", message: "no log group", phase: "analyzeStack" },
-    { policyName: "dlq-alarm", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", enforcementLevel: "mandatory", severity: "high", message: "stack-wide finding", phase: "analyzeStack" },
+    {
+      policyName: "lambda-memory-limit",
+      policyPackName: "serverless-guard",
+      policyPackVersion: "1.2.3",
+      resourceUrn: fnUrn,
+      enforcementLevel: "mandatory",
+      severity: "medium",
+      message: "Limit memory\nmemorySize 3008 MB exceeds 768 MB",
+      phase: "analyze",
+    },
+    {
+      policyName: "lambda-log-group",
+      policyPackName: "serverless-guard",
+      policyPackVersion: "1.2.3",
+      resourceUrn: fnUrn,
+      enforcementLevel: "advisory",
+      message: "no log group",
+      phase: "analyzeStack",
+    },
+    {
+      policyName: "dlq-alarm",
+      policyPackName: "serverless-guard",
+      policyPackVersion: "1.2.3",
+      enforcementLevel: "mandatory",
+      severity: "high",
+      message: "stack-wide finding",
+      phase: "analyzeStack",
+    },
   ],
   remediations: [
     {
       policyName: "dynamodb-on-demand",
       resourceUrn: "urn:pulumi:dev::proj::aws:dynamodb/table:Table::t",
       previous: { hashKey: "id", attributes: [{ name: "id", type: "S" }], readCapacity: 5, billingMode: "PROVISIONED" },
-      properties: { billingMode: "PAY_PER_REQUEST", attributes: [{ type: "S", name: "id" }], hashKey: "id", tags: { Owner: "o" } },
+      properties: {
+        billingMode: "PAY_PER_REQUEST",
+        attributes: [{ type: "S", name: "id" }],
+        hashKey: "id",
+        tags: { Owner: "o" },
+      },
     },
   ],
   summary: { resources: 4, mandatory: 2, advisory: 1, fakedInvokes: ["aws:ec2/getAmi:getAmi"] },
   policies: [
-    { name: "lambda-memory-limit", description: "Limit memory", enforcementLevel: "mandatory", severity: "medium", remediationSteps: "Lower memorySize", policyType: "resource" },
+    {
+      name: "lambda-memory-limit",
+      description: "Limit memory",
+      enforcementLevel: "mandatory",
+      severity: "medium",
+      remediationSteps: "Lower memorySize",
+      policyType: "resource",
+    },
     { name: "lambda-log-group", description: "Log groups", enforcementLevel: "mandatory", policyType: "stack" },
-    { name: "dlq-alarm", description: "DLQ alarms", enforcementLevel: "mandatory", severity: "high", policyType: "stack" },
+    {
+      name: "dlq-alarm",
+      description: "DLQ alarms",
+      enforcementLevel: "mandatory",
+      severity: "high",
+      policyType: "stack",
+    },
   ],
   config: {
     "lambda-memory-limit": { enforcementLevel: "mandatory", properties: {} },
@@ -39,7 +82,18 @@ const graph: ResourceGraph = {
   fakedInvokes: [],
   sourceFile: "stack/index.ts",
   resources: [
-    { urn: fnUrn, type: "aws:lambda/function:Function", name: "big", custom: true, inputs: {}, outputs: {}, dependencies: [], propertyDependencies: {}, options: {}, sourcePosition: { uri: "stack/lambda.ts", line: 12, column: 3 } },
+    {
+      urn: fnUrn,
+      type: "aws:lambda/function:Function",
+      name: "big",
+      custom: true,
+      inputs: {},
+      outputs: {},
+      dependencies: [],
+      propertyDependencies: {},
+      options: {},
+      sourcePosition: { uri: "stack/lambda.ts", line: 12, column: 3 },
+    },
   ],
 };
 
@@ -60,9 +114,11 @@ describe("reports", () => {
     const [rule] = log.runs[0].tool.driver.rules;
     expect(rule.defaultConfiguration).to.include({ level: "error", enabled: true });
     expect(rule.helpUri).to.equal("https://example.com/policies/lambda-memory-limit");
-    expect(log.runs[0].results[0].locations[0].physicalLocation).to.deep.equal({ artifactLocation: { uri: "file:///work/stack/lambda.ts" }, region: { startLine: 1 } });
+    expect(log.runs[0].results[0].locations[0].physicalLocation).to.deep.equal({
+      artifactLocation: { uri: "file:///work/stack/lambda.ts" },
+      region: { startLine: 1 },
+    });
   });
-
 
   it("text: a headline per finding (mandatory first), the description once in the legend, remediations, the table and the totals", () => {
     expect(formatReport("text", result(), graph)).to.equal(
@@ -104,7 +160,8 @@ describe("reports", () => {
 
   it("text wraps to the width it is given, clips nothing with --verbose, and colours only when asked", () => {
     const r = result();
-    const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ") + " arn:aws:iam::123456789012:role/" + "x".repeat(90);
+    const long =
+      Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ") + " arn:aws:iam::123456789012:role/" + "x".repeat(90);
     r.violations[0].message = `Limit memory\n${long}`;
     const narrow = formatReport("text", r, graph, { width: 60 });
     expect(narrow.split("\n").filter((l) => l.length > 60)).to.deep.equal([]);
@@ -128,8 +185,20 @@ describe("reports", () => {
     ];
     r.config["lambda-log-group"].enforcementLevel = "mandatory";
     const doc = JSON.parse(formatReport("json", r, graph));
-    expect(doc.summary.byPolicy["lambda-memory-limit"]).to.deep.equal({ enforcementLevel: "mandatory", checked: 1, passed: 0, failed: 0, exempt: 1 });
-    expect(doc.summary.byPolicy["lambda-log-group"]).to.deep.equal({ enforcementLevel: "mandatory", checked: 1, passed: 0, failed: 1, exempt: 0 });
+    expect(doc.summary.byPolicy["lambda-memory-limit"]).to.deep.equal({
+      enforcementLevel: "mandatory",
+      checked: 1,
+      passed: 0,
+      failed: 0,
+      exempt: 1,
+    });
+    expect(doc.summary.byPolicy["lambda-log-group"]).to.deep.equal({
+      enforcementLevel: "mandatory",
+      checked: 1,
+      passed: 0,
+      failed: 1,
+      exempt: 0,
+    });
     expect(doc.violations).to.have.length(3); // JSON keeps every finding
     const text = formatReport("text", r, graph).split("\n");
     const head = text.indexOf("mandatory  lambda-log-group  big (aws:lambda/function:Function): 2 findings");
@@ -145,7 +214,12 @@ describe("reports", () => {
     const r = result();
     r.violations = [];
     r.config["lambda-log-group"].properties = { exclude: ["b*"] };
-    const tagged = { ...graph.resources[0], inputs: { tags: { "serverless-guard:exempt": "lambda-memory-limit", "serverless-guard:exempt-reason": "load test" } } };
+    const tagged = {
+      ...graph.resources[0],
+      inputs: {
+        tags: { "serverless-guard:exempt": "lambda-memory-limit", "serverless-guard:exempt-reason": "load test" },
+      },
+    };
     const other = { ...graph.resources[0], urn: fnUrn.replace("::big", "::small"), name: "small" };
     const doc = JSON.parse(formatReport("json", r, { ...graph, resources: [tagged, other] }));
     expect(doc.summary.byPolicy["lambda-memory-limit"]).to.include({ checked: 2, passed: 1, failed: 0, exempt: 1 });
@@ -155,7 +229,15 @@ describe("reports", () => {
 
   it("json has exactly the documented keys, with null for a stack-level finding's URN", () => {
     const doc = JSON.parse(formatReport("json", result()));
-    expect(doc.violations[2]).to.deep.equal({ policyName: "dlq-alarm", policyPackName: "serverless-guard", policyPackVersion: "1.2.3", resourceUrn: null, enforcementLevel: "mandatory", severity: "high", message: "stack-wide finding" });
+    expect(doc.violations[2]).to.deep.equal({
+      policyName: "dlq-alarm",
+      policyPackName: "serverless-guard",
+      policyPackVersion: "1.2.3",
+      resourceUrn: null,
+      enforcementLevel: "mandatory",
+      severity: "high",
+      message: "stack-wide finding",
+    });
     expect(doc.summary).to.deep.equal({
       resources: 4,
       mandatory: 2,
@@ -175,7 +257,9 @@ describe("reports", () => {
     const log = JSON.parse(formatReport("sarif", result(), graph));
     expect(sarifErrors(log)).to.deep.equal([]);
     const [run] = log.runs;
-    expect(run.tool.driver.rules.map((r: any) => [r.id, r.defaultConfiguration.level, r.defaultConfiguration.enabled])).to.deep.equal([
+    expect(
+      run.tool.driver.rules.map((r: any) => [r.id, r.defaultConfiguration.level, r.defaultConfiguration.enabled]),
+    ).to.deep.equal([
       ["lambda-memory-limit", "error", true],
       ["lambda-log-group", "warning", true],
       ["dlq-alarm", "none", false],
@@ -188,8 +272,17 @@ describe("reports", () => {
     ]);
     expect(run.results[0].locations[0]).to.deep.equal({
       physicalLocation: { artifactLocation: { uri: "stack/lambda.ts" }, region: { startLine: 12, startColumn: 3 } },
-      logicalLocations: [{ name: "big", fullyQualifiedName: fnUrn, kind: "resource", properties: { type: "aws:lambda/function:Function" } }],
+      logicalLocations: [
+        {
+          name: "big",
+          fullyQualifiedName: fnUrn,
+          kind: "resource",
+          properties: { type: "aws:lambda/function:Function" },
+        },
+      ],
     });
-    expect(run.results[2].locations[0]).to.deep.equal({ physicalLocation: { artifactLocation: { uri: "stack/index.ts" }, region: { startLine: 1 } } });
+    expect(run.results[2].locations[0]).to.deep.equal({
+      physicalLocation: { artifactLocation: { uri: "stack/index.ts" }, region: { startLine: 1 } },
+    });
   });
 });

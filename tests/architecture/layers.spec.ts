@@ -14,7 +14,10 @@ function relativeImports(dir: string): { file: string; target: string }[] {
     const file = path.join(entry.parentPath, entry.name);
     const text = fs.readFileSync(file, "utf8");
     for (const m of text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)["'](\.{1,2}\/[^"']*)["']/g)) {
-      found.push({ file: path.relative(ROOT, file), target: path.relative(ROOT, path.resolve(path.dirname(file), m[1])) });
+      found.push({
+        file: path.relative(ROOT, file),
+        target: path.relative(ROOT, path.resolve(path.dirname(file), m[1])),
+      });
     }
   }
   return found;
@@ -36,7 +39,9 @@ describe("architecture: layers only point down", () => {
   });
 
   it("only src/cli imports src/cli (the commands are the top layer)", () => {
-    const users = relativeImports("src").filter(({ file, target }) => target.startsWith("src/cli") && !file.startsWith("src/cli/"));
+    const users = relativeImports("src").filter(
+      ({ file, target }) => target.startsWith("src/cli") && !file.startsWith("src/cli/"),
+    );
     expect(users.map(({ file, target }) => `${file} -> ${target}`)).to.deep.equal([]);
   });
 

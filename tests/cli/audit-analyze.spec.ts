@@ -13,8 +13,15 @@ const root = path.join(__dirname, "..", "..");
 const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const queued = limitConcurrency();
 const { PULUMI_CONFIG_PASSPHRASE: _p, PULUMI_CONFIG_PASSPHRASE_FILE: _f, ...baseEnv } = process.env;
-const audit = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<NodeRun> => queued(() => runNode([bin, "audit", ...args], { cwd: root, env: { ...baseEnv, ...env } }));
-const verdicts = (report: any): string[] => report.violations.map((v: any) => `${v.policyName} ${v.resourceUrn ? v.resourceUrn.split("::").slice(3).join("::") : "(stack)"} ${v.enforcementLevel}`).sort();
+const audit = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<NodeRun> =>
+  queued(() => runNode([bin, "audit", ...args], { cwd: root, env: { ...baseEnv, ...env } }));
+const verdicts = (report: any): string[] =>
+  report.violations
+    .map(
+      (v: any) =>
+        `${v.policyName} ${v.resourceUrn ? v.resourceUrn.split("::").slice(3).join("::") : "(stack)"} ${v.enforcementLevel}`,
+    )
+    .sort();
 
 const STACK = "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod";
 const PROVIDER = "urn:pulumi:prod::shop::pulumi:providers:aws::default_7_48_0";
@@ -54,7 +61,10 @@ describe("serverless-guard audit as `pulumi policy analyze` (spawned CLI)", func
     before(async function () {
       this.timeout(60_000);
       const { state, key } = await newPassphraseState("state passphrase");
-      const secret = (value: unknown) => ({ [SECRET_SIG]: SECRET_SIG_VALUE, ciphertext: encryptValue(key, JSON.stringify(value)) });
+      const secret = (value: unknown) => ({
+        [SECRET_SIG]: SECRET_SIG_VALUE,
+        ciphertext: encryptValue(key, JSON.stringify(value)),
+      });
       const dlqArn = "arn:aws:sqs:us-east-1:123456789012:api-dlq-private";
       const fnInputs = {
         name: "api",
@@ -67,7 +77,15 @@ describe("serverless-guard audit as `pulumi policy analyze` (spawned CLI)", func
       const resources = [
         { urn: STACK, type: "pulumi:pulumi:Stack", custom: false },
         { urn: PROVIDER, type: "pulumi:providers:aws", custom: true, id: "p1", inputs: {}, outputs: {} },
-        { urn: fnUrn, type: "aws:lambda/function:Function", custom: true, id: "api", provider: `${PROVIDER}::p1`, inputs: fnInputs, outputs: { ...fnInputs, arn: "arn:aws:lambda:us-east-1:123456789012:function:api", tagsAll: tags } },
+        {
+          urn: fnUrn,
+          type: "aws:lambda/function:Function",
+          custom: true,
+          id: "api",
+          provider: `${PROVIDER}::p1`,
+          inputs: fnInputs,
+          outputs: { ...fnInputs, arn: "arn:aws:lambda:us-east-1:123456789012:function:api", tagsAll: tags },
+        },
         {
           urn: "urn:pulumi:prod::shop::aws:cloudwatch/logGroup:LogGroup::api-logs",
           type: "aws:cloudwatch/logGroup:LogGroup",
@@ -75,18 +93,32 @@ describe("serverless-guard audit as `pulumi policy analyze` (spawned CLI)", func
           id: "/aws/lambda/api",
           provider: `${PROVIDER}::p1`,
           inputs: { name: "/aws/lambda/api", retentionInDays: 7, tags },
-          outputs: { name: "/aws/lambda/api", retentionInDays: 7, tags, tagsAll: tags, arn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/api" },
+          outputs: {
+            name: "/aws/lambda/api",
+            retentionInDays: 7,
+            tags,
+            tagsAll: tags,
+            arn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/api",
+          },
         },
       ];
       file = path.join(tempDir(), "passphrase-state.json");
-      fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { secrets_providers: { type: "passphrase", state: { salt: state } }, resources } }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          version: 3,
+          deployment: { secrets_providers: { type: "passphrase", state: { salt: state } }, resources },
+        }),
+      );
     });
 
     it("with the passphrase: the secret dead-letter queue ARN decides (no finding), and no decrypted value is printed", async () => {
       const config = path.join(tempDir(), "remediate.json");
       fs.writeFileSync(config, JSON.stringify({ "lambda-memory-limit": "remediate" }));
       const [json, text] = await Promise.all([
-        audit([file, "--format", "json", "--policy-pack-config", config], { PULUMI_CONFIG_PASSPHRASE: "state passphrase" }),
+        audit([file, "--format", "json", "--policy-pack-config", config], {
+          PULUMI_CONFIG_PASSPHRASE: "state passphrase",
+        }),
         audit([file, "--policy-pack-config", config], { PULUMI_CONFIG_PASSPHRASE: "state passphrase" }),
       ]);
       const report = JSON.parse(json.stdout);
@@ -99,7 +131,10 @@ describe("serverless-guard audit as `pulumi policy analyze` (spawned CLI)", func
 
     it("without it: the same secrets are unknown, so the dead-letter queue policy can only advise", async () => {
       const r = await audit([file, "--format", "json"]);
-      expect(verdicts(JSON.parse(r.stdout))).to.deep.equal(["lambda-dead-letter-queue api advisory", "lambda-memory-limit api mandatory"]);
+      expect(verdicts(JSON.parse(r.stdout))).to.deep.equal([
+        "lambda-dead-letter-queue api advisory",
+        "lambda-memory-limit api mandatory",
+      ]);
     });
 
     it("a wrong passphrase: exit 2 with the Pulumi CLI's message", async () => {
@@ -115,6 +150,13 @@ describe("serverless-guard audit as `pulumi policy analyze` (spawned CLI)", func
   it("--help says where audit deliberately differs from `pulumi policy analyze`", async () => {
     const r = await audit(["--help"]);
     expect(r.status).to.equal(0);
-    for (const text of ["pulumi policy analyze", "reads, `external`, included", "reported but not applied", '"[secret]"', "PULUMI_CONFIG_PASSPHRASE"]) expect(r.stdout).to.contain(text);
+    for (const text of [
+      "pulumi policy analyze",
+      "reads, `external`, included",
+      "reported but not applied",
+      '"[secret]"',
+      "PULUMI_CONFIG_PASSPHRASE",
+    ])
+      expect(r.stdout).to.contain(text);
   });
 });

@@ -23,7 +23,8 @@ const auditJson = (...args: string[]) => {
   return { ...r, report: r.stdout ? JSON.parse(r.stdout) : undefined };
 };
 const nameOf = (urn: string) => urn.split("::").slice(3).join("::");
-const found = (report: any) => report.violations.map((v: any) => `${v.policyName} ${v.resourceUrn ? nameOf(v.resourceUrn) : "(stack)"}`).sort();
+const found = (report: any) =>
+  report.violations.map((v: any) => `${v.policyName} ${v.resourceUrn ? nameOf(v.resourceUrn) : "(stack)"}`).sort();
 
 let tmp: string;
 const writeTmp = (name: string, content: unknown) => {
@@ -69,17 +70,41 @@ describe("serverless-guard audit (spawned CLI)", function () {
     it("writes JSON in the documented shape", () => {
       const r = unopt.report;
       expect(Object.keys(r)).to.deep.equal(["policyPack", "violations", "remediations", "summary"]);
-      expect(r.policyPack).to.deep.equal({ name: "serverless-guard", version: require(path.join(root, "package.json")).version });
+      expect(r.policyPack).to.deep.equal({
+        name: "serverless-guard",
+        version: require(path.join(root, "package.json")).version,
+      });
       for (const v of r.violations) {
-        expect(Object.keys(v)).to.deep.equal(["policyName", "policyPackName", "policyPackVersion", "resourceUrn", "enforcementLevel", "severity", "message"]);
+        expect(Object.keys(v)).to.deep.equal([
+          "policyName",
+          "policyPackName",
+          "policyPackVersion",
+          "resourceUrn",
+          "enforcementLevel",
+          "severity",
+          "message",
+        ]);
         expect(v.message).to.be.a("string").and.not.equal("");
       }
       const resources = JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.length;
       const { byPolicy, ...counts } = r.summary;
       // The stack, the providers, the component and the random pet are recorded but judged by no policy.
-      expect(counts).to.deep.equal({ resources, mandatory: UNOPTIMIZED_VIOLATIONS.length, advisory: 0, fakedInvokes: [], resourcesChecked: 10, resourcesWithMandatoryFindings: 8 });
+      expect(counts).to.deep.equal({
+        resources,
+        mandatory: UNOPTIMIZED_VIOLATIONS.length,
+        advisory: 0,
+        fakedInvokes: [],
+        resourcesChecked: 10,
+        resourcesWithMandatoryFindings: 8,
+      });
       expect(Object.keys(byPolicy)).to.have.length(9);
-      expect(byPolicy["dlq-alarm"]).to.deep.equal({ enforcementLevel: "mandatory", checked: 3, passed: 1, failed: 2, exempt: 0 });
+      expect(byPolicy["dlq-alarm"]).to.deep.equal({
+        enforcementLevel: "mandatory",
+        checked: 3,
+        passed: 1,
+        failed: 2,
+        exempt: 0,
+      });
       expect(r.remediations).to.deep.equal([]);
     });
 
@@ -116,7 +141,12 @@ describe("serverless-guard audit (spawned CLI)", function () {
     });
 
     it("passes an empty stack (no resources key, as a new stack exports) with exit 0", () => {
-      const r = auditJson(writeTmp("empty.json", { version: 3, deployment: { manifest: { time: "2026-11-20T10:00:00Z", magic: "", version: "v3.200.0" } } }));
+      const r = auditJson(
+        writeTmp("empty.json", {
+          version: 3,
+          deployment: { manifest: { time: "2026-11-20T10:00:00Z", magic: "", version: "v3.200.0" } },
+        }),
+      );
       expect(r.stderr).to.equal("");
       expect(r.status).to.equal(0);
       expect(r.report.violations).to.deep.equal([]);
@@ -127,10 +157,18 @@ describe("serverless-guard audit (spawned CLI)", function () {
       const r = cli(unoptimized);
       expect(r.status).to.equal(1);
       const lines = r.stdout.trimEnd().split("\n");
-      const headlines = lines.filter((l) => l.startsWith("mandatory  ") && l.includes(" big-fn (aws:lambda/function:Function)"));
-      expect(headlines.map((l) => l.split(/\s+/)[1]).sort()).to.deep.equal(["lambda-dead-letter-queue", "lambda-log-group", "lambda-memory-limit"]);
+      const headlines = lines.filter(
+        (l) => l.startsWith("mandatory  ") && l.includes(" big-fn (aws:lambda/function:Function)"),
+      );
+      expect(headlines.map((l) => l.split(/\s+/)[1]).sort()).to.deep.equal([
+        "lambda-dead-letter-queue",
+        "lambda-log-group",
+        "lambda-memory-limit",
+      ]);
       const withMandatory = new Set(UNOPTIMIZED_VIOLATIONS.map((v) => v.split(" ")[1])).size;
-      expect(lines[lines.length - 1]).to.match(new RegExp(`^\\d+ resources checked \\(${withMandatory} with mandatory findings\\)$`));
+      expect(lines[lines.length - 1]).to.match(
+        new RegExp(`^\\d+ resources checked \\(${withMandatory} with mandatory findings\\)$`),
+      );
     });
 
     it("writes SARIF 2.1.0 that validates against the schema, one rule per policy, URN and source line per result", () => {
@@ -147,14 +185,22 @@ describe("serverless-guard audit (spawned CLI)", function () {
       expect(run.tool.driver.rules[memory.ruleIndex].id).to.equal("lambda-memory-limit");
       expect(run.tool.driver.rules[memory.ruleIndex].helpUri).to.equal(policyDocUrl("lambda-memory-limit"));
       expect(memory.level).to.equal("error");
-      expect(memory.locations[0].logicalLocations[0].fullyQualifiedName).to.equal("urn:pulumi:dev::shop::aws:lambda/function:Function::big-fn");
-      expect(memory.locations[0].physicalLocation).to.deep.equal({ artifactLocation: { uri: "index.ts" }, region: { startLine: 30, startColumn: 5 } });
+      expect(memory.locations[0].logicalLocations[0].fullyQualifiedName).to.equal(
+        "urn:pulumi:dev::shop::aws:lambda/function:Function::big-fn",
+      );
+      expect(memory.locations[0].physicalLocation).to.deep.equal({
+        artifactLocation: { uri: "index.ts" },
+        region: { startLine: 30, startColumn: 5 },
+      });
     });
   });
 
   describe("policy pack config", () => {
     it("changes an enforcement level and a threshold end to end", () => {
-      const cfg = writeTmp("levels.json", { "lambda-memory-limit": { maxMemoryMb: 4096 }, "log-group-retention": { enforcementLevel: "advisory" } });
+      const cfg = writeTmp("levels.json", {
+        "lambda-memory-limit": { maxMemoryMb: 4096 },
+        "log-group-retention": { enforcementLevel: "advisory" },
+      });
       const r = auditJson(unoptimized, "--policy-pack-config", cfg);
       expect(r.status).to.equal(1);
       const expected = UNOPTIMIZED_VIOLATIONS.filter((v) => !v.startsWith("lambda-memory-limit"));
@@ -172,20 +218,36 @@ describe("serverless-guard audit (spawned CLI)", function () {
     });
 
     it("remediate reports the table's whole new property bag, not applied: Analyze still sees the saved inputs", () => {
-      const r = auditJson(unoptimized, "--policy-pack-config", writeTmp("remediate.json", { "dynamodb-on-demand": "remediate" }));
+      const r = auditJson(
+        unoptimized,
+        "--policy-pack-config",
+        writeTmp("remediate.json", { "dynamodb-on-demand": "remediate" }),
+      );
       // As `pulumi policy analyze`: the state is not changed, so the policy still fires (remediate counts as mandatory).
-      expect(r.report.violations.filter((v: any) => v.policyName === "dynamodb-on-demand").map((v: any) => `${nameOf(v.resourceUrn)} ${v.enforcementLevel}`)).to.deep.equal(["sessions mandatory"]);
+      expect(
+        r.report.violations
+          .filter((v: any) => v.policyName === "dynamodb-on-demand")
+          .map((v: any) => `${nameOf(v.resourceUrn)} ${v.enforcementLevel}`),
+      ).to.deep.equal(["sessions mandatory"]);
       expect(r.report.remediations).to.have.length(1);
       const rem = r.report.remediations[0];
       expect(rem.policyName).to.equal("dynamodb-on-demand");
       expect(nameOf(rem.resourceUrn)).to.equal("sessions");
-      expect(rem.properties).to.deep.equal({ name: "sessions-5e6f7a8", billingMode: "PAY_PER_REQUEST", hashKey: "id", attributes: [{ name: "id", type: "S" }] });
+      expect(rem.properties).to.deep.equal({
+        name: "sessions-5e6f7a8",
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "id",
+        attributes: [{ name: "id", type: "S" }],
+      });
     });
   });
 
   describe("remediation of a resource holding an encrypted secret", () => {
     const cfg = () => writeTmp("remediate-memory.json", { "lambda-memory-limit": "remediate" });
-    const bigFn = () => JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.find((x: any) => x.urn.endsWith("::big-fn"));
+    const bigFn = () =>
+      JSON.parse(fs.readFileSync(unoptimized, "utf8")).deployment.resources.find((x: any) =>
+        x.urn.endsWith("::big-fn"),
+      );
 
     it("changes only memorySize and shows the secret as [secret] (neither the ciphertext nor the unknown value the pack saw)", () => {
       const r = auditJson(unoptimized, "--policy-pack-config", cfg());
@@ -210,17 +272,49 @@ describe("serverless-guard audit (spawned CLI)", function () {
       ["missing file", () => [path.join(tmp, "nope.json")], "nope.json: no such file"],
       ["a directory", () => [tmp], "is a directory"],
       ["not JSON", () => [writeTmp("broken.json", "{ not json")], "broken.json: not valid JSON"],
-      ["wrong version", () => [writeTmp("v2.json", { version: 2, deployment: { resources: [] } })], "unsupported stack export version 2 (expected 3"],
-      ["a v1 export", () => [writeTmp("v1.json", { version: 1, checkpoint: { stack: "dev" } })], "unsupported stack export version 1 (expected 3"],
-      ["a state file without a version", () => [writeTmp("nover.json", { deployment: { resources: [] } })], "unsupported stack export version null (expected 3"],
+      [
+        "wrong version",
+        () => [writeTmp("v2.json", { version: 2, deployment: { resources: [] } })],
+        "unsupported stack export version 2 (expected 3",
+      ],
+      [
+        "a v1 export",
+        () => [writeTmp("v1.json", { version: 1, checkpoint: { stack: "dev" } })],
+        "unsupported stack export version 1 (expected 3",
+      ],
+      [
+        "a state file without a version",
+        () => [writeTmp("nover.json", { deployment: { resources: [] } })],
+        "unsupported stack export version null (expected 3",
+      ],
       ["no deployment", () => [writeTmp("nodep.json", { version: 3 })], "missing 'deployment'"],
-      ["a resource without a urn", () => [writeTmp("nourn.json", { version: 3, deployment: { resources: [{ type: "x" }] } })], "deployment.resources[0]"],
-      ["unknown --format", () => [clean, "--format", "xml"], "unknown --format 'xml' (expected one of: text, json, sarif)"],
+      [
+        "a resource without a urn",
+        () => [writeTmp("nourn.json", { version: 3, deployment: { resources: [{ type: "x" }] } })],
+        "deployment.resources[0]",
+      ],
+      [
+        "unknown --format",
+        () => [clean, "--format", "xml"],
+        "unknown --format 'xml' (expected one of: text, json, sarif)",
+      ],
       ["unknown option", () => [clean, "--frobnicate"], "--frobnicate"],
-      ["--output in a missing directory", () => [clean, "--output", path.join(tmp, "no", "dir", "r.json")], "does not exist"],
+      [
+        "--output in a missing directory",
+        () => [clean, "--output", path.join(tmp, "no", "dir", "r.json")],
+        "does not exist",
+      ],
       ["--output naming a directory", () => [clean, "--output", tmp], /--output .*: is a directory; give a file name/],
-      ["missing config file", () => [clean, "--policy-pack-config", path.join(tmp, "missing-cfg.json")], /missing-cfg\.json: cannot read file/],
-      ["config not JSON", () => [clean, "--policy-pack-config", writeTmp("cfg-broken.json", "{,}")], "cfg-broken.json: not valid JSON"],
+      [
+        "missing config file",
+        () => [clean, "--policy-pack-config", path.join(tmp, "missing-cfg.json")],
+        /missing-cfg\.json: cannot read file/,
+      ],
+      [
+        "config not JSON",
+        () => [clean, "--policy-pack-config", writeTmp("cfg-broken.json", "{,}")],
+        "cfg-broken.json: not valid JSON",
+      ],
       [
         "config: unknown policy",
         () => [clean, "--policy-pack-config", writeTmp("cfg-unknown.json", { "lambda-memory-limits": "advisory" })],
@@ -233,12 +327,20 @@ describe("serverless-guard audit (spawned CLI)", function () {
       ],
       [
         "config: wrong property type",
-        () => [clean, "--policy-pack-config", writeTmp("cfg-type.json", { "lambda-memory-limit": { maxMemoryMb: "lots" } })],
+        () => [
+          clean,
+          "--policy-pack-config",
+          writeTmp("cfg-type.json", { "lambda-memory-limit": { maxMemoryMb: "lots" } }),
+        ],
         "cfg-type.json: policy 'lambda-memory-limit': property 'maxMemoryMb'",
       ],
       [
         "config: unknown property",
-        () => [clean, "--policy-pack-config", writeTmp("cfg-prop.json", { "lambda-memory-limit": { maxMemoryMB: 1024 } })],
+        () => [
+          clean,
+          "--policy-pack-config",
+          writeTmp("cfg-prop.json", { "lambda-memory-limit": { maxMemoryMB: 1024 } }),
+        ],
         "cfg-prop.json: policy 'lambda-memory-limit': property 'maxMemoryMB' is not a configuration property",
       ],
     ];
@@ -246,7 +348,11 @@ describe("serverless-guard audit (spawned CLI)", function () {
     const queued = limitConcurrency();
     const runs = new Map<string, Promise<NodeRun>>();
     before(() => {
-      for (const [what, args] of cases) runs.set(what, queued(() => runNode([bin, "audit", ...args()], { cwd: root })));
+      for (const [what, args] of cases)
+        runs.set(
+          what,
+          queued(() => runNode([bin, "audit", ...args()], { cwd: root })),
+        );
     });
     for (const [what, , expected] of cases) {
       it(what, async () => {
@@ -263,6 +369,9 @@ describe("serverless-guard audit (spawned CLI)", function () {
   it("--help prints usage with the common options and exits 0", () => {
     const r = cli("--help");
     expect(r.status).to.equal(0);
-    expect(r.stdout).to.contain("Usage: serverless-guard audit STATE.json").and.contain("--policy-pack-config").and.contain("--format text|json|sarif");
+    expect(r.stdout)
+      .to.contain("Usage: serverless-guard audit STATE.json")
+      .and.contain("--policy-pack-config")
+      .and.contain("--format text|json|sarif");
   });
 });

@@ -9,7 +9,8 @@ import { useTempDirs } from "../support/temp";
 const root = path.join(__dirname, "..", "..");
 const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 const programs = path.join(root, "tests", "fixtures", "programs");
-const check = (args: string[], cwd = root) => spawnSync(process.execPath, [bin, "check", ...args], { cwd, encoding: "utf8" });
+const check = (args: string[], cwd = root) =>
+  spawnSync(process.execPath, [bin, "check", ...args], { cwd, encoding: "utf8" });
 // Independent runs overlap (each takes seconds, mostly compiling the program), a core each.
 const queued = limitConcurrency();
 const checkAsync = (args: string[]) => queued(() => runNode([bin, "check", ...args], { cwd: root }));
@@ -78,7 +79,10 @@ describe("serverless-guard check", () => {
     expect(dev.stderr).to.contain("secure config 'default-tags:apiKey' in Pulumi.dev.yaml cannot be decrypted");
     // Stack "prod" has no Pulumi.prod.yaml, so the default provider has no defaultTags there.
     expect(prod.status, prod.stderr).to.equal(1);
-    expect(pairs(JSON.parse(prod.stdout))).to.deep.equal(["cost-allocation-tags missing-owner", "cost-allocation-tags untagged-but-covered"]);
+    expect(pairs(JSON.parse(prod.stdout))).to.deep.equal([
+      "cost-allocation-tags missing-owner",
+      "cost-allocation-tags untagged-but-covered",
+    ]);
     // A fully qualified stack name selects the stack by its last part, as the Pulumi CLI does.
     expect(qualified.status, qualified.stderr).to.equal(1);
     const qualifiedReport = JSON.parse(qualified.stdout) as JsonReport;
@@ -89,7 +93,7 @@ describe("serverless-guard check", () => {
     expect(pairs(JSON.parse(configured.stdout))).to.deep.equal(["cost-allocation-tags missing-owner"]);
   });
 
-  it("checks an ES module program (\"type\": \"module\")", () => {
+  it('checks an ES module program ("type": "module")', () => {
     const r = check([path.join(programs, "esm"), "--format", "json"]);
     expect(r.status, r.stderr).to.equal(1);
     const report = JSON.parse(r.stdout) as JsonReport;
@@ -100,7 +104,9 @@ describe("serverless-guard check", () => {
   it("lists the invokes it faked in the JSON summary", () => {
     const r = check([path.join(programs, "invokes"), "--format", "json"]);
     expect(r.status, r.stderr).to.equal(0);
-    expect(JSON.parse(r.stdout).summary.fakedInvokes).to.deep.equal(["aws:index/getAvailabilityZones:getAvailabilityZones"]);
+    expect(JSON.parse(r.stdout).summary.fakedInvokes).to.deep.equal([
+      "aws:index/getAvailabilityZones:getAvailabilityZones",
+    ]);
   });
 
   it("defaults PROGRAM_DIR to stack/ under the cwd and keeps the program's console output off stdout", () => {
@@ -119,7 +125,11 @@ describe("serverless-guard check", () => {
     const memory = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === "lambda-memory-limit");
     const physical = memory.locations[0].physicalLocation;
     expect(physical.artifactLocation.uri).to.equal("tests/fixtures/programs/unoptimized/index.ts");
-    const line = fs.readFileSync(path.join(programs, "unoptimized", "index.ts"), "utf8").split("\n").findIndex((l) => l.includes('new aws.lambda.Function("processor"')) + 1;
+    const line =
+      fs
+        .readFileSync(path.join(programs, "unoptimized", "index.ts"), "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes('new aws.lambda.Function("processor"')) + 1;
     expect(physical.region.startLine).to.equal(line);
   });
 
@@ -127,25 +137,81 @@ describe("serverless-guard check", () => {
     const r = check(["--help"]);
     expect(r.status).to.equal(0);
     expect(r.stdout).to.match(/^Usage: serverless-guard check \[PROGRAM_DIR\]/);
-    for (const option of ["--stack NAME", "--config KEY=VALUE", "--timeout SECONDS", "--policy-pack-config FILE", "--format", "--output FILE"]) expect(r.stdout).to.contain(option);
+    for (const option of [
+      "--stack NAME",
+      "--config KEY=VALUE",
+      "--timeout SECONDS",
+      "--policy-pack-config FILE",
+      "--format",
+      "--output FILE",
+    ])
+      expect(r.stdout).to.contain(option);
   });
 
   describe("bad input is a one-line error with exit 2", () => {
     const cases: [string, string[], RegExp][] = [
-      ["a program with a syntax error", [path.join(programs, "bad-syntax")], /^serverless-guard check: program .*bad-syntax failed: Unexpected token ';' at .*index\.js:3$/],
-      ["a program that throws", [path.join(programs, "throws"), "--format", "json"], /^serverless-guard check: program .*throws failed: table name is required \(at .*throws\/index\.ts:\d+:\d+\)$/],
-      ["a missing program directory", [path.join(programs, "nope")], /^serverless-guard check: program directory .*nope does not exist$/],
+      [
+        "a program with a syntax error",
+        [path.join(programs, "bad-syntax")],
+        /^serverless-guard check: program .*bad-syntax failed: Unexpected token ';' at .*index\.js:3$/,
+      ],
+      [
+        "a program that throws",
+        [path.join(programs, "throws"), "--format", "json"],
+        /^serverless-guard check: program .*throws failed: table name is required \(at .*throws\/index\.ts:\d+:\d+\)$/,
+      ],
+      [
+        "a missing program directory",
+        [path.join(programs, "nope")],
+        /^serverless-guard check: program directory .*nope does not exist$/,
+      ],
       ["a directory without Pulumi.yaml", [programs], /^serverless-guard check: program .* has no Pulumi\.yaml$/],
-      ["a missing main", [path.join(programs, "missing-main")], /^serverless-guard check: program .*missing-main: main .* does not exist$/],
-      ["--config without '='", [path.join(programs, "compliant"), "--config", "owner"], /^serverless-guard check: --config expects key=value, got 'owner'$/],
-      ["--config key with two colons", [path.join(programs, "compliant"), "--config", "aws:region:x=1"], /^serverless-guard check: --config key 'aws:region:x' is not of the form name or namespace:name$/],
-      ["two program directories", [path.join(programs, "compliant"), path.join(programs, "throws")], /^serverless-guard check: expected at most one PROGRAM_DIR, got 2 arguments$/],
+      [
+        "a missing main",
+        [path.join(programs, "missing-main")],
+        /^serverless-guard check: program .*missing-main: main .* does not exist$/,
+      ],
+      [
+        "--config without '='",
+        [path.join(programs, "compliant"), "--config", "owner"],
+        /^serverless-guard check: --config expects key=value, got 'owner'$/,
+      ],
+      [
+        "--config key with two colons",
+        [path.join(programs, "compliant"), "--config", "aws:region:x=1"],
+        /^serverless-guard check: --config key 'aws:region:x' is not of the form name or namespace:name$/,
+      ],
+      [
+        "two program directories",
+        [path.join(programs, "compliant"), path.join(programs, "throws")],
+        /^serverless-guard check: expected at most one PROGRAM_DIR, got 2 arguments$/,
+      ],
       ["an unknown option", ["--frobnicate"], /^serverless-guard check: .*frobnicate.*$/],
-      ["a bad stack name", [path.join(programs, "compliant"), "--stack", "a b"], /^serverless-guard check: --stack 'a b' is not a valid stack name \(NAME, ORG\/NAME or ORG\/PROJECT\/NAME\)$/],
-      ["a stack name with too many parts", [path.join(programs, "compliant"), "--stack", "a/b/c/d"], /^serverless-guard check: --stack 'a\/b\/c\/d' is not a valid stack name/],
-      ["a program that never finishes", [path.join(programs, "never-settles"), "--timeout", "3"], /^serverless-guard check: program .*never-settles failed: it did not finish within 3 s \(awaiting a promise that never settles\?\); see --timeout$/],
-      ["a --timeout that is not a positive number", [path.join(programs, "compliant"), "--timeout", "0"], /^serverless-guard check: --timeout '0' is not a positive number of seconds$/],
-      ["a file as PROGRAM_DIR", [path.join(programs, "compliant", "index.ts")], /^serverless-guard check: program directory .*index\.ts is a file; give the directory holding Pulumi\.yaml$/],
+      [
+        "a bad stack name",
+        [path.join(programs, "compliant"), "--stack", "a b"],
+        /^serverless-guard check: --stack 'a b' is not a valid stack name \(NAME, ORG\/NAME or ORG\/PROJECT\/NAME\)$/,
+      ],
+      [
+        "a stack name with too many parts",
+        [path.join(programs, "compliant"), "--stack", "a/b/c/d"],
+        /^serverless-guard check: --stack 'a\/b\/c\/d' is not a valid stack name/,
+      ],
+      [
+        "a program that never finishes",
+        [path.join(programs, "never-settles"), "--timeout", "3"],
+        /^serverless-guard check: program .*never-settles failed: it did not finish within 3 s \(awaiting a promise that never settles\?\); see --timeout$/,
+      ],
+      [
+        "a --timeout that is not a positive number",
+        [path.join(programs, "compliant"), "--timeout", "0"],
+        /^serverless-guard check: --timeout '0' is not a positive number of seconds$/,
+      ],
+      [
+        "a file as PROGRAM_DIR",
+        [path.join(programs, "compliant", "index.ts")],
+        /^serverless-guard check: program directory .*index\.ts is a file; give the directory holding Pulumi\.yaml$/,
+      ],
     ];
     // Started together, a core each; every case still asserts its own run.
     const runs = new Map<string, ReturnType<typeof checkAsync>>();

@@ -25,14 +25,21 @@ describe("deeply nested JSON input", () => {
     fs.writeFileSync(file, `{"version":3,"deployment":{"resources":[${resource}]}}`);
     const r = await runNode([bin, "audit", file], { cwd: root });
     expect(r.status, r.stderr).to.equal(2);
-    expect(r.stderr).to.equal(`serverless-guard audit: ${file}: nesting too deep (more than ${MAX_JSON_NESTING} levels of objects and arrays)\n`);
+    expect(r.stderr).to.equal(
+      `serverless-guard audit: ${file}: nesting too deep (more than ${MAX_JSON_NESTING} levels of objects and arrays)\n`,
+    );
   });
 
   it("rejects a policy pack config nested 5,000 levels deep, exit 2", async () => {
     const file = path.join(tempDir(), "config.json");
     fs.writeFileSync(file, `{"lambda-memory-limit":{"maxMemoryMb":${nested(5000)}}}`);
-    const r = await runNode([bin, "audit", path.join(root, "tests", "fixtures", "exports", "clean.json"), "--policy-pack-config", file], { cwd: root });
+    const r = await runNode(
+      [bin, "audit", path.join(root, "tests", "fixtures", "exports", "clean.json"), "--policy-pack-config", file],
+      { cwd: root },
+    );
     expect(r.status, r.stderr).to.equal(2);
-    expect(r.stderr).to.equal(`serverless-guard audit: policy pack config ${file}: nesting too deep (more than ${MAX_JSON_NESTING} levels of objects and arrays)\n`);
+    expect(r.stderr).to.equal(
+      `serverless-guard audit: policy pack config ${file}: nesting too deep (more than ${MAX_JSON_NESTING} levels of objects and arrays)\n`,
+    );
   });
 });

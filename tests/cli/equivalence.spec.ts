@@ -19,7 +19,12 @@ interface Report {
   violations: { policyName: string; resourceUrn?: string; enforcementLevel: string }[];
 }
 const verdicts = (stdout: string) =>
-  (JSON.parse(stdout) as Report).violations.map((v) => `${v.policyName} ${v.resourceUrn ? v.resourceUrn.split("::").slice(3).join("::") : "(stack)"} ${v.enforcementLevel}`).sort();
+  (JSON.parse(stdout) as Report).violations
+    .map(
+      (v) =>
+        `${v.policyName} ${v.resourceUrn ? v.resourceUrn.split("::").slice(3).join("::") : "(stack)"} ${v.enforcementLevel}`,
+    )
+    .sort();
 
 describe("check and audit agree", () => {
   it("report the same (policy, resource, level) set for the unoptimized program and its equivalent export", async () => {
@@ -40,7 +45,12 @@ describe("check and audit agree", () => {
     const config = path.join(root, "tests", "fixtures", "exports", "equivalence-config.json");
     const [checked, audited] = await Promise.all([
       cli("check", path.join(root, "tests", "fixtures", "programs", "unoptimized"), "--policy-pack-config", config),
-      cli("audit", path.join(root, "tests", "fixtures", "exports", "equivalent-of-unoptimized.json"), "--policy-pack-config", config),
+      cli(
+        "audit",
+        path.join(root, "tests", "fixtures", "exports", "equivalent-of-unoptimized.json"),
+        "--policy-pack-config",
+        config,
+      ),
     ]);
     expect(checked.status, checked.stderr).to.equal(1);
     expect(audited.status, audited.stderr).to.equal(1);
@@ -54,7 +64,9 @@ describe("check and audit agree", () => {
     // The per-policy specs drive the SDK's own server in-process; feed it the export's resources the way the engine
     // would (inputs per resource, outputs for the stack) and compare with `audit` of the same file.
     const file = path.join(root, "tests", "fixtures", "exports", "equivalent-of-unoptimized.json");
-    const config = JSON.parse(fs.readFileSync(path.join(root, "tests", "fixtures", "exports", "equivalence-config.json"), "utf8"));
+    const config = JSON.parse(
+      fs.readFileSync(path.join(root, "tests", "fixtures", "exports", "equivalence-config.json"), "utf8"),
+    );
     const graph = readStackExport(file);
     const fixture = (r: ResourceRecord, props: Record<string, unknown>): FixtureResource => ({
       name: r.name,
@@ -69,11 +81,26 @@ describe("check and audit agree", () => {
     const analyzed = graph.resources.filter((r) => !r.external);
     for (const cfg of [undefined, config]) {
       const diags: Diagnostic[] = [
-        ...(await analyzeResources(policies, analyzed.map((r) => fixture(r, r.inputs)), cfg)),
-        ...(await analyzeStack(policies, graph.resources.map((r) => fixture(r, r.outputs)), cfg)),
+        ...(await analyzeResources(
+          policies,
+          analyzed.map((r) => fixture(r, r.inputs)),
+          cfg,
+        )),
+        ...(await analyzeStack(
+          policies,
+          graph.resources.map((r) => fixture(r, r.outputs)),
+          cfg,
+        )),
       ];
       const fromHarness = diags.map((d) => `${d.policyName} ${d.resourceName} ${d.enforcementLevel}`).sort();
-      const audited = await (cfg ? cli("audit", file, "--policy-pack-config", path.join(root, "tests", "fixtures", "exports", "equivalence-config.json")) : cli("audit", file));
+      const audited = await (cfg
+        ? cli(
+            "audit",
+            file,
+            "--policy-pack-config",
+            path.join(root, "tests", "fixtures", "exports", "equivalence-config.json"),
+          )
+        : cli("audit", file));
       expect(audited.status, audited.stderr).to.equal(1);
       expect(fromHarness).to.have.length.greaterThan(0);
       expect(fromHarness).to.deep.equal(verdicts(audited.stdout));

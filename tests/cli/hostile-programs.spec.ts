@@ -44,7 +44,10 @@ describe("check on hostile programs", function () {
     syntaxProgram = tempDir();
     fs.writeFileSync(path.join(syntaxProgram, "Pulumi.yaml"), "name: ts-syntax\nruntime: nodejs\n");
     fs.symlinkSync(path.join(root, "node_modules"), path.join(syntaxProgram, "node_modules"), "dir");
-    fs.writeFileSync(path.join(syntaxProgram, "index.ts"), 'import * as aws from "@pulumi/aws";\n\nconst n: number = 1;\nconst queue = new aws.sqs.Queue("q", {;\n');
+    fs.writeFileSync(
+      path.join(syntaxProgram, "index.ts"),
+      'import * as aws from "@pulumi/aws";\n\nconst n: number = 1;\nconst queue = new aws.sqs.Queue("q", {;\n',
+    );
     run("open-handles", [path.join(programs, "hostile-open-handles"), "--format", "json"]);
     run("exit-later", [path.join(programs, "hostile-exit-later"), "--format", "json"]);
     run("late-throw", [path.join(programs, "hostile-late-throw"), "--format", "json"]);
@@ -86,7 +89,9 @@ describe("check on hostile programs", function () {
     const r = await got("exit-now");
     expect(r.status, r.stderr).to.equal(2);
     expect(r.stdout).to.equal("");
-    expect(r.stderr).to.equal(`serverless-guard check: program ${path.join(programs, "hostile-exit-now")} failed: it exited with code 0 before finishing\n`);
+    expect(r.stderr).to.equal(
+      `serverless-guard check: program ${path.join(programs, "hostile-exit-now")} failed: it exited with code 0 before finishing\n`,
+    );
     await expectNoSurvivors(r);
   });
 
@@ -103,7 +108,9 @@ describe("check on hostile programs", function () {
     const r = await got("memory");
     expect(r.status, r.stderr).to.equal(2);
     expect(r.stdout).to.equal("");
-    expect(r.stderr).to.equal(`serverless-guard check: program ${path.join(programs, "hostile-memory")} failed: it ran out of memory (more than 128 MB; see --max-memory)\n`);
+    expect(r.stderr).to.equal(
+      `serverless-guard check: program ${path.join(programs, "hostile-memory")} failed: it ran out of memory (more than 128 MB; see --max-memory)\n`,
+    );
     await expectNoSurvivors(r);
   });
 
@@ -118,14 +125,30 @@ describe("check on hostile programs", function () {
   it("names the file and line of a TypeScript syntax error, exit 2", async () => {
     const r = await got("ts-syntax");
     expect(r.status, r.stderr).to.equal(2);
-    expect(lastLine(r)).to.match(new RegExp(`^serverless-guard check: program .*failed: Expected identifier but found ";" at ${path.join(syntaxProgram, "index.ts").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:4$`));
+    expect(lastLine(r)).to.match(
+      new RegExp(
+        `^serverless-guard check: program .*failed: Expected identifier but found ";" at ${path.join(syntaxProgram, "index.ts").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:4$`,
+      ),
+    );
   });
 
   describe("validates its limits before running the program", () => {
     const cases: [string, string[], string][] = [
-      ["a --timeout beyond what Node's timers hold", ["--timeout", "9999999"], "--timeout '9999999' is too long (at most 2147483 seconds)"],
-      ["a --max-memory that is not a whole number", ["--max-memory", "1.5"], "--max-memory '1.5' is not a whole number of MB (at least 64)"],
-      ["a --max-memory below what Node needs", ["--max-memory", "10"], "--max-memory '10' is not a whole number of MB (at least 64)"],
+      [
+        "a --timeout beyond what Node's timers hold",
+        ["--timeout", "9999999"],
+        "--timeout '9999999' is too long (at most 2147483 seconds)",
+      ],
+      [
+        "a --max-memory that is not a whole number",
+        ["--max-memory", "1.5"],
+        "--max-memory '1.5' is not a whole number of MB (at least 64)",
+      ],
+      [
+        "a --max-memory below what Node needs",
+        ["--max-memory", "10"],
+        "--max-memory '10' is not a whole number of MB (at least 64)",
+      ],
     ];
     for (const [what, args, message] of cases) {
       it(`rejects ${what}, exit 2`, async () => {

@@ -29,7 +29,9 @@ describe("serverless-guard (entry point)", () => {
     const r = cli();
     expect(r.status).to.equal(2);
     expect(r.stdout).to.equal("");
-    expect(r.stderr).to.equal("serverless-guard: missing command (expected one of: check, audit, optimize); see --help\n");
+    expect(r.stderr).to.equal(
+      "serverless-guard: missing command (expected one of: check, audit, optimize); see --help\n",
+    );
   });
 
   it("prefixes a command's usage error with the command name, on one line, exit 2", () => {

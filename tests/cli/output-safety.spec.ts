@@ -37,22 +37,67 @@ describe("--output safety", function () {
     fs.symlinkSync(state, path.join(dir, "link.json"));
     fs.linkSync(state, path.join(dir, "hardlink.json"));
     execFileSync("mkfifo", [path.join(dir, "fifo")]);
-    for (const f of [state, config, log, path.join(program, "index.ts"), path.join(program, "Pulumi.yaml")]) original.set(f, fs.readFileSync(f, "utf8"));
+    for (const f of [state, config, log, path.join(program, "index.ts"), path.join(program, "Pulumi.yaml")])
+      original.set(f, fs.readFileSync(f, "utf8"));
   });
 
   const refusals: [string, () => string[], RegExp][] = [
-    ["audit's export, through a relative path", () => ["audit", state, "--output", path.relative(root, state)], /^serverless-guard audit: --output .*state\.json: is the input file .*state\.json; writing the report would destroy it$/],
-    ["audit's export, through a hard link", () => ["audit", state, "--output", path.join(dir, "hardlink.json")], /^serverless-guard audit: --output .*hardlink\.json: is the input file .*state\.json; writing the report would destroy it$/],
-    ["the policy pack config", () => ["audit", state, "--policy-pack-config", config, "--output", config], /^serverless-guard audit: --output .*config\.json: is the input file .*config\.json; writing the report would destroy it$/],
-    ["check's program source", () => ["check", program, "--output", path.join(program, "index.ts")], /^serverless-guard check: --output .*index\.ts: is the input file .*index\.ts; writing the report would destroy it$/],
-    ["check's Pulumi.yaml", () => ["check", program, "--output", path.join(program, "..", "program", "Pulumi.yaml")], /^serverless-guard check: --output .*Pulumi\.yaml: is the input file .*Pulumi\.yaml; writing the report would destroy it$/],
-    ["a symbolic link", () => ["audit", state, "--output", path.join(dir, "link.json")], /^serverless-guard audit: --output .*link\.json: is a symbolic link, which writing the report would replace; give a regular file, or --output - for stdout$/],
-    ["a named pipe", () => ["audit", state, "--output", path.join(dir, "fifo")], /^serverless-guard audit: --output .*fifo: is a named pipe \(FIFO\), which writing the report would replace; give a regular file, or --output - for stdout$/],
-    ["optimize's log file", () => ["optimize", `processor=${log}`, "--output", log], /^serverless-guard optimize: --output '.*fn\.log': is the input file .*fn\.log; writing the report would destroy it$/],
-    ["optimize's policy pack config", () => ["optimize", `processor=${log}`, "--policy-pack-config", config, "--output", config], /^serverless-guard optimize: --output '.*config\.json': is the input file .*config\.json; writing the report would destroy it$/],
-    ["a symbolic link, for optimize", () => ["optimize", `processor=${log}`, "--output", path.join(dir, "link.json")], /^serverless-guard optimize: --output '.*link\.json': is a symbolic link/],
+    [
+      "audit's export, through a relative path",
+      () => ["audit", state, "--output", path.relative(root, state)],
+      /^serverless-guard audit: --output .*state\.json: is the input file .*state\.json; writing the report would destroy it$/,
+    ],
+    [
+      "audit's export, through a hard link",
+      () => ["audit", state, "--output", path.join(dir, "hardlink.json")],
+      /^serverless-guard audit: --output .*hardlink\.json: is the input file .*state\.json; writing the report would destroy it$/,
+    ],
+    [
+      "the policy pack config",
+      () => ["audit", state, "--policy-pack-config", config, "--output", config],
+      /^serverless-guard audit: --output .*config\.json: is the input file .*config\.json; writing the report would destroy it$/,
+    ],
+    [
+      "check's program source",
+      () => ["check", program, "--output", path.join(program, "index.ts")],
+      /^serverless-guard check: --output .*index\.ts: is the input file .*index\.ts; writing the report would destroy it$/,
+    ],
+    [
+      "check's Pulumi.yaml",
+      () => ["check", program, "--output", path.join(program, "..", "program", "Pulumi.yaml")],
+      /^serverless-guard check: --output .*Pulumi\.yaml: is the input file .*Pulumi\.yaml; writing the report would destroy it$/,
+    ],
+    [
+      "a symbolic link",
+      () => ["audit", state, "--output", path.join(dir, "link.json")],
+      /^serverless-guard audit: --output .*link\.json: is a symbolic link, which writing the report would replace; give a regular file, or --output - for stdout$/,
+    ],
+    [
+      "a named pipe",
+      () => ["audit", state, "--output", path.join(dir, "fifo")],
+      /^serverless-guard audit: --output .*fifo: is a named pipe \(FIFO\), which writing the report would replace; give a regular file, or --output - for stdout$/,
+    ],
+    [
+      "optimize's log file",
+      () => ["optimize", `processor=${log}`, "--output", log],
+      /^serverless-guard optimize: --output '.*fn\.log': is the input file .*fn\.log; writing the report would destroy it$/,
+    ],
+    [
+      "optimize's policy pack config",
+      () => ["optimize", `processor=${log}`, "--policy-pack-config", config, "--output", config],
+      /^serverless-guard optimize: --output '.*config\.json': is the input file .*config\.json; writing the report would destroy it$/,
+    ],
+    [
+      "a symbolic link, for optimize",
+      () => ["optimize", `processor=${log}`, "--output", path.join(dir, "link.json")],
+      /^serverless-guard optimize: --output '.*link\.json': is a symbolic link/,
+    ],
     // /proc takes no new files: the check fails before the program runs, not after.
-    ["a directory it cannot write in, before the program runs", () => ["check", path.join(fixtures, "programs", "hostile-stdout"), "--output", "/proc/report.json"], /^serverless-guard check: --output \/proc\/report\.json: cannot write in \/proc \(ENOENT\)$/],
+    [
+      "a directory it cannot write in, before the program runs",
+      () => ["check", path.join(fixtures, "programs", "hostile-stdout"), "--output", "/proc/report.json"],
+      /^serverless-guard check: --output \/proc\/report\.json: cannot write in \/proc \(ENOENT\)$/,
+    ],
   ];
   for (const [what, args, pattern] of refusals) {
     it(`refuses ${what}, exit 2, and changes nothing`, async () => {
@@ -68,7 +113,9 @@ describe("--output safety", function () {
   }
 
   it("refuses a device node (checked without writing anything)", () => {
-    expect(outputProblem("/dev/null")).to.equal("is a device, which writing the report would replace; give a regular file, or --output - for stdout");
+    expect(outputProblem("/dev/null")).to.equal(
+      "is a device, which writing the report would replace; give a regular file, or --output - for stdout",
+    );
   });
 
   it("writes the report to stdout with --output -", async () => {

@@ -15,7 +15,12 @@ const { PULUMI_CONFIG_PASSPHRASE: _p, PULUMI_CONFIG_PASSPHRASE_FILE: _f, ...base
 const check = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<NodeRun> =>
   queued(() => runNode([bin, "check", ...args], { cwd, env: { ...baseEnv, ...env } }));
 const verdicts = (report: any): string[] =>
-  report.violations.map((v: any) => `${v.policyName} ${v.resourceUrn ? v.resourceUrn.split("::").slice(3).join("::") : "(stack)"} ${v.enforcementLevel}`).sort();
+  report.violations
+    .map(
+      (v: any) =>
+        `${v.policyName} ${v.resourceUrn ? v.resourceUrn.split("::").slice(3).join("::") : "(stack)"} ${v.enforcementLevel}`,
+    )
+    .sort();
 
 describe("serverless-guard check on real-world programs (spawned CLI)", function () {
   this.timeout(180_000);
@@ -24,7 +29,10 @@ describe("serverless-guard check on real-world programs (spawned CLI)", function
     let update: NodeRun;
     let preview: NodeRun;
     before(async () => {
-      [update, preview] = await Promise.all([check([program("role-policy-modes"), "--format", "json"]), check([program("role-policy-modes"), "--preview", "--format", "json"])]);
+      [update, preview] = await Promise.all([
+        check([program("role-policy-modes"), "--format", "json"]),
+        check([program("role-policy-modes"), "--preview", "--format", "json"]),
+      ]);
     });
 
     it("default (values as after `pulumi up`): `dynamodb:*` is decided, a mandatory violation, exit 1", () => {
@@ -64,13 +72,17 @@ describe("serverless-guard check on real-world programs (spawned CLI)", function
     let text: NodeRun;
     let sarif: NodeRun;
     before(async () => {
-      [json, text, sarif] = await Promise.all(["json", "text", "sarif"].map((format) => check([program("remote-component"), "--format", format])));
+      [json, text, sarif] = await Promise.all(
+        ["json", "text", "sarif"].map((format) => check([program("remote-component"), "--format", format])),
+      );
     });
 
     it("runs, judges the program's own resources, and lists the component in the JSON summary", () => {
       expect(json.status, json.stderr).to.equal(1);
       const report = JSON.parse(json.stdout);
-      expect(report.summary.unexpandedComponents).to.deep.equal([{ type: "awsx:ec2:Vpc", urn: "urn:pulumi:dev::remote-component::awsx:ec2:Vpc::main" }]);
+      expect(report.summary.unexpandedComponents).to.deep.equal([
+        { type: "awsx:ec2:Vpc", urn: "urn:pulumi:dev::remote-component::awsx:ec2:Vpc::main" },
+      ]);
       expect(verdicts(report)).to.include("lambda-memory-limit worker mandatory");
     });
 
@@ -92,15 +104,24 @@ describe("serverless-guard check on real-world programs (spawned CLI)", function
 
   describe("a stack reference", () => {
     it("without --stack-reference: unresolved in the summary, warned, and what depends on it is advisory", async () => {
-      const [json, text] = await Promise.all([check([program("stack-reference"), "--format", "json"]), check([program("stack-reference")])]);
+      const [json, text] = await Promise.all([
+        check([program("stack-reference"), "--format", "json"]),
+        check([program("stack-reference")]),
+      ]);
       const report = JSON.parse(json.stdout);
       expect(report.summary.stackReferences).to.deep.equal([{ name: "acme/network/dev", resolved: false }]);
       expect(verdicts(report)).to.include("lambda-dead-letter-queue api advisory");
-      expect(unwrapped(text.stdout)).to.contain("Warning: stack reference(s) without outputs, unknown to the program: acme/network/dev; give each with --stack-reference NAME=FILE");
+      expect(unwrapped(text.stdout)).to.contain(
+        "Warning: stack reference(s) without outputs, unknown to the program: acme/network/dev; give each with --stack-reference NAME=FILE",
+      );
     });
 
     it("with its outputs file: resolved, no warning, and the dead-letter queue from the other stack counts", async () => {
-      const args = [program("stack-reference"), "--stack-reference", `acme/network/dev=${program("stack-reference")}/network-outputs.json`];
+      const args = [
+        program("stack-reference"),
+        "--stack-reference",
+        `acme/network/dev=${program("stack-reference")}/network-outputs.json`,
+      ];
       const [json, text] = await Promise.all([check([...args, "--format", "json"]), check(args)]);
       const report = JSON.parse(json.stdout);
       expect(report.summary.stackReferences).to.deep.equal([{ name: "acme/network/dev", resolved: true }]);
@@ -112,7 +133,9 @@ describe("serverless-guard check on real-world programs (spawned CLI)", function
   describe("passphrase-encrypted config (the committed fixture's passphrase is 'fixture passphrase')", () => {
     it("decrypted: the secret structured config decides the memory verdict, and no decrypted value is printed", async () => {
       const env = { PULUMI_CONFIG_PASSPHRASE: "fixture passphrase" };
-      const runs = await Promise.all(["json", "text", "sarif"].map((format) => check([program("passphrase-secrets"), "--format", format], env)));
+      const runs = await Promise.all(
+        ["json", "text", "sarif"].map((format) => check([program("passphrase-secrets"), "--format", format], env)),
+      );
       const report = JSON.parse(runs[0].stdout);
       expect(verdicts(report)).to.include("lambda-memory-limit ingest mandatory");
       expect(report.summary.undecidedSecrets).to.equal(undefined);
@@ -120,11 +143,16 @@ describe("serverless-guard check on real-world programs (spawned CLI)", function
     });
 
     it("no passphrase: the program runs, the memory policy advises, the keys are listed and warned", async () => {
-      const [json, text] = await Promise.all([check([program("passphrase-secrets"), "--format", "json"]), check([program("passphrase-secrets")])]);
+      const [json, text] = await Promise.all([
+        check([program("passphrase-secrets"), "--format", "json"]),
+        check([program("passphrase-secrets")]),
+      ]);
       const report = JSON.parse(json.stdout);
       expect(report.summary.undecidedSecrets).to.deep.equal(["passphrase-secrets:apiKey", "passphrase-secrets:ingest"]);
       expect(verdicts(report)).to.include("lambda-memory-limit ingest advisory");
-      expect(unwrapped(text.stdout)).to.contain("Warning: secret config left undecided, unknown to the program and the policies: passphrase-secrets:apiKey, passphrase-secrets:ingest");
+      expect(unwrapped(text.stdout)).to.contain(
+        "Warning: secret config left undecided, unknown to the program and the policies: passphrase-secrets:apiKey, passphrase-secrets:ingest",
+      );
     });
 
     it("a wrong passphrase: exit 2, the CLI's own message", async () => {
@@ -143,32 +171,48 @@ describe("serverless-guard check on real-world programs (spawned CLI)", function
       const r = await check([path.join(root, program("callback-function")), "--format", "sarif"], {}, cwd);
       const log = JSON.parse(r.stdout);
       const memory = log.runs[0].results.find((x: any) => x.ruleId === "lambda-memory-limit");
-      expect(memory.locations[0].physicalLocation, cwd).to.deep.equal({ artifactLocation: { uri: line }, region: { startLine: 5, startColumn: 24 } });
+      expect(memory.locations[0].physicalLocation, cwd).to.deep.equal({
+        artifactLocation: { uri: line },
+        region: { startLine: 5, startColumn: 24 },
+      });
     }
   });
 
   it("a stale package.json#main: Pulumi's warning on stderr, and the program is checked", async () => {
     const r = await check([program("stale-main"), "--format", "json"]);
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stderr).to.contain("Could not find entry point 'bin/index.js' specified in package.json; using 'index.ts' instead");
+    expect(r.stderr).to.contain(
+      "Could not find entry point 'bin/index.js' specified in package.json; using 'index.ts' instead",
+    );
     expect(JSON.parse(r.stdout).summary.resources).to.equal(3);
   });
 
   it("a dependency not installed: exit 2, run npm install in the program's directory", async () => {
     const r = await check([program("missing-dependency")]);
     expect(r.status).to.equal(2);
-    expect(r.stderr.trim()).to.equal(`serverless-guard check: program ${program("missing-dependency")} failed: Cannot find module '@pulumi/awsx'; run npm install in ${program("missing-dependency")}`);
+    expect(r.stderr.trim()).to.equal(
+      `serverless-guard check: program ${program("missing-dependency")} failed: Cannot find module '@pulumi/awsx'; run npm install in ${program("missing-dependency")}`,
+    );
   });
 
   it("--help describes the two modes and the new options", async () => {
     const r = await check(["--help"]);
     expect(r.status).to.equal(0);
-    for (const text of ["--preview", "--stack-reference NAME=FILE", "pulumi stack output --json", "PULUMI_CONFIG_PASSPHRASE", "remote: true"]) expect(r.stdout).to.contain(text);
+    for (const text of [
+      "--preview",
+      "--stack-reference NAME=FILE",
+      "pulumi stack output --json",
+      "PULUMI_CONFIG_PASSPHRASE",
+      "remote: true",
+    ])
+      expect(r.stdout).to.contain(text);
   });
 
   it("--stack-reference without '=FILE' is a usage error", async () => {
     const r = await check([program("stack-reference"), "--stack-reference", "acme/network/dev"]);
     expect(r.status).to.equal(2);
-    expect(r.stderr.trim()).to.equal("serverless-guard check: --stack-reference expects NAME=FILE, got 'acme/network/dev'");
+    expect(r.stderr.trim()).to.equal(
+      "serverless-guard check: --stack-reference expects NAME=FILE, got 'acme/network/dev'",
+    );
   });
 });

@@ -19,12 +19,18 @@ describe("check: relative --policy-pack-config and --output are read from the ca
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("uses ./cfg.json and writes ./report.json", () => {
-    const r = spawnSync(process.execPath, [bin, "check", program, "--policy-pack-config", "cfg.json", "--format", "json", "--output", "report.json"], {
-      cwd: dir,
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      process.execPath,
+      [bin, "check", program, "--policy-pack-config", "cfg.json", "--format", "json", "--output", "report.json"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
     expect(r.status, r.stderr).to.equal(1);
-    expect(fs.existsSync(path.join(program, "report.json")), "nothing written into the program's directory").to.equal(false);
+    expect(fs.existsSync(path.join(program, "report.json")), "nothing written into the program's directory").to.equal(
+      false,
+    );
     const report = JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
     const policies = new Set(report.violations.map((v: { policyName: string }) => v.policyName));
     expect(policies.has("lambda-dead-letter-queue")).to.equal(true);

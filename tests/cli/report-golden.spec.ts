@@ -17,9 +17,15 @@ const remediateAll = "tests/fixtures/golden/remediate-all.json";
 
 const cases: { name: string; args: string[]; cwd?: string }[] = [
   { name: "check-stack", args: ["check", "stack/"] },
-  { name: "check-stack-remediate", args: ["check", "stack/", "--config", "processorMemoryMb=1024", "--policy-pack-config", remediateAll] },
+  {
+    name: "check-stack-remediate",
+    args: ["check", "stack/", "--config", "processorMemoryMb=1024", "--policy-pack-config", remediateAll],
+  },
   { name: "check-unoptimized", args: ["check", `${programs}/unoptimized`] },
-  { name: "check-unoptimized-config", args: ["check", `${programs}/unoptimized`, "--policy-pack-config", `${exportsDir}/equivalence-config.json`] },
+  {
+    name: "check-unoptimized-config",
+    args: ["check", `${programs}/unoptimized`, "--policy-pack-config", `${exportsDir}/equivalence-config.json`],
+  },
   { name: "check-compliant", args: ["check", `${programs}/compliant`] },
   { name: "check-default-tags", args: ["check", `${programs}/default-tags`] },
   { name: "check-esm", args: ["check", `${programs}/esm`] },
@@ -27,9 +33,20 @@ const cases: { name: string; args: string[]; cwd?: string }[] = [
   { name: "check-default-dir", args: ["check"], cwd: `${programs}/default-dir` },
   { name: "audit-clean", args: ["audit", `${exportsDir}/clean.json`] },
   { name: "audit-unoptimized", args: ["audit", `${exportsDir}/unoptimized.json`] },
-  { name: "audit-unoptimized-remediate", args: ["audit", `${exportsDir}/unoptimized.json`, "--policy-pack-config", remediateAll] },
+  {
+    name: "audit-unoptimized-remediate",
+    args: ["audit", `${exportsDir}/unoptimized.json`, "--policy-pack-config", remediateAll],
+  },
   { name: "audit-odd-shapes", args: ["audit", `${exportsDir}/odd-shapes.json`] },
-  { name: "audit-equivalent", args: ["audit", `${exportsDir}/equivalent-of-unoptimized.json`, "--policy-pack-config", `${exportsDir}/equivalence-config.json`] },
+  {
+    name: "audit-equivalent",
+    args: [
+      "audit",
+      `${exportsDir}/equivalent-of-unoptimized.json`,
+      "--policy-pack-config",
+      `${exportsDir}/equivalence-config.json`,
+    ],
+  },
 ];
 
 /** What of a SARIF log must not move: each result's rule, level and location. */
@@ -43,7 +60,10 @@ function sarifLocations(text: string): string[] {
 
 describe("reports stay the same as before (golden files)", function () {
   const queued = limitConcurrency();
-  const runs = new Map<string, Promise<{ json: Awaited<ReturnType<typeof runNode>>; sarif: Awaited<ReturnType<typeof runNode>> }>>();
+  const runs = new Map<
+    string,
+    Promise<{ json: Awaited<ReturnType<typeof runNode>>; sarif: Awaited<ReturnType<typeof runNode>> }>
+  >();
   before(() => {
     for (const c of cases) {
       const cwd = path.join(root, c.cwd ?? "");
@@ -64,7 +84,11 @@ describe("reports stay the same as before (golden files)", function () {
       expect(sarif.status, sarif.stderr).to.equal(json.status);
       // Paths of this checkout (a bundle's directory in a remediation) differ from one clone to the next.
       const here = (text: string) => text.split(root).join("<root>");
-      const actual = { exitCode: json.status, report: JSON.parse(here(json.stdout)), sarif: sarifLocations(here(sarif.stdout)) };
+      const actual = {
+        exitCode: json.status,
+        report: JSON.parse(here(json.stdout)),
+        sarif: sarifLocations(here(sarif.stdout)),
+      };
       const file = path.join(goldenDir, `${c.name}.json`);
       if (write) fs.writeFileSync(file, JSON.stringify(actual, null, 2) + "\n");
       expect(actual).to.deep.equal(JSON.parse(fs.readFileSync(file, "utf8")));

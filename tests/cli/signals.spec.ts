@@ -13,9 +13,17 @@ const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 /** A valid export of `count` SQS queues (enough resources for audit to take a while). */
 function writeExport(dir: string, count: number): string {
-  const resources: object[] = [{ urn: "urn:pulumi:dev::big::pulumi:pulumi:Stack::big-dev", type: "pulumi:pulumi:Stack", custom: false }];
+  const resources: object[] = [
+    { urn: "urn:pulumi:dev::big::pulumi:pulumi:Stack::big-dev", type: "pulumi:pulumi:Stack", custom: false },
+  ];
   for (let i = 0; i < count; i++) {
-    resources.push({ urn: `urn:pulumi:dev::big::aws:sqs/queue:Queue::q${i}`, type: "aws:sqs/queue:Queue", custom: true, inputs: { name: `q${i}` }, outputs: { name: `q${i}`, arn: `arn:aws:sqs:us-east-1:123456789012:q${i}` } });
+    resources.push({
+      urn: `urn:pulumi:dev::big::aws:sqs/queue:Queue::q${i}`,
+      type: "aws:sqs/queue:Queue",
+      custom: true,
+      inputs: { name: `q${i}` },
+      outputs: { name: `q${i}`, arn: `arn:aws:sqs:us-east-1:123456789012:q${i}` },
+    });
   }
   const file = path.join(dir, "big.json");
   fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: {}, resources } }));

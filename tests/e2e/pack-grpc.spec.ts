@@ -18,13 +18,37 @@ const root = path.join(__dirname, "..", "..");
 const NINE = [...PACK_POLICY_NAMES];
 const TAGS = { Environment: "test", Project: "e2e", Owner: "team", CostCenter: "42" };
 const urn = (type: string, name: string) => `urn:pulumi:dev::e2e::${type}::${name}`;
-const provider = { urn: urn("pulumi:providers:aws", "default_7_48_0"), name: "default_7_48_0", type: "pulumi:providers:aws", properties: { region: "us-east-1" } };
+const provider = {
+  urn: urn("pulumi:providers:aws", "default_7_48_0"),
+  name: "default_7_48_0",
+  type: "pulumi:providers:aws",
+  properties: { region: "us-east-1" },
+};
 
-function resource(type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = inputs): ResourceRecord {
-  return { urn: urn(type, name), type, name, custom: true, inputs, outputs, dependencies: [], propertyDependencies: {}, options: {}, provider };
+function resource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  outputs: Record<string, unknown> = inputs,
+): ResourceRecord {
+  return {
+    urn: urn(type, name),
+    type,
+    name,
+    custom: true,
+    inputs,
+    outputs,
+    dependencies: [],
+    propertyDependencies: {},
+    options: {},
+    provider,
+  };
 }
 
-async function configure(pack: PackProcess, config: Record<string, { level: "advisory" | "mandatory" | "remediate" | "disabled"; props?: object }>) {
+async function configure(
+  pack: PackProcess,
+  config: Record<string, { level: "advisory" | "mandatory" | "remediate" | "disabled"; props?: object }>,
+) {
   const req = new analyzerpb.ConfigureAnalyzerRequest();
   for (const [name, c] of Object.entries(config)) {
     const pc = new analyzerpb.PolicyConfig().setEnforcementlevel(levelToProto(c.level));
@@ -38,7 +62,12 @@ const allMandatory = () => Object.fromEntries(NINE.map((n) => [n, { level: "mand
 
 async function analyze(pack: PackProcess, r: ResourceRecord) {
   const res: analyzerpb.AnalyzeResponse = await call(pack.client, "analyze", analyzeRequest(r));
-  return res.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), level: levelFromProto(d.getEnforcementlevel()), message: d.getMessage(), urn: d.getUrn() }));
+  return res.getDiagnosticsList().map((d) => ({
+    policy: d.getPolicyname(),
+    level: levelFromProto(d.getEnforcementlevel()),
+    message: d.getMessage(),
+    urn: d.getUrn(),
+  }));
 }
 
 describe("policy pack over gRPC (run-policy-pack, built pack)", function () {
@@ -93,29 +122,49 @@ describe("policy pack over gRPC (run-policy-pack, built pack)", function () {
   // lambda-dead-letter-queue is a stack policy (it follows the function's invokers), so Analyze does not run it.
   it("Analyze reports an oversized function as mandatory, and a right-sized one not at all", async () => {
     await configure(pack, allMandatory());
-    const big = await analyze(pack, resource("aws:lambda/function:Function", "big", { memorySize: 3008, runtime: "nodejs20.x", tags: TAGS }));
+    const big = await analyze(
+      pack,
+      resource("aws:lambda/function:Function", "big", { memorySize: 3008, runtime: "nodejs20.x", tags: TAGS }),
+    );
     expect(big.map((d) => d.policy).sort()).to.deep.equal(["lambda-memory-limit"]);
     const memory = big.find((d) => d.policy === "lambda-memory-limit")!;
     expect(memory.level).to.equal("mandatory");
     expect(memory.message).to.contain("3008").and.contain("768");
     const fine = await analyze(
       pack,
-      resource("aws:lambda/function:Function", "fine", { memorySize: 512, deadLetterConfig: { targetArn: "arn:aws:sqs:us-east-1:123456789012:dlq" }, tags: TAGS }),
+      resource("aws:lambda/function:Function", "fine", {
+        memorySize: 512,
+        deadLetterConfig: { targetArn: "arn:aws:sqs:us-east-1:123456789012:dlq" },
+        tags: TAGS,
+      }),
     );
     expect(fine).to.deep.equal([]);
   });
 
   it("Analyze on a provisioned DynamoDB table and a never-expiring log group names the offending values", async () => {
-    const table = await analyze(pack, resource("aws:dynamodb/table:Table", "orders", { hashKey: "id", readCapacity: 5, writeCapacity: 5, tags: TAGS }));
+    const table = await analyze(
+      pack,
+      resource("aws:dynamodb/table:Table", "orders", { hashKey: "id", readCapacity: 5, writeCapacity: 5, tags: TAGS }),
+    );
     expect(table.map((d) => d.policy)).to.deep.equal(["dynamodb-on-demand"]);
-    const logs = await analyze(pack, resource("aws:cloudwatch/logGroup:LogGroup", "lg", { name: "/aws/lambda/x", retentionInDays: 0, tags: TAGS }));
+    const logs = await analyze(
+      pack,
+      resource("aws:cloudwatch/logGroup:LogGroup", "lg", { name: "/aws/lambda/x", retentionInDays: 0, tags: TAGS }),
+    );
     expect(logs.map((d) => d.policy)).to.deep.equal(["log-group-retention"]);
     expect(table[0].message).to.contain("readCapacity 5, writeCapacity 5");
     expect(logs[0].message).to.contain("retentionInDays is 0");
   });
 
   it("Analyze never gives a mandatory verdict on a value unknown during preview", async () => {
-    const d = await analyze(pack, resource("aws:lambda/function:Function", "unknown", { memorySize: UNKNOWN_VALUE, deadLetterConfig: { targetArn: "arn:aws:sqs:us-east-1:1:d" }, tags: TAGS }));
+    const d = await analyze(
+      pack,
+      resource("aws:lambda/function:Function", "unknown", {
+        memorySize: UNKNOWN_VALUE,
+        deadLetterConfig: { targetArn: "arn:aws:sqs:us-east-1:1:d" },
+        tags: TAGS,
+      }),
+    );
     expect(d.filter((x) => x.policy === "lambda-memory-limit" && x.level === "mandatory")).to.deep.equal([]);
     // Not a silent pass either: the SDK reports the policy as unverifiable, advisory, naming the property.
     const unverified = d.filter((x) => x.policy === "lambda-memory-limit");
@@ -124,39 +173,89 @@ describe("policy pack over gRPC (run-policy-pack, built pack)", function () {
   });
 
   it("Configure changes an enforcement level and a threshold", async () => {
-    await configure(pack, { ...allMandatory(), "lambda-memory-limit": { level: "advisory", props: { maxMemoryMb: 1024 } } });
+    await configure(pack, {
+      ...allMandatory(),
+      "lambda-memory-limit": { level: "advisory", props: { maxMemoryMb: 1024 } },
+    });
     const d = await analyze(pack, resource("aws:lambda/function:Function", "big", { memorySize: 3008, tags: TAGS }));
     const memory = d.find((x) => x.policy === "lambda-memory-limit")!;
     expect(memory.level).to.equal("advisory");
     expect(memory.message).to.contain("1024");
-    const under = await analyze(pack, resource("aws:lambda/function:Function", "mid", { memorySize: 1000, tags: TAGS }));
+    const under = await analyze(
+      pack,
+      resource("aws:lambda/function:Function", "mid", { memorySize: 1000, tags: TAGS }),
+    );
     expect(under.map((x) => x.policy)).to.not.include("lambda-memory-limit");
   });
 
   it("Remediate returns the whole property bag with memory clamped and the table switched to on-demand", async () => {
-    await configure(pack, { ...allMandatory(), "lambda-memory-limit": { level: "remediate" }, "dynamodb-on-demand": { level: "remediate" } });
-    const fn: analyzerpb.RemediateResponse = await call(pack.client, "remediate", analyzeRequest(resource("aws:lambda/function:Function", "big", { memorySize: 3008, runtime: "nodejs20.x", tags: TAGS })));
-    const fnRem = fn.getRemediationsList().map((r) => ({ policy: r.getPolicyname(), props: r.getProperties()?.toJavaScript() }));
-    expect(fnRem).to.deep.equal([{ policy: "lambda-memory-limit", props: { memorySize: 768, runtime: "nodejs20.x", tags: TAGS } }]);
-    const table: analyzerpb.RemediateResponse = await call(pack.client, "remediate", analyzeRequest(resource("aws:dynamodb/table:Table", "orders", { hashKey: "id", billingMode: "PROVISIONED", readCapacity: 5, writeCapacity: 5, tags: TAGS })));
-    const tableRem = table.getRemediationsList().map((r) => ({ policy: r.getPolicyname(), props: r.getProperties()?.toJavaScript() }));
-    expect(tableRem).to.deep.equal([{ policy: "dynamodb-on-demand", props: { hashKey: "id", billingMode: "PAY_PER_REQUEST", tags: TAGS } }]);
+    await configure(pack, {
+      ...allMandatory(),
+      "lambda-memory-limit": { level: "remediate" },
+      "dynamodb-on-demand": { level: "remediate" },
+    });
+    const fn: analyzerpb.RemediateResponse = await call(
+      pack.client,
+      "remediate",
+      analyzeRequest(
+        resource("aws:lambda/function:Function", "big", { memorySize: 3008, runtime: "nodejs20.x", tags: TAGS }),
+      ),
+    );
+    const fnRem = fn
+      .getRemediationsList()
+      .map((r) => ({ policy: r.getPolicyname(), props: r.getProperties()?.toJavaScript() }));
+    expect(fnRem).to.deep.equal([
+      { policy: "lambda-memory-limit", props: { memorySize: 768, runtime: "nodejs20.x", tags: TAGS } },
+    ]);
+    const table: analyzerpb.RemediateResponse = await call(
+      pack.client,
+      "remediate",
+      analyzeRequest(
+        resource("aws:dynamodb/table:Table", "orders", {
+          hashKey: "id",
+          billingMode: "PROVISIONED",
+          readCapacity: 5,
+          writeCapacity: 5,
+          tags: TAGS,
+        }),
+      ),
+    );
+    const tableRem = table
+      .getRemediationsList()
+      .map((r) => ({ policy: r.getPolicyname(), props: r.getProperties()?.toJavaScript() }));
+    expect(tableRem).to.deep.equal([
+      { policy: "dynamodb-on-demand", props: { hashKey: "id", billingMode: "PAY_PER_REQUEST", tags: TAGS } },
+    ]);
   });
 
   it("AnalyzeStack finds the critical function without provisioned concurrency, the DLQ without an alarm and the missing log group", async () => {
     await configure(pack, allMandatory());
-    const dlq = resource("aws:sqs/queue:Queue", "orders-dlq", { tags: TAGS }, { arn: "arn:aws:sqs:us-east-1:123456789012:orders-dlq-1a2b3c", name: "orders-dlq-1a2b3c", tags: TAGS });
+    const dlq = resource(
+      "aws:sqs/queue:Queue",
+      "orders-dlq",
+      { tags: TAGS },
+      { arn: "arn:aws:sqs:us-east-1:123456789012:orders-dlq-1a2b3c", name: "orders-dlq-1a2b3c", tags: TAGS },
+    );
     const fn = resource(
       "aws:lambda/function:Function",
       "order-processor",
       {},
-      { name: "order-processor-9f8e7d", arn: "arn:aws:lambda:us-east-1:123456789012:function:order-processor-9f8e7d", memorySize: 512, deadLetterConfig: { targetArn: dlq.outputs.arn }, tags: TAGS },
+      {
+        name: "order-processor-9f8e7d",
+        arn: "arn:aws:lambda:us-east-1:123456789012:function:order-processor-9f8e7d",
+        memorySize: 512,
+        deadLetterConfig: { targetArn: dlq.outputs.arn },
+        tags: TAGS,
+      },
     );
     fn.dependencies = [dlq.urn];
     fn.propertyDependencies = { deadLetterConfig: [dlq.urn] };
     const req = new analyzerpb.AnalyzeStackRequest().setResourcesList([dlq, fn].map(stackResource));
     const res: analyzerpb.AnalyzeResponse = await call(pack.client, "analyzeStack", req);
-    const found = res.getDiagnosticsList().map((d) => `${d.getPolicyname()} ${d.getUrn()}`).sort();
+    const found = res
+      .getDiagnosticsList()
+      .map((d) => `${d.getPolicyname()} ${d.getUrn()}`)
+      .sort();
     expect(found).to.deep.equal([
       `critical-function-provisioned-concurrency ${fn.urn}`,
       `dlq-alarm ${dlq.urn}`,

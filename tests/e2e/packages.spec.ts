@@ -23,13 +23,20 @@ describe("packages: the published pack and the CLI, installed as users install t
 
   it("the published pack installs only its runtime dependencies and starts under run-policy-pack", async () => {
     const packDir = installPublishedPack(packTarball(work), path.join(work, "pack"));
-    const installed = fs.readdirSync(path.join(packDir, "node_modules"), { withFileTypes: true }).flatMap((e) =>
-      e.name.startsWith("@") ? fs.readdirSync(path.join(packDir, "node_modules", e.name)).map((n) => `${e.name}/${n}`) : [e.name],
-    );
+    const installed = fs
+      .readdirSync(path.join(packDir, "node_modules"), { withFileTypes: true })
+      .flatMap((e) =>
+        e.name.startsWith("@")
+          ? fs.readdirSync(path.join(packDir, "node_modules", e.name)).map((n) => `${e.name}/${n}`)
+          : [e.name],
+      );
     for (const dep of Object.keys(rootManifest.dependencies)) expect(installed).to.include(dep);
     // None of the CLI's, the stack's, the handlers' or the tests' packages reach a published pack's install.
-    for (const heavy of ["@pulumi/aws", "ts-node", "typescript", "esbuild", "zod", "@aws-sdk/client-dynamodb", "mocha"]) expect(installed).to.not.include(heavy);
-    expect(fs.existsSync(path.join(packDir, "dist", "src")), "the CLI's code is not shipped in the pack").to.equal(false);
+    for (const heavy of ["@pulumi/aws", "ts-node", "typescript", "esbuild", "zod", "@aws-sdk/client-dynamodb", "mocha"])
+      expect(installed).to.not.include(heavy);
+    expect(fs.existsSync(path.join(packDir, "dist", "src")), "the CLI's code is not shipped in the pack").to.equal(
+      false,
+    );
 
     const engine = await startEngineServer();
     const pack = await startPack(packDir, engine.address);

@@ -1,7 +1,13 @@
 import { expect } from "chai";
 import { createHash } from "crypto";
 import { MAX_BATCH_SIZE, MAX_EPOCH_MS, MAX_PAYLOAD_NESTING } from "../../lambdas/shared/records";
-import { startDynalite, startThrottlingProxy, type LocalDynamo, type ThrottlingOptions, type ThrottlingProxy } from "../support/dynalite";
+import {
+  startDynalite,
+  startThrottlingProxy,
+  type LocalDynamo,
+  type ThrottlingOptions,
+  type ThrottlingProxy,
+} from "../support/dynalite";
 import { snapshotEnv } from "../support/env";
 
 type Handler = (event: unknown) => Promise<any>;
@@ -46,7 +52,13 @@ async function runPipeline(event: unknown) {
 }
 
 function record(id: string, extra: Record<string, unknown> = {}) {
-  return { recordId: id, source: "checkout", occurredAt: "2026-11-27T10:00:00+01:00", payload: { amount: 42, currency: "EUR" }, ...extra };
+  return {
+    recordId: id,
+    source: "checkout",
+    occurredAt: "2026-11-27T10:00:00+01:00",
+    payload: { amount: 42, currency: "EUR" },
+    ...extra,
+  };
 }
 
 /** Collects what the handlers write to stderr (Powertools sends ERROR lines there) while `fn` runs. */
@@ -94,7 +106,13 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
 
   it("stores valid records once, normalised and hashed, even when the same event is delivered twice", async () => {
     const table = await freshTable();
-    const event = { records: [record("r-1"), record("r-2", { occurredAt: 1764237600000 }), record("r-3", { payload: { b: 2, a: 1 } })] };
+    const event = {
+      records: [
+        record("r-1"),
+        record("r-2", { occurredAt: 1764237600000 }),
+        record("r-3", { payload: { b: 2, a: 1 } }),
+      ],
+    };
 
     const first = await runPipeline(event);
     expect(first.written.sort()).to.deep.equal(["r-1", "r-2", "r-3"]);
@@ -114,7 +132,9 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
     expect(byId["r-2"].occurredAt).to.equal(new Date(1764237600000).toISOString());
     expect(byId["r-1"].stage).to.equal("processed");
     expect(byId["r-1"].payload).to.deep.equal({ amount: 42, currency: "EUR" });
-    const expectedHash = createHash("sha256").update('{"payload":{"amount":42,"currency":"EUR"},"source":"checkout"}').digest("hex");
+    const expectedHash = createHash("sha256")
+      .update('{"payload":{"amount":42,"currency":"EUR"},"source":"checkout"}')
+      .digest("hex");
     expect(byId["r-1"].contentHash).to.equal(expectedHash);
   });
 
@@ -134,7 +154,9 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
     const b = await enricher({ records: [record("h-2", { payload: { y: { p: [2, { m: 0, n: 1 }], q: 1 }, x: 1 } })] });
     const c = await enricher({ records: [record("h-3", { payload: { x: 2, y: { q: 1, p: [2, { n: 1, m: 0 }] } } })] });
     // A key holding undefined is no key at all, as in the stored item (the document client drops it).
-    const d = await enricher({ records: [record("h-4", { payload: { x: 1, gone: undefined, y: { q: 1, p: [2, { n: 1, m: 0 }] } } })] });
+    const d = await enricher({
+      records: [record("h-4", { payload: { x: 1, gone: undefined, y: { q: 1, p: [2, { n: 1, m: 0 }] } } })],
+    });
     expect(a.records[0].contentHash).to.equal(b.records[0].contentHash);
     expect(a.records[0].contentHash).to.equal(d.records[0].contentHash);
     expect(a.records[0].contentHash).to.not.equal(c.records[0].contentHash);
@@ -145,7 +167,12 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
     const envelope = (payload: unknown) => ({
       version: "1.0",
       timestamp: "2026-11-27T10:00:01.000Z",
-      requestContext: { requestId: "x", functionArn: "arn:aws:lambda:us-east-1:123456789012:function:f", condition: "Success", approximateInvokeCount: 1 },
+      requestContext: {
+        requestId: "x",
+        functionArn: "arn:aws:lambda:us-east-1:123456789012:function:f",
+        condition: "Success",
+        approximateInvokeCount: 1,
+      },
       requestPayload: {},
       responseContext: { statusCode: 200, executedVersion: "$LATEST" },
       responsePayload: payload,
@@ -159,7 +186,9 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
 
   it("rejects a batch with an invalid record, naming each bad field, and writes nothing", async () => {
     const table = await freshTable();
-    const bad = { records: [record("ok-1"), record("bad id!", { occurredAt: "yesterday" }), { ...record("ok-2"), extra: true }] };
+    const bad = {
+      records: [record("ok-1"), record("bad id!", { occurredAt: "yesterday" }), { ...record("ok-2"), extra: true }],
+    };
     const { lines, outcome } = await captureStderr(() => runPipeline(bad));
     const error = outcome as any;
     expect(error, "the pipeline must throw").to.be.instanceOf(Error);
@@ -214,7 +243,9 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
     expect((await validator(batchOf(MAX_BATCH_SIZE))).records).to.have.length(MAX_BATCH_SIZE);
     const { outcome } = await captureStderr(() => validator(batchOf(MAX_BATCH_SIZE + 1)));
     expect((outcome as Error).name).to.equal("ValidationError");
-    expect((outcome as Error).message, (outcome as Error).message).to.match(new RegExp(`^invalid record batch: records: .*${MAX_BATCH_SIZE}`));
+    expect((outcome as Error).message, (outcome as Error).message).to.match(
+      new RegExp(`^invalid record batch: records: .*${MAX_BATCH_SIZE}`),
+    );
   });
 
   it("rejects events that are not a batch, and empty batches", async () => {
@@ -243,7 +274,9 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
     const doomed = await startDynalite();
     try {
       await freshTable(doomed);
-      const batch = await enricher(await validator({ records: Array.from({ length: 40 }, (_, i) => record(`s-${i}`)) }));
+      const batch = await enricher(
+        await validator({ records: Array.from({ length: 40 }, (_, i) => record(`s-${i}`)) }),
+      );
       // The server goes away after answering five writes, with the rest of the batch still to write.
       let served = 0;
       doomed.server.on("request", (_req, res) => {
@@ -279,31 +312,49 @@ describe("lambdas: validator -> enricher -> processor against a real DynamoDB AP
   it("fails only after the batch's other writes have finished, leaving nothing running into the next invocation", async () => {
     const table = await freshTable();
     // One record's write is throttled at once; every other write takes a while to answer.
-    await throughThrottlingProxy({ onlyIfBodyIncludes: '"w-0"', forwardDelayMs: 150, maxAttempts: 1 }, async (proxy) => {
-      const batch = await enricher(await validator({ records: Array.from({ length: 8 }, (_, i) => record(`w-${i}`)) }));
-      const { outcome } = await captureStderr(() => processor(batch));
-      expect((outcome as Error).name).to.equal("ProvisionedThroughputExceededException");
-      // Lambda freezes the sandbox once the handler settles: a write still open here would resume
-      // inside whatever invocation runs next.
-      expect(proxy.inFlight()).to.equal(0);
-      expect((await dynamo.scanAll(table)).map((i) => i.recordId).sort()).to.deep.equal(["w-1", "w-2", "w-3", "w-4", "w-5", "w-6", "w-7"]);
-    });
+    await throughThrottlingProxy(
+      { onlyIfBodyIncludes: '"w-0"', forwardDelayMs: 150, maxAttempts: 1 },
+      async (proxy) => {
+        const batch = await enricher(
+          await validator({ records: Array.from({ length: 8 }, (_, i) => record(`w-${i}`)) }),
+        );
+        const { outcome } = await captureStderr(() => processor(batch));
+        expect((outcome as Error).name).to.equal("ProvisionedThroughputExceededException");
+        // Lambda freezes the sandbox once the handler settles: a write still open here would resume
+        // inside whatever invocation runs next.
+        expect(proxy.inFlight()).to.equal(0);
+        expect((await dynamo.scanAll(table)).map((i) => i.recordId).sort()).to.deep.equal([
+          "w-1",
+          "w-2",
+          "w-3",
+          "w-4",
+          "w-5",
+          "w-6",
+          "w-7",
+        ]);
+      },
+    );
   });
 
   it("starts no further writes once one has failed, leaving the rest of the batch to the retry", async () => {
     const table = await freshTable();
     // Four times the records the processor writes at once; the first fails at once, the others take a while,
     // so by the time any worker could pick up another record, the failure is long known.
-    await throughThrottlingProxy({ onlyIfBodyIncludes: '"f-0"', forwardDelayMs: 300, maxAttempts: 1 }, async (proxy) => {
-      const ids = Array.from({ length: 32 }, (_, i) => `f-${i}`);
-      const batch = await enricher(await validator({ records: ids.map((id) => record(id)) }));
-      const { outcome } = await captureStderr(() => processor(batch));
-      expect((outcome as Error).name).to.equal("ProvisionedThroughputExceededException");
-      expect(proxy.inFlight()).to.equal(0);
-      const written = (await dynamo.scanAll(table)).map((i) => i.recordId as string);
-      expect(written).to.not.include("f-0");
-      expect(written.length, `written: ${written.join(", ")}`).to.be.greaterThan(0).and.lessThan(ids.length - 1);
-    });
+    await throughThrottlingProxy(
+      { onlyIfBodyIncludes: '"f-0"', forwardDelayMs: 300, maxAttempts: 1 },
+      async (proxy) => {
+        const ids = Array.from({ length: 32 }, (_, i) => `f-${i}`);
+        const batch = await enricher(await validator({ records: ids.map((id) => record(id)) }));
+        const { outcome } = await captureStderr(() => processor(batch));
+        expect((outcome as Error).name).to.equal("ProvisionedThroughputExceededException");
+        expect(proxy.inFlight()).to.equal(0);
+        const written = (await dynamo.scanAll(table)).map((i) => i.recordId as string);
+        expect(written).to.not.include("f-0");
+        expect(written.length, `written: ${written.join(", ")}`)
+          .to.be.greaterThan(0)
+          .and.lessThan(ids.length - 1);
+      },
+    );
   });
 
   it("the esbuild bundles the stack deploys run the same pipeline", async () => {

@@ -19,15 +19,23 @@ describe("optimize: seeded sample and fixture logs (scripts/generate-sample-logs
 
       it(`${path.relative(ROOT, file)} is exactly what the script generates for ${name}`, () => {
         const generated = [...generateLog(profile, seed + i)].join("\n") + "\n";
-        expect(generated === fs.readFileSync(file, "utf8"), "regenerate with scripts/generate-sample-logs.ts").to.equal(true);
+        expect(generated === fs.readFileSync(file, "utf8"), "regenerate with scripts/generate-sample-logs.ts").to.equal(
+          true,
+        );
       });
 
       it(`${path.relative(ROOT, file)}: every REPORT bills Duration + Init rounded up to the ms`, () => {
-        const records = fs.readFileSync(file, "utf8").split("\n").map(parseReportLine).filter((r) => r !== undefined);
+        const records = fs
+          .readFileSync(file, "utf8")
+          .split("\n")
+          .map(parseReportLine)
+          .filter((r) => r !== undefined);
         expect(records).to.have.length(profile.invocations);
         for (const r of records) {
           const runs = r.durationMs + (r.initDurationMs ?? 0);
-          expect(r.billedDurationMs, JSON.stringify(r)).to.be.at.least(runs).and.below(runs + 1);
+          expect(r.billedDurationMs, JSON.stringify(r))
+            .to.be.at.least(runs)
+            .and.below(runs + 1);
         }
       });
     });

@@ -44,12 +44,16 @@ describe("optimize: IntHistogram", () => {
 describe("optimize: IntHistogram across its dense and sparse ranges", () => {
   it("matches the nearest-rank percentile when values straddle the dense limit", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 2_000 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 100 }), (values, p) => {
-        const h = new IntHistogram(900_000, 1_000);
-        values.forEach((v) => h.add(v));
-        expect(h.percentile(p)).to.equal(nearestRank(values, p));
-        expect(h.entries().reduce((n, [, c]) => n + c, 0)).to.equal(values.length);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2_000 }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 100 }),
+        (values, p) => {
+          const h = new IntHistogram(900_000, 1_000);
+          values.forEach((v) => h.add(v));
+          expect(h.percentile(p)).to.equal(nearestRank(values, p));
+          expect(h.entries().reduce((n, [, c]) => n + c, 0)).to.equal(values.length);
+        },
+      ),
     );
   });
 });

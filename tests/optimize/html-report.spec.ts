@@ -55,7 +55,11 @@ describe("optimize --format html (headless Chromium)", function () {
         labels: [...svg.querySelectorAll("text.label")].map((t) => t.textContent),
         limits: [...svg.querySelectorAll("line.limit")].map((l) => l.getAttribute("class")),
         yTicks: [...svg.querySelectorAll("text.y-tick")].map((t) => Number(t.textContent)),
-        tallestBar: Math.max(...[...svg.querySelectorAll("rect.bar title")].map((t) => Number(/: (\d+) invocation/.exec(t.textContent ?? "")![1]))),
+        tallestBar: Math.max(
+          ...[...svg.querySelectorAll("rect.bar title")].map((t) =>
+            Number(/: (\d+) invocation/.exec(t.textContent ?? "")![1]),
+          ),
+        ),
         labelBoxes: [...svg.querySelectorAll("text.label")].map((t) => {
           const b = t.getBoundingClientRect();
           return { left: b.left, right: b.right, top: b.top, bottom: b.bottom };
@@ -85,17 +89,27 @@ describe("optimize --format html (headless Chromium)", function () {
     expect(charts[1].labels).to.have.members(["peak 470 MB", "recommended 576 MB", "configured 512 MB"]);
     // Above the pack's ceiling, the ceiling itself is drawn too.
     expect(charts[2].limits).to.have.members(["limit peak", "limit recommended", "limit configured", "limit pack"]);
-    expect(charts[2].labels).to.have.members(["peak 900 MB", "recommended 1088 MB", "configured 2048 MB", "pack max 768 MB"]);
+    expect(charts[2].labels).to.have.members([
+      "peak 900 MB",
+      "recommended 1088 MB",
+      "configured 2048 MB",
+      "pack max 768 MB",
+    ]);
     // One before/after cost bar per function plus the total.
     expect(await page.locator("svg.cost-chart").count()).to.equal(3);
     expect(await page.locator("svg.total-cost-chart").count()).to.equal(1);
     const processorCost = await page.locator('section[data-function="tap-processor-dev"] svg.cost-chart').textContent();
     expect(processorCost).to.contain("$45.29").and.contain("$15.42");
     // "after" is green where the recommendation saves money and red where it costs more (the under-provisioned one).
-    const afterFill = (fn: string) => page.locator(`section[data-function="${fn}"] svg.cost-chart rect`).nth(1).getAttribute("fill");
+    const afterFill = (fn: string) =>
+      page.locator(`section[data-function="${fn}"] svg.cost-chart rect`).nth(1).getAttribute("fill");
     expect(await afterFill("tap-processor-dev")).to.equal("#1f9d55");
-    const fns = await page.locator("section[data-function]").evaluateAll((els) => els.map((e) => e.getAttribute("data-function")!));
-    const statuses = await page.locator("section[data-function]").evaluateAll((els) => els.map((e) => e.textContent ?? ""));
+    const fns = await page
+      .locator("section[data-function]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-function")!));
+    const statuses = await page
+      .locator("section[data-function]")
+      .evaluateAll((els) => els.map((e) => e.textContent ?? ""));
     const under = fns.find((_, i) => statuses[i].includes("underprovisioned"));
     expect(under, "fixture has an under-provisioned function").to.be.a("string");
     expect(await afterFill(under!)).to.equal("#d64545");
@@ -110,11 +124,22 @@ describe("optimize --format html (headless Chromium)", function () {
   it("renders the bundled sample logs (UPDATE_DOCS_SCREENSHOT=1 refreshes docs/optimize-report.png)", async () => {
     const out = path.join(dir, "samples.html");
     const names = ["tap-validator-dev", "tap-enricher-dev", "tap-processor-dev"];
-    await optimize([...names.map((n) => `${n}=${path.join(ROOT, "samples", "logs", `${n}.log`)}`), "--format", "html", "--output", out]);
+    await optimize([
+      ...names.map((n) => `${n}=${path.join(ROOT, "samples", "logs", `${n}.log`)}`),
+      "--format",
+      "html",
+      "--output",
+      out,
+    ]);
     const { page, external } = await openReport(browser, out);
-    expect(await page.$$eval("svg.memory-chart", (svgs) => svgs.map((s) => s.getAttribute("data-function")))).to.deep.equal(names);
+    expect(
+      await page.$$eval("svg.memory-chart", (svgs) => svgs.map((s) => s.getAttribute("data-function"))),
+    ).to.deep.equal(names);
     expect(external).to.deep.equal([]);
-    const shot = process.env.UPDATE_DOCS_SCREENSHOT === "1" ? path.join(ROOT, "docs", "optimize-report.png") : path.join(dir, "samples.png");
+    const shot =
+      process.env.UPDATE_DOCS_SCREENSHOT === "1"
+        ? path.join(ROOT, "docs", "optimize-report.png")
+        : path.join(dir, "samples.png");
     await page.screenshot({ path: shot, fullPage: true });
     expect(fs.statSync(shot).size).to.be.greaterThan(10_000);
   });

@@ -13,14 +13,19 @@ const PROCESSOR_LOG = fs.readFileSync(fixture("processor-plain.log"), "utf8");
 const ENRICHER_LOG = fs.readFileSync(fixture("enricher-json.log"), "utf8");
 const nonEmpty = (text: string) => text.split("\n").filter((l) => l.length > 0);
 
-
 async function processorReport(file: string, stdin?: Readable) {
   const { reports } = await optimize([`tap-processor-dev=${file}`], stdin);
   return reports[0];
 }
 
 function expectProcessor(r: Awaited<ReturnType<typeof processorReport>>) {
-  expect(r).to.include({ invocations: 400, maxMemoryUsedMb: 180, recommendedMemoryMb: 256, coldStarts: 10, invocationsPerMonthSource: "observed" });
+  expect(r).to.include({
+    invocations: 400,
+    maxMemoryUsedMb: 180,
+    recommendedMemoryMb: 256,
+    coldStarts: 10,
+    invocationsPerMonthSource: "observed",
+  });
   expect(r.invocationsPerMonth).to.be.closeTo(1_314_000, 1e-6);
   expect(r.monthlyCostCurrentUsd).to.be.closeTo(45.29, 0.005);
   expect(r.monthlyCostRecommendedUsd).to.be.closeTo(15.42, 0.005);
@@ -58,12 +63,17 @@ describe("optimize: input containers (CRLF, gzip, AWS CLI output, mixed formats)
     expectProcessor(await processorReport("-", Readable.from([gz.subarray(0, 100), gz.subarray(100)])));
     // Two gzip members back to back (`cat a.gz b.gz`) are one stream.
     const [head, tail] = [PROCESSOR_LOG.slice(0, 50_000), PROCESSOR_LOG.slice(50_000)];
-    expectProcessor(await processorReport(tempFile("joined.gz", Buffer.concat([zlib.gzipSync(head), zlib.gzipSync(tail)]))));
+    expectProcessor(
+      await processorReport(tempFile("joined.gz", Buffer.concat([zlib.gzipSync(head), zlib.gzipSync(tail)]))),
+    );
   });
 
   it("rejects a truncated gzip file with one line naming the file", async () => {
     const file = tempFile("cut.log.gz", zlib.gzipSync(PROCESSOR_LOG).subarray(0, 3000));
-    const err = await processorReport(file).then(() => undefined, (e: Error) => e);
+    const err = await processorReport(file).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err).to.be.instanceOf(UsageError);
     expect(err!.message).to.equal(`tap-processor-dev: error while reading '${file}': unexpected end of file`);
   });
@@ -71,13 +81,17 @@ describe("optimize: input containers (CRLF, gzip, AWS CLI output, mixed formats)
   it("reads `aws logs filter-log-events` JSON output, pretty-printed or one event per line, timed by each event's timestamp", async () => {
     const events = filterLogEventsOf(PROCESSOR_LOG);
     expect(events).to.have.length(400);
-    expectProcessor(await processorReport(tempFile("events.json", JSON.stringify({ events, searchedLogStreams: [] }, null, 4))));
+    expectProcessor(
+      await processorReport(tempFile("events.json", JSON.stringify({ events, searchedLogStreams: [] }, null, 4))),
+    );
     expectProcessor(await processorReport(tempFile("events.jsonl", events.map((e) => JSON.stringify(e)).join("\n"))));
   });
 
   it("reads the JSON log format wrapped in filter-log-events output", async () => {
     const events = nonEmpty(ENRICHER_LOG).map((l, i) => ({ timestamp: i, message: l + "\n", eventId: String(i) }));
-    const { reports } = await optimize([`tap-enricher-dev=${tempFile("enricher.json", JSON.stringify({ events }, null, 4))}`]);
+    const { reports } = await optimize([
+      `tap-enricher-dev=${tempFile("enricher.json", JSON.stringify({ events }, null, 4))}`,
+    ]);
     // The records' own "time" (10 s apart) wins over the event timestamp: 262,800 a month, as from the raw log.
     expect(reports[0]).to.include({ invocations: 120, maxMemoryUsedMb: 470, recommendedMemoryMb: 576 });
     expect(reports[0].invocationsPerMonth).to.be.closeTo(262_800, 1e-6);
@@ -89,6 +103,8 @@ describe("optimize: input containers (CRLF, gzip, AWS CLI output, mixed formats)
     // Both logs start at the same instant, the processor ends at +798 s and the enricher at +1190 s,
     // so the newest record is the enricher's 512 MB; the peak is the enricher's 470 MB.
     expect(r).to.include({ invocations: 520, currentMemoryMb: 512, maxMemoryUsedMb: 470, status: "underprovisioned" });
-    expect(r.warnings.join("\n")).to.contain("memory size changed during the log (512, 3008 MB); using the latest, 512 MB");
+    expect(r.warnings.join("\n")).to.contain(
+      "memory size changed during the log (512, 3008 MB); using the latest, 512 MB",
+    );
   });
 });

@@ -39,7 +39,16 @@ describe("optimize: REPORT line parsing", () => {
     const line = JSON.stringify({
       time: "2026-11-01T10:00:00.000Z",
       type: "platform.report",
-      record: { requestId: "r", metrics: { durationMs: 99.41, billedDurationMs: 100, memorySizeMB: 512, maxMemoryUsedMB: 342, initDurationMs: 210.5 } },
+      record: {
+        requestId: "r",
+        metrics: {
+          durationMs: 99.41,
+          billedDurationMs: 100,
+          memorySizeMB: 512,
+          maxMemoryUsedMB: 342,
+          initDurationMs: 210.5,
+        },
+      },
     });
     expect(parseReportLine(line)).to.deep.equal({
       durationMs: 99.41,
@@ -69,14 +78,22 @@ describe("optimize: REPORT line parsing", () => {
   });
 
   it("reads any leading UTC or offset time exactly as Date.parse does", () => {
-    const line = "REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB";
+    const line =
+      "REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB";
     fc.assert(
       fc.property(
         fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true }),
         fc.constantFrom("ms", "s", "us", "offset"),
         (date, form) => {
           const iso = date.toISOString();
-          const stamp = form === "s" ? iso.slice(0, 19) + "Z" : form === "us" ? iso.replace("Z", "123Z") : form === "offset" ? iso.replace("Z", "+00:00") : iso;
+          const stamp =
+            form === "s"
+              ? iso.slice(0, 19) + "Z"
+              : form === "us"
+                ? iso.replace("Z", "123Z")
+                : form === "offset"
+                  ? iso.replace("Z", "+00:00")
+                  : iso;
           expect(parseReportLine(`${stamp} stream ${line}`)!.timestampMs).to.equal(Date.parse(stamp));
         },
       ),
@@ -84,15 +101,32 @@ describe("optimize: REPORT line parsing", () => {
   });
 
   it("reads a CloudWatch event's escaped \"message\" as `aws logs filter-log-events` prints it, with the event's timestamp", () => {
-    const plain = "REPORT RequestId: x\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\tInit Duration: 101.25 ms\t\n";
-    const record = { durationMs: 12.5, billedDurationMs: 13, memorySizeMb: 128, maxMemoryUsedMb: 70, initDurationMs: 101.25 };
+    const plain =
+      "REPORT RequestId: x\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\tInit Duration: 101.25 ms\t\n";
+    const record = {
+      durationMs: 12.5,
+      billedDurationMs: 13,
+      memorySizeMb: 128,
+      maxMemoryUsedMb: 70,
+      initDurationMs: 101.25,
+    };
     // One event per line (`jq -c '.events[]'`): the timestamp sits on the same line.
-    const compact = JSON.stringify({ logStreamName: "s", timestamp: 1793491200000, message: plain, ingestionTime: 1793491201000, eventId: "1" });
+    const compact = JSON.stringify({
+      logStreamName: "s",
+      timestamp: 1793491200000,
+      message: plain,
+      ingestionTime: 1793491201000,
+      eventId: "1",
+    });
     expect(parseReportLine(compact)).to.deep.equal({ ...record, timestampMs: 1793491200000 });
     // Pretty-printed: the message line alone (sources.ts takes the time from the line before).
     expect(parseReportLine(`            "message": ${JSON.stringify(plain)},`)).to.deep.equal(record);
     // The JSON log format's record, escaped inside the message string; its own "time" wins.
-    const jsonRecord = JSON.stringify({ time: "2026-11-01T10:00:00.000Z", type: "platform.report", record: { metrics: { durationMs: 9.5, billedDurationMs: 10, memorySizeMB: 256, maxMemoryUsedMB: 80 } } });
+    const jsonRecord = JSON.stringify({
+      time: "2026-11-01T10:00:00.000Z",
+      type: "platform.report",
+      record: { metrics: { durationMs: 9.5, billedDurationMs: 10, memorySizeMB: 256, maxMemoryUsedMB: 80 } },
+    });
     expect(parseReportLine(JSON.stringify({ timestamp: 1, message: jsonRecord }))).to.deep.equal({
       durationMs: 9.5,
       billedDurationMs: 10,
@@ -104,12 +138,22 @@ describe("optimize: REPORT line parsing", () => {
     expect(parseReportLine(`2026-11-01 10:00:00.000,"${plain.trimEnd()}"`)).to.deep.equal(record);
     // Truncated or non-REPORT messages stay skipped.
     expect(parseReportLine(`"message": "REPORT RequestId: x\\tDuration: 12.50 ms\\tBilled`)).to.equal(undefined);
-    expect(parseReportLine(JSON.stringify({ timestamp: 1, message: "INFO REPORT RequestId: is not a report" }))).to.equal(undefined);
+    expect(
+      parseReportLine(JSON.stringify({ timestamp: 1, message: "INFO REPORT RequestId: is not a report" })),
+    ).to.equal(undefined);
   });
 
   it("keeps the record but drops a garbled leading time stamp", () => {
-    expect(parseReportLine("2026-13-99T00:00:00Z REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB")!.timestampMs).to.equal(undefined);
-    expect(parseReportLine("20x6-11-01T00:00:00Z REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB")!.timestampMs).to.equal(undefined);
+    expect(
+      parseReportLine(
+        "2026-13-99T00:00:00Z REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB",
+      )!.timestampMs,
+    ).to.equal(undefined);
+    expect(
+      parseReportLine(
+        "20x6-11-01T00:00:00Z REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB",
+      )!.timestampMs,
+    ).to.equal(undefined);
   });
 });
 
@@ -125,24 +169,40 @@ describe("optimize: the in-place fast path for Lambda's plain-text line", () => 
   it("agrees with parseReportLine on every line of the fixtures and sample logs, and takes the common ones", () => {
     const root = path.join(__dirname, "..", "..");
     const files = [
-      ...fs.readdirSync(path.join(root, "tests/fixtures/optimize")).filter((f) => f.endsWith(".log")).map((f) => path.join(root, "tests/fixtures/optimize", f)),
+      ...fs
+        .readdirSync(path.join(root, "tests/fixtures/optimize"))
+        .filter((f) => f.endsWith(".log"))
+        .map((f) => path.join(root, "tests/fixtures/optimize", f)),
       ...fs.readdirSync(path.join(root, "samples/logs")).map((f) => path.join(root, "samples/logs", f)),
     ];
     let taken = 0;
-    for (const file of files) for (const line of fs.readFileSync(file, "utf8").split("\n")) if (expectSameAsGeneral(line)) taken++;
+    for (const file of files)
+      for (const line of fs.readFileSync(file, "utf8").split("\n")) if (expectSameAsGeneral(line)) taken++;
     expect(taken).to.be.above(4000);
   });
 
   it("agrees with parseReportLine on generated variants (times, separators, cold starts, damaged fields)", () => {
     fc.assert(
       fc.property(
-        fc.option(fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true }), { nil: undefined }),
+        fc.option(
+          fc.date({
+            min: new Date("2000-01-01T00:00:00Z"),
+            max: new Date("2099-12-31T23:59:59Z"),
+            noInvalidDate: true,
+          }),
+          { nil: undefined },
+        ),
         fc.constantFrom("\t", " "),
         fc.option(fc.integer({ min: 0, max: 99_999 }), { nil: undefined }),
         fc.constantFrom("", "\t", " ", "\tExtra: 1 ms", "\tRestore Duration: 5.00 ms"),
         fc.integer({ min: 0, max: 5 }),
         (date, sep, init, tail, damage) => {
-          const fields = [`Duration: 12.50 ms`, `Billed Duration: 13 ms`, `Memory Size: 128 MB`, `Max Memory Used: 70 MB`];
+          const fields = [
+            `Duration: 12.50 ms`,
+            `Billed Duration: 13 ms`,
+            `Memory Size: 128 MB`,
+            `Max Memory Used: 70 MB`,
+          ];
           if (init !== undefined) fields.push(`Init Duration: ${init / 100} ms`);
           if (damage < fields.length) fields[damage] = fields[damage].replace(/ m[sB]$/, "");
           const prefix = date ? `${date.toISOString()} 2026/11/01/[$LATEST]abc ` : "";

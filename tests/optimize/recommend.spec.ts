@@ -20,8 +20,16 @@ describe("optimize: recommendMemory", () => {
   });
 
   it("caps at the pack ceiling unless the peak itself reaches it", () => {
-    expect(recommendMemory(700, 1024, 0.2, 768)).to.include({ recommended: 768, cappedByPack: true, exceedsPackLimit: false });
-    expect(recommendMemory(768, 1024, 0.2, 768)).to.include({ recommended: 960, cappedByPack: false, exceedsPackLimit: true });
+    expect(recommendMemory(700, 1024, 0.2, 768)).to.include({
+      recommended: 768,
+      cappedByPack: true,
+      exceedsPackLimit: false,
+    });
+    expect(recommendMemory(768, 1024, 0.2, 768)).to.include({
+      recommended: 960,
+      cappedByPack: false,
+      exceedsPackLimit: true,
+    });
     // Lambda's own maximum still applies.
     expect(recommendMemory(10_000, 10_240, 0.2, 768).recommended).to.equal(10_240);
   });

@@ -8,12 +8,27 @@ const ARN_PREFIX = "arn:aws:lambda:us-east-1:123456789012:function:";
 
 function fn(name: string, props: Record<string, unknown> = {}): FixtureResource {
   const physical = `${name}-1`;
-  return { name, type: TYPES.lambdaFunction, props: { name: physical, arn: ARN_PREFIX + physical, publish: true, version: "3", ...props } };
+  return {
+    name,
+    type: TYPES.lambdaFunction,
+    props: { name: physical, arn: ARN_PREFIX + physical, publish: true, version: "3", ...props },
+  };
 }
-function alias(name: string, functionName: unknown, functionVersion: unknown = "3", more: Partial<FixtureResource> = {}): FixtureResource {
+function alias(
+  name: string,
+  functionName: unknown,
+  functionVersion: unknown = "3",
+  more: Partial<FixtureResource> = {},
+): FixtureResource {
   return { name, type: TYPES.lambdaAlias, props: { name, functionName, functionVersion }, ...more };
 }
-function provisioned(name: string, functionName: unknown, qualifier: unknown, executions: unknown = 1, more: Partial<FixtureResource> = {}): FixtureResource {
+function provisioned(
+  name: string,
+  functionName: unknown,
+  qualifier: unknown,
+  executions: unknown = 1,
+  more: Partial<FixtureResource> = {},
+): FixtureResource {
   return {
     name,
     type: TYPES.lambdaProvisionedConcurrency,
@@ -39,7 +54,11 @@ const fixture: FixtureResource[] = [
   fn("stream-PROCESSOR"),
   provisioned("stream-pc", "stream-PROCESSOR-1", "4", 0),
   // critical by physical name only, nothing provisioned: fails
-  { name: "batch", type: TYPES.lambdaFunction, props: { name: "batch-processor-x", arn: `${ARN_PREFIX}batch-processor-x` } },
+  {
+    name: "batch",
+    type: TYPES.lambdaFunction,
+    props: { name: "batch-processor-x", arn: `${ARN_PREFIX}batch-processor-x` },
+  },
   // qualifier names no alias in the stack: fails
   fn("ledger-processor"),
   provisioned("ledger-pc", "ledger-processor-1", "blue", 1),
@@ -77,7 +96,9 @@ describe("critical-function-provisioned-concurrency", () => {
     );
     expect(message("image-processor")).to.include("(none targets it)");
     expect(message("stream-PROCESSOR")).to.include("it provisions 0 concurrent executions, below the minimum of 1");
-    expect(message("ledger-processor")).to.include('its qualifier "blue" is neither a version number nor an aws.lambda.Alias of this function');
+    expect(message("ledger-processor")).to.include(
+      'its qualifier "blue" is neither a version number nor an aws.lambda.Alias of this function',
+    );
     expect(message("queue-processor")).to.include('its qualifier is alias "stale", which points at $LATEST');
   });
 
@@ -98,7 +119,9 @@ describe("critical-function-provisioned-concurrency", () => {
       "refund-processor",
       "stream-PROCESSOR",
     ]);
-    expect(diagnosticsFor(needsThree, POLICY, "order-processor")[0].message).to.include("it provisions 2 concurrent executions, below the minimum of 3");
+    expect(diagnosticsFor(needsThree, POLICY, "order-processor")[0].message).to.include(
+      "it provisions 2 concurrent executions, below the minimum of 3",
+    );
   });
 
   it("reports an invalid pattern as one config finding on the stack instead of crashing", async () => {
@@ -110,28 +133,47 @@ describe("critical-function-provisioned-concurrency", () => {
       /\nconfig criticalFunctionPattern "\(" is not a valid RE2 regular expression \(error parsing regexp: .*; lookaround and backreferences are not supported\), so no function was checked; fix it in the policy pack config file$/,
     );
     // Lookaround needs a backtracking engine: refused the same way.
-    const lookahead = await analyzeStack([policy], [stack, ...fixture], { [POLICY]: { criticalFunctionPattern: "(?=proc)" } });
+    const lookahead = await analyzeStack([policy], [stack, ...fixture], {
+      [POLICY]: { criticalFunctionPattern: "(?=proc)" },
+    });
     expect(lookahead.map((d) => d.resourceName)).to.deep.equal(["proj-dev"]);
   });
 
   it("matches in linear time: a pattern that backtracks catastrophically elsewhere still decides", async () => {
     // (a+)+$ against "aaaa...b" takes exponential time in a backtracking engine; RE2 answers at once.
     const long = `${"a".repeat(5000)}b`;
-    const diags = await analyzeStack([policy], [{ name: long, type: TYPES.lambdaFunction, props: { name: long } }, { name: "aaa", type: TYPES.lambdaFunction, props: { name: "aaa" } }], {
-      [POLICY]: { criticalFunctionPattern: "(a+)+$" },
-    });
+    const diags = await analyzeStack(
+      [policy],
+      [
+        { name: long, type: TYPES.lambdaFunction, props: { name: long } },
+        { name: "aaa", type: TYPES.lambdaFunction, props: { name: "aaa" } },
+      ],
+      {
+        [POLICY]: { criticalFunctionPattern: "(a+)+$" },
+      },
+    );
     expect(failingNames(diags, POLICY)).to.deep.equal(["aaa"]);
   });
 
   it("follows propertyDependencies when names, ARNs or qualifiers are unknown (preview)", async () => {
-    const f: FixtureResource = { name: "order-processor", type: TYPES.lambdaFunction, props: { name: unknown.string, arn: unknown.string, version: unknown.string, publish: true } };
+    const f: FixtureResource = {
+      name: "order-processor",
+      type: TYPES.lambdaFunction,
+      props: { name: unknown.string, arn: unknown.string, version: unknown.string, publish: true },
+    };
     const fUrn = urnOf(TYPES.lambdaFunction, "order-processor");
-    const a = alias("live", unknown.string, unknown.string, { propertyDependencies: { functionName: [fUrn], functionVersion: [fUrn] } });
+    const a = alias("live", unknown.string, unknown.string, {
+      propertyDependencies: { functionName: [fUrn], functionVersion: [fUrn] },
+    });
     const aUrn = urnOf(TYPES.lambdaAlias, "live");
-    const viaAlias = provisioned("pc", unknown.string, unknown.string, 1, { propertyDependencies: { functionName: [fUrn], qualifier: [aUrn] } });
+    const viaAlias = provisioned("pc", unknown.string, unknown.string, 1, {
+      propertyDependencies: { functionName: [fUrn], qualifier: [aUrn] },
+    });
     expect(await analyzeStack([policy], [f, a, viaAlias])).to.deep.equal([]);
 
-    const viaVersion = provisioned("pc", unknown.string, unknown.string, 1, { propertyDependencies: { functionName: [fUrn], qualifier: [fUrn] } });
+    const viaVersion = provisioned("pc", unknown.string, unknown.string, 1, {
+      propertyDependencies: { functionName: [fUrn], qualifier: [fUrn] },
+    });
     expect(await analyzeStack([policy], [f, viaVersion])).to.deep.equal([]);
 
     // the qualifier comes from an alias known to point at $LATEST
@@ -156,7 +198,9 @@ describe("critical-function-provisioned-concurrency", () => {
     const publishUnknown: FixtureResource = { ...f, props: { ...f.props, publish: unknown.boolean } };
     const maybe = await analyzeStack([policy], [publishUnknown, viaVersion]);
     expect(maybe.map((d) => d.enforcementLevel)).to.deep.equal(["advisory"]);
-    expect(maybe[0].message).to.include("its qualifier comes from the function's version, and whether it is published is unknown");
+    expect(maybe[0].message).to.include(
+      "its qualifier comes from the function's version, and whether it is published is unknown",
+    );
 
     // the function is known to be targeted and the qualifier is known to be $LATEST: decided even in preview
     const latest = provisioned("pc", unknown.string, "$LATEST", 1, { propertyDependencies: { functionName: [fUrn] } });
@@ -182,11 +226,19 @@ describe("critical-function-provisioned-concurrency", () => {
       ],
       [
         "order-processor",
-        [fn("order-processor"), alias("live", "order-processor-1", unknown.string), provisioned("pc", "order-processor-1", "live", 1)],
+        [
+          fn("order-processor"),
+          alias("live", "order-processor-1", unknown.string),
+          provisioned("pc", "order-processor-1", "live", 1),
+        ],
         '(ProvisionedConcurrencyConfig "pc": alias "live"\'s functionVersion is unknown)',
       ],
       // logical name does not match and the physical name is not known yet
-      ["batch", [{ name: "batch", type: TYPES.lambdaFunction, props: { name: unknown.string } }], "its physical name is unknown"],
+      [
+        "batch",
+        [{ name: "batch", type: TYPES.lambdaFunction, props: { name: unknown.string } }],
+        "its physical name is unknown",
+      ],
     ];
     for (const [name, resources, why] of cases) {
       const diags = await analyzeStack([policy], resources);
@@ -200,35 +252,50 @@ describe("critical-function-provisioned-concurrency", () => {
 
   it("a config whose unknown functionName comes from another function is that function's", async () => {
     const other: FixtureResource = { name: "api", type: TYPES.lambdaFunction, props: { name: unknown.string } };
-    const othersConfig = provisioned("api-pc", unknown.string, "2", 1, { propertyDependencies: { functionName: [urnOf(TYPES.lambdaFunction, "api")] } });
+    const othersConfig = provisioned("api-pc", unknown.string, "2", 1, {
+      propertyDependencies: { functionName: [urnOf(TYPES.lambdaFunction, "api")] },
+    });
     const diags = await analyzeStack([policy], [fn("order-processor"), other, othersConfig]);
     expect(diags.map((d) => [d.resourceName, d.enforcementLevel])).to.deep.equal([["order-processor", "mandatory"]]);
     expect(diags[0].message).to.include("(none targets it)");
     // from a resource of another kind (a random suffix both names share): unverified, not failed
-    const shared = provisioned("pc", unknown.string, "2", 1, { propertyDependencies: { functionName: [urnOf("random:index/randomId:RandomId", "suffix")] } });
+    const shared = provisioned("pc", unknown.string, "2", 1, {
+      propertyDependencies: { functionName: [urnOf("random:index/randomId:RandomId", "suffix")] },
+    });
     const unsure = await analyzeStack([policy], [fn("order-processor"), shared]);
     expect(unsure.map((d) => d.enforcementLevel)).to.deep.equal(["advisory"]);
   });
 
   it("stays silent in preview when the outcome cannot depend on the unknown part", async () => {
     // one valid config is enough, whatever the other one turns out to be
-    const passing = await analyzeStack([policy], [
-      fn("order-processor"),
-      provisioned("pc", "order-processor-1", "2", 1),
-      provisioned("maybe", unknown.string, unknown.string, unknown.number),
-    ]);
+    const passing = await analyzeStack(
+      [policy],
+      [
+        fn("order-processor"),
+        provisioned("pc", "order-processor-1", "2", 1),
+        provisioned("maybe", unknown.string, unknown.string, unknown.number),
+      ],
+    );
     expect(passing).to.deep.equal([]);
     // an unknown physical name does not matter when the function has valid provisioned concurrency anyway
-    const covered = await analyzeStack([policy], [
-      { name: "batch", type: TYPES.lambdaFunction, props: { name: unknown.string, arn: unknown.string } },
-      provisioned("pc", unknown.string, "2", 1, { propertyDependencies: { functionName: [urnOf(TYPES.lambdaFunction, "batch")] } }),
-    ]);
+    const covered = await analyzeStack(
+      [policy],
+      [
+        { name: "batch", type: TYPES.lambdaFunction, props: { name: unknown.string, arn: unknown.string } },
+        provisioned("pc", unknown.string, "2", 1, {
+          propertyDependencies: { functionName: [urnOf(TYPES.lambdaFunction, "batch")] },
+        }),
+      ],
+    );
     expect(covered).to.deep.equal([]);
   });
 
   it("reports an exempt function at advisory level with the reason", async () => {
     const exempt = fn("image-processor", {
-      tags: { "serverless-guard:exempt": "critical-function-provisioned-concurrency", "serverless-guard:exempt-reason": "cold starts accepted" },
+      tags: {
+        "serverless-guard:exempt": "critical-function-provisioned-concurrency",
+        "serverless-guard:exempt-reason": "cold starts accepted",
+      },
     });
     const diags = await analyzeStack([policy], [exempt]);
     expect(failingNames(diags, POLICY)).to.deep.equal([]);

@@ -3,7 +3,15 @@ import fc from "fast-check";
 import { resourcePolicy, stackPolicy } from "../../policy-pack/common/define";
 import { policies } from "../../policy-pack/policies";
 import { TYPES } from "../../policy-pack/common/types";
-import { analyzeResources, analyzeStack, failingNames, FixtureResource, remediate, unknown, urnOf } from "../support/policy-harness";
+import {
+  analyzeResources,
+  analyzeStack,
+  failingNames,
+  FixtureResource,
+  remediate,
+  unknown,
+  urnOf,
+} from "../support/policy-harness";
 
 // The wrappers every policy is built with: config defaults, exemptions, exclude, and never crashing the analysis.
 const base = {
@@ -47,13 +55,18 @@ const judgesQueues = stackPolicy({
 });
 
 const exemptTags = (names: string, reason?: string) => ({
-  tags: { "serverless-guard:exempt": names, ...(reason !== undefined ? { "serverless-guard:exempt-reason": reason } : {}) },
+  tags: {
+    "serverless-guard:exempt": names,
+    ...(reason !== undefined ? { "serverless-guard:exempt-reason": reason } : {}),
+  },
 });
 
 describe("policy wrappers (common/define)", () => {
   it("applies config defaults and overrides", async () => {
     const res = [{ name: "four", type: "t:m:T", props: { items: [1, 2, 3, 4] } }];
-    expect(failingNames(await analyzeResources([throwsOnOddInput], res), "throws-on-odd-input")).to.deep.equal(["four"]);
+    expect(failingNames(await analyzeResources([throwsOnOddInput], res), "throws-on-odd-input")).to.deep.equal([
+      "four",
+    ]);
     expect(await analyzeResources([throwsOnOddInput], res, { "throws-on-odd-input": { limit: 10 } })).to.deep.equal([]);
   });
 
@@ -64,18 +77,24 @@ describe("policy wrappers (common/define)", () => {
   });
 
   it("lets unknown values through to the SDK's preview advisory", async () => {
-    const diags = await analyzeResources([throwsOnOddInput], [{ name: "u", type: "t:m:T", props: { items: unknown.array } }]);
+    const diags = await analyzeResources(
+      [throwsOnOddInput],
+      [{ name: "u", type: "t:m:T", props: { items: unknown.array } }],
+    );
     expect(failingNames(diags, "throws-on-odd-input", "advisory")).to.deep.equal(["u"]);
     expect(diags[0].message).to.include("during preview");
   });
 
   it("the exempt tag accepts a list of names or *, and needs a reason", async () => {
     const items = { items: [1, 2, 3, 4] };
-    const diags = await analyzeResources([throwsOnOddInput], [
-      { name: "listed", type: "t:m:T", props: { ...items, ...exemptTags("other, throws-on-odd-input", "known") } },
-      { name: "star", type: "t:m:T", props: { ...items, ...exemptTags("*", "all of them") } },
-      { name: "blank-reason", type: "t:m:T", props: { ...items, ...exemptTags("throws-on-odd-input", "  ") } },
-    ]);
+    const diags = await analyzeResources(
+      [throwsOnOddInput],
+      [
+        { name: "listed", type: "t:m:T", props: { ...items, ...exemptTags("other, throws-on-odd-input", "known") } },
+        { name: "star", type: "t:m:T", props: { ...items, ...exemptTags("*", "all of them") } },
+        { name: "blank-reason", type: "t:m:T", props: { ...items, ...exemptTags("throws-on-odd-input", "  ") } },
+      ],
+    );
     expect(failingNames(diags, "throws-on-odd-input", "advisory")).to.deep.equal(["listed", "star"]);
     expect(failingNames(diags, "throws-on-odd-input")).to.deep.equal(["blank-reason"]);
     expect(diags.filter((d) => d.resourceName === "blank-reason")).to.have.length(2);
@@ -90,8 +109,15 @@ describe("policy wrappers (common/define)", () => {
       { "throws-on-odd-input": { exclude: ["legacy-*", "api", "urn:pulumi:dev::proj::t:m:T::work?r"] } },
     );
     expect(failingNames(diags, "throws-on-odd-input")).to.deep.equal(["api-v2"]);
-    expect(failingNames(diags, "throws-on-odd-input", "advisory")).to.deep.equal(["api", "legacy-a", "legacy-b", "worker"]);
-    expect(diags.find((d) => d.resourceName === "legacy-a")!.message).to.include('[excluded by config pattern "legacy-*"]');
+    expect(failingNames(diags, "throws-on-odd-input", "advisory")).to.deep.equal([
+      "api",
+      "legacy-a",
+      "legacy-b",
+      "worker",
+    ]);
+    expect(diags.find((d) => d.resourceName === "legacy-a")!.message).to.include(
+      '[excluded by config pattern "legacy-*"]',
+    );
   });
 
   it("exclude globs match in linear time: a pattern that backtracks catastrophically elsewhere still decides", async () => {
@@ -108,12 +134,16 @@ describe("policy wrappers (common/define)", () => {
   });
 
   it("stack policies: findings are attributed to the resource, with its exemption applied", async () => {
-    const diags = await analyzeStack([reportsEveryQueue], [
-      { name: "plain", type: TYPES.sqsQueue, props: {} },
-      { name: "exempt", type: TYPES.sqsQueue, props: exemptTags("reports-every-queue", "scratch") },
-      { name: "no-reason", type: TYPES.sqsQueue, props: exemptTags("reports-every-queue") },
-      { name: "excluded", type: TYPES.sqsQueue, props: {} },
-    ], { "reports-every-queue": { exclude: [urnOf(TYPES.sqsQueue, "excl*")] } });
+    const diags = await analyzeStack(
+      [reportsEveryQueue],
+      [
+        { name: "plain", type: TYPES.sqsQueue, props: {} },
+        { name: "exempt", type: TYPES.sqsQueue, props: exemptTags("reports-every-queue", "scratch") },
+        { name: "no-reason", type: TYPES.sqsQueue, props: exemptTags("reports-every-queue") },
+        { name: "excluded", type: TYPES.sqsQueue, props: {} },
+      ],
+      { "reports-every-queue": { exclude: [urnOf(TYPES.sqsQueue, "excl*")] } },
+    );
     expect(failingNames(diags, "reports-every-queue")).to.deep.equal(["no-reason", "plain"]);
     expect(failingNames(diags, "reports-every-queue", "advisory")).to.deep.equal(["excluded", "exempt"]);
     expect(diags.find((d) => d.resourceName === "exempt")!.message).to.include("[exempt by tag: scratch]");
@@ -121,12 +151,15 @@ describe("policy wrappers (common/define)", () => {
   });
 
   it("stack policies: an exemption without a reason on a subject is a violation even where the policy finds nothing", async () => {
-    const diags = await analyzeStack([judgesQueues], [
-      { name: "fine-queue", type: TYPES.sqsQueue, props: exemptTags("judges-queues") },
-      { name: "other-policy", type: TYPES.sqsQueue, props: exemptTags("dlq-alarm") },
-      // not a subject of this policy: its exemption tag is none of this policy's business
-      { name: "fn", type: TYPES.lambdaFunction, props: exemptTags("judges-queues") },
-    ]);
+    const diags = await analyzeStack(
+      [judgesQueues],
+      [
+        { name: "fine-queue", type: TYPES.sqsQueue, props: exemptTags("judges-queues") },
+        { name: "other-policy", type: TYPES.sqsQueue, props: exemptTags("dlq-alarm") },
+        // not a subject of this policy: its exemption tag is none of this policy's business
+        { name: "fn", type: TYPES.lambdaFunction, props: exemptTags("judges-queues") },
+      ],
+    );
     expect(diags.map((d) => [d.resourceName, d.enforcementLevel])).to.deep.equal([["fine-queue", "mandatory"]]);
     expect(diags[0].message).to.include("an exemption needs a reason");
   });
@@ -134,19 +167,48 @@ describe("policy wrappers (common/define)", () => {
   it("stack policies: advisory findings stay advisory, and a crash becomes one finding on the stack resource", async () => {
     const stack: FixtureResource = { name: "proj-dev", type: "pulumi:pulumi:Stack", props: {} };
     const unsure = await analyzeStack([judgesQueues], [stack, { name: "unsure-q", type: TYPES.sqsQueue, props: {} }]);
-    expect(unsure.map((d) => [d.resourceName, d.enforcementLevel, d.message])).to.deep.equal([["unsure-q", "advisory", 'queue "unsure-q" unverified']]);
+    expect(unsure.map((d) => [d.resourceName, d.enforcementLevel, d.message])).to.deep.equal([
+      ["unsure-q", "advisory", 'queue "unsure-q" unverified'],
+    ]);
 
-    const exemptUnsure = await analyzeStack([judgesQueues], [{ name: "unsure-x", type: TYPES.sqsQueue, props: exemptTags("judges-queues", "scratch") }]);
-    expect(exemptUnsure.map((d) => [d.enforcementLevel, d.message])).to.deep.equal([["advisory", '[exempt by tag: scratch] queue "unsure-x" unverified']]);
+    const exemptUnsure = await analyzeStack(
+      [judgesQueues],
+      [{ name: "unsure-x", type: TYPES.sqsQueue, props: exemptTags("judges-queues", "scratch") }],
+    );
+    expect(exemptUnsure.map((d) => [d.enforcementLevel, d.message])).to.deep.equal([
+      ["advisory", '[exempt by tag: scratch] queue "unsure-x" unverified'],
+    ]);
 
     const crashed = await analyzeStack([judgesQueues], [stack, { name: "boom", type: TYPES.sqsQueue, props: {} }]);
-    expect(crashed.map((d) => [d.resourceName, d.urn, d.enforcementLevel])).to.deep.equal([["proj-dev", urnOf("pulumi:pulumi:Stack", "proj-dev"), "mandatory"]]);
+    expect(crashed.map((d) => [d.resourceName, d.urn, d.enforcementLevel])).to.deep.equal([
+      ["proj-dev", urnOf("pulumi:pulumi:Stack", "proj-dev"), "mandatory"],
+    ]);
     expect(crashed[0].message).to.include("could not evaluate judges-queues on this stack (");
   });
 
   it("no policy of the pack crashes or gives up on arbitrary property values (property test)", async () => {
-    const types = [TYPES.lambdaFunction, TYPES.logGroup, TYPES.dynamodbTable, TYPES.iamPolicy, TYPES.iamRole, TYPES.iamRolePolicyAttachment, TYPES.sqsQueue];
-    const keys = ["memorySize", "architectures", "deadLetterConfig", "retentionInDays", "billingMode", "readCapacity", "tags", "policy", "inlinePolicies", "policyArn", "name"];
+    const types = [
+      TYPES.lambdaFunction,
+      TYPES.logGroup,
+      TYPES.dynamodbTable,
+      TYPES.iamPolicy,
+      TYPES.iamRole,
+      TYPES.iamRolePolicyAttachment,
+      TYPES.sqsQueue,
+    ];
+    const keys = [
+      "memorySize",
+      "architectures",
+      "deadLetterConfig",
+      "retentionInDays",
+      "billingMode",
+      "readCapacity",
+      "tags",
+      "policy",
+      "inlinePolicies",
+      "policyArn",
+      "name",
+    ];
     const sentinel = fc.constantFrom(...Object.values(unknown));
     const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), sentinel);
     const resource = fc.record({
@@ -169,20 +231,51 @@ describe("policy wrappers (common/define)", () => {
     const types = Object.values(TYPES).filter((t) => t !== TYPES.awsProvider);
     // Every property any policy reads, all unknown: an absent property would be known (absent), and may rightly decide.
     const keys = [
-      "memorySize", "architectures", "deadLetterConfig", "retentionInDays", "billingMode", "readCapacity", "writeCapacity",
-      "tags", "tagsAll", "policy", "inlinePolicies", "policyArn", "name", "arn", "publish", "version", "functionName",
-      "functionVersion", "qualifier", "provisionedConcurrentExecutions", "loggingConfig", "redrivePolicy", "namespace",
-      "metricName", "dimensions", "metricQueries",
+      "memorySize",
+      "architectures",
+      "deadLetterConfig",
+      "retentionInDays",
+      "billingMode",
+      "readCapacity",
+      "writeCapacity",
+      "tags",
+      "tagsAll",
+      "policy",
+      "inlinePolicies",
+      "policyArn",
+      "name",
+      "arn",
+      "publish",
+      "version",
+      "functionName",
+      "functionVersion",
+      "qualifier",
+      "provisionedConcurrentExecutions",
+      "loggingConfig",
+      "redrivePolicy",
+      "namespace",
+      "metricName",
+      "dimensions",
+      "metricQueries",
     ];
     const sentinel = fc.constantFrom(...Object.values(unknown));
-    const resource = fc.record({ type: fc.constantFrom(...types), props: fc.record(Object.fromEntries(keys.map((k) => [k, sentinel]))) });
+    const resource = fc.record({
+      type: fc.constantFrom(...types),
+      props: fc.record(Object.fromEntries(keys.map((k) => [k, sentinel]))),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(resource, { minLength: 1, maxLength: 5 }), async (drawn) => {
         // A stack with no log group at all rightly fails lambda-log-group whatever the names: one is always present.
-        const logs: FixtureResource = { name: "logs", type: TYPES.logGroup, props: Object.fromEntries(keys.map((k) => [k, unknown.string])) };
+        const logs: FixtureResource = {
+          name: "logs",
+          type: TYPES.logGroup,
+          props: Object.fromEntries(keys.map((k) => [k, unknown.string])),
+        };
         const fixtures: FixtureResource[] = [logs, ...drawn.map((r, i) => ({ name: `r${i}`, ...r }))];
         const diags = [...(await analyzeResources(policies, fixtures)), ...(await analyzeStack(policies, fixtures))];
-        const mandatory = diags.filter((d) => d.enforcementLevel === "mandatory").map((d) => `${d.policyName} ${d.resourceName}: ${d.message}`);
+        const mandatory = diags
+          .filter((d) => d.enforcementLevel === "mandatory")
+          .map((d) => `${d.policyName} ${d.resourceName}: ${d.message}`);
         expect(mandatory).to.deep.equal([]);
       }),
       { numRuns: 40 },

@@ -1,6 +1,14 @@
 import { expect } from "chai";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { analyzeResources, analyzeStack, failingNames, remediate, secret, unknown, urnOf } from "../support/policy-harness";
+import {
+  analyzeResources,
+  analyzeStack,
+  failingNames,
+  remediate,
+  secret,
+  unknown,
+  urnOf,
+} from "../support/policy-harness";
 
 // The harness itself, checked with tiny policies: it must carry config, providers, unknowns, secrets and the stack
 // graph through the SDK exactly as the engine would.
@@ -21,7 +29,8 @@ const readsSize: ResourceValidationPolicy = {
 const readsProvider: ResourceValidationPolicy = {
   name: "reads-provider",
   description: "reads provider props",
-  validateResource: (args, report) => report(`provider=${JSON.stringify(args.provider?.props.region)} pw=${args.props.password}`),
+  validateResource: (args, report) =>
+    report(`provider=${JSON.stringify(args.provider?.props.region)} pw=${args.props.password}`),
 };
 
 const fixSize: ResourceValidationPolicy = {
@@ -36,14 +45,17 @@ const graph: StackValidationPolicy = {
   description: "reports dependencies",
   validateStack: (args, report) => {
     for (const r of args.resources) {
-      if (r.dependencies.length) report(`${r.name} depends on ${r.dependencies.map((d) => d.name).join(",")}; parent ${r.parent?.name}`, r.urn);
+      if (r.dependencies.length)
+        report(`${r.name} depends on ${r.dependencies.map((d) => d.name).join(",")}; parent ${r.parent?.name}`, r.urn);
     }
   },
 };
 
 describe("policy harness (SDK serve() over gRPC)", () => {
   it("sends each call's config and nothing left over from the previous call", async () => {
-    const first = await analyzeResources([echoConfig], [{ name: "a", type: "t:m:T", props: {} }], { "echo-config": { x: 1 } });
+    const first = await analyzeResources([echoConfig], [{ name: "a", type: "t:m:T", props: {} }], {
+      "echo-config": { x: 1 },
+    });
     const second = await analyzeResources([echoConfig], [{ name: "a", type: "t:m:T", props: {} }]);
     expect(first[0].message).to.include('config={"x":1}');
     expect(second[0].message).to.include("config={}");
@@ -52,7 +64,9 @@ describe("policy harness (SDK serve() over gRPC)", () => {
   it("applies enforcement levels from config, including all and disabled", async () => {
     const res = [{ name: "big", type: "t:m:T", props: { size: 5 } }];
     expect(failingNames(await analyzeResources([readsSize], res), "reads-size")).to.deep.equal(["big"]);
-    expect(failingNames(await analyzeResources([readsSize], res, { all: "advisory" }), "reads-size", "advisory")).to.deep.equal(["big"]);
+    expect(
+      failingNames(await analyzeResources([readsSize], res, { all: "advisory" }), "reads-size", "advisory"),
+    ).to.deep.equal(["big"]);
     expect(await analyzeResources([readsSize], res, { "reads-size": "disabled" })).to.deep.equal([]);
   });
 
@@ -66,7 +80,14 @@ describe("policy harness (SDK serve() over gRPC)", () => {
   it("passes the provider's properties and unwraps secrets", async () => {
     const diags = await analyzeResources(
       [readsProvider],
-      [{ name: "p", type: "t:m:T", props: { password: secret("hunter2") }, provider: { name: "default", props: { region: "eu-west-1" } } }],
+      [
+        {
+          name: "p",
+          type: "t:m:T",
+          props: { password: secret("hunter2") },
+          provider: { name: "default", props: { region: "eu-west-1" } },
+        },
+      ],
     );
     expect(diags[0].message).to.include('provider="eu-west-1" pw=hunter2');
   });

@@ -52,13 +52,19 @@ describe("lambda-log-group", () => {
     const lgUrn = urnOf(TYPES.logGroup, "lg");
     const viaName = await analyzeStack(
       [lambdaLogGroup],
-      [fn("fn", { name: unknown.string }), logGroup("lg", { name: unknown.string }, { propertyDependencies: { name: [fnUrn] }, dependencies: [fnUrn] })],
+      [
+        fn("fn", { name: unknown.string }),
+        logGroup("lg", { name: unknown.string }, { propertyDependencies: { name: [fnUrn] }, dependencies: [fnUrn] }),
+      ],
     );
     expect(viaName).to.deep.equal([]);
 
     const viaLoggingConfig = await analyzeStack(
       [lambdaLogGroup],
-      [fn("fn", { name: "fn-1", loggingConfig: unknown.object }, { propertyDependencies: { loggingConfig: [lgUrn] } }), logGroup("lg", { name: unknown.string })],
+      [
+        fn("fn", { name: "fn-1", loggingConfig: unknown.object }, { propertyDependencies: { loggingConfig: [lgUrn] } }),
+        logGroup("lg", { name: unknown.string }),
+      ],
     );
     expect(viaLoggingConfig).to.deep.equal([]);
   });
@@ -67,19 +73,28 @@ describe("lambda-log-group", () => {
     const fnUrn = urnOf(TYPES.lambdaFunction, "fn");
     const diags = await analyzeStack(
       [lambdaLogGroup],
-      [fn("fn", { name: "fn-1" }), logGroup("audit", { name: "/custom/fn-1" }, { propertyDependencies: { name: [fnUrn] } })],
+      [
+        fn("fn", { name: "fn-1" }),
+        logGroup("audit", { name: "/custom/fn-1" }, { propertyDependencies: { name: [fnUrn] } }),
+      ],
     );
     expect(failingNames(diags, POLICY)).to.deep.equal(["fn"]);
   });
 
   it("reports what preview cannot tell as an advisory that says what is unknown, never as mandatory", async () => {
-    const nameUnknown = await analyzeStack([lambdaLogGroup], [fn("a", { name: unknown.string }), logGroup("other", { name: "/aws/lambda/other" })]);
+    const nameUnknown = await analyzeStack(
+      [lambdaLogGroup],
+      [fn("a", { name: unknown.string }), logGroup("other", { name: "/aws/lambda/other" })],
+    );
     expect(failingNames(nameUnknown, POLICY)).to.deep.equal([]);
     expect(failingNames(nameUnknown, POLICY, "advisory")).to.deep.equal(["a"]);
     expect(nameUnknown[0].message).to.equal(
       'could not verify during preview: function "a": the function\'s name or loggingConfig.logGroup is unknown, so whether the stack declares its log group is unverified',
     );
-    const groupUnknown = await analyzeStack([lambdaLogGroup], [fn("b", { name: "b-1" }), logGroup("g", { name: unknown.string }), logGroup("h", { name: "/other" })]);
+    const groupUnknown = await analyzeStack(
+      [lambdaLogGroup],
+      [fn("b", { name: "b-1" }), logGroup("g", { name: unknown.string }), logGroup("h", { name: "/other" })],
+    );
     expect(failingNames(groupUnknown, POLICY)).to.deep.equal([]);
     expect(failingNames(groupUnknown, POLICY, "advisory")).to.deep.equal(["b"]);
     expect(groupUnknown[0].message).to.equal(
@@ -88,18 +103,28 @@ describe("lambda-log-group", () => {
   });
 
   it("a log group named from another function's outputs is that function's, even in preview", async () => {
-    const apiLogs = logGroup("api-logs", { name: unknown.string }, { propertyDependencies: { name: [urnOf(TYPES.lambdaFunction, "api")] } });
-    const diags = await analyzeStack([lambdaLogGroup], [fn("api", { name: unknown.string }), fn("worker", { name: "worker-1" }), apiLogs]);
+    const apiLogs = logGroup(
+      "api-logs",
+      { name: unknown.string },
+      { propertyDependencies: { name: [urnOf(TYPES.lambdaFunction, "api")] } },
+    );
+    const diags = await analyzeStack(
+      [lambdaLogGroup],
+      [fn("api", { name: unknown.string }), fn("worker", { name: "worker-1" }), apiLogs],
+    );
     expect(failingNames(diags, POLICY)).to.deep.equal(["worker"]);
     expect(failingNames(diags, POLICY, "advisory")).to.deep.equal([]);
   });
 
   it("stays silent in preview when a known log group already matches", async () => {
-    const diags = await analyzeStack([lambdaLogGroup], [
-      fn("b", { name: "b-1" }),
-      logGroup("g", { name: unknown.string }),
-      logGroup("b-logs", { name: "/aws/lambda/b-1" }),
-    ]);
+    const diags = await analyzeStack(
+      [lambdaLogGroup],
+      [
+        fn("b", { name: "b-1" }),
+        logGroup("g", { name: unknown.string }),
+        logGroup("b-logs", { name: "/aws/lambda/b-1" }),
+      ],
+    );
     expect(diags).to.deep.equal([]);
   });
 

@@ -1,10 +1,22 @@
 import { expect } from "chai";
 import { lambdaMemoryLimit } from "../../policy-pack/lambda-memory-limit";
 import { TYPES } from "../../policy-pack/common/types";
-import { analyzeResources, diagnosticsFor, failingNames, FixtureResource, remediate, secret, unknown } from "../support/policy-harness";
+import {
+  analyzeResources,
+  diagnosticsFor,
+  failingNames,
+  FixtureResource,
+  remediate,
+  secret,
+  unknown,
+} from "../support/policy-harness";
 
 const POLICY = "lambda-memory-limit";
-const fn = (name: string, props: Record<string, unknown>): FixtureResource => ({ name, type: TYPES.lambdaFunction, props });
+const fn = (name: string, props: Record<string, unknown>): FixtureResource => ({
+  name,
+  type: TYPES.lambdaFunction,
+  props,
+});
 
 const fixtures: FixtureResource[] = [
   fn("pass-unset", { runtime: "nodejs20.x" }),
@@ -34,7 +46,9 @@ describe(POLICY, () => {
     const [arm] = diagnosticsFor(diags, POLICY, "fail-arm");
     // 1024 MB excess on arm64: 1e6 x 0.2 x 1 x $0.0000133334 = $2.67
     expect(arm.message).to.include("about $2.67/month").and.include("arm64");
-    expect(diagnosticsFor(diags, POLICY, "fail-not-a-number")[0].message).to.include('"lots"').and.include("not a number");
+    expect(diagnosticsFor(diags, POLICY, "fail-not-a-number")[0].message)
+      .to.include('"lots"')
+      .and.include("not a number");
   });
 
   it("takes maxMemoryMb from config", async () => {
@@ -44,15 +58,20 @@ describe(POLICY, () => {
   });
 
   it("ignores a config value of the wrong type and keeps the default", async () => {
-    const diags = await analyzeResources([lambdaMemoryLimit], [fn("fail-769", { memorySize: 769 })], { [POLICY]: { maxMemoryMb: "big" } });
+    const diags = await analyzeResources([lambdaMemoryLimit], [fn("fail-769", { memorySize: 769 })], {
+      [POLICY]: { maxMemoryMb: "big" },
+    });
     expect(failingNames(diags, POLICY)).to.deep.equal(["fail-769"]);
   });
 
   it("never fails on an unknown memorySize during preview, and still prices a known one when only the architecture is unknown", async () => {
-    const diags = await analyzeResources([lambdaMemoryLimit], [
-      fn("unknown-memory", { memorySize: unknown.number }),
-      fn("unknown-arch", { memorySize: 1024, architectures: unknown.array }),
-    ]);
+    const diags = await analyzeResources(
+      [lambdaMemoryLimit],
+      [
+        fn("unknown-memory", { memorySize: unknown.number }),
+        fn("unknown-arch", { memorySize: 1024, architectures: unknown.array }),
+      ],
+    );
     expect(failingNames(diags, POLICY)).to.deep.equal(["unknown-arch"]);
     const [advisory] = diagnosticsFor(diags, POLICY, "unknown-memory");
     expect(advisory.enforcementLevel).to.equal("advisory");
@@ -61,20 +80,36 @@ describe(POLICY, () => {
   });
 
   it("reports exempt functions as advisory with the reason, and an exemption without a reason as a violation", async () => {
-    const diags = await analyzeResources([lambdaMemoryLimit], [
-      fn("exempt", { memorySize: 3008, tags: { "serverless-guard:exempt": "lambda-memory-limit,dlq-alarm", "serverless-guard:exempt-reason": "ML model needs RAM" } }),
-      fn("exempt-other-policy", { memorySize: 3008, tags: { "serverless-guard:exempt": "dlq-alarm", "serverless-guard:exempt-reason": "x" } }),
-      fn("no-reason", { memorySize: 1024, tags: { "serverless-guard:exempt": "lambda-memory-limit" } }),
-    ]);
+    const diags = await analyzeResources(
+      [lambdaMemoryLimit],
+      [
+        fn("exempt", {
+          memorySize: 3008,
+          tags: {
+            "serverless-guard:exempt": "lambda-memory-limit,dlq-alarm",
+            "serverless-guard:exempt-reason": "ML model needs RAM",
+          },
+        }),
+        fn("exempt-other-policy", {
+          memorySize: 3008,
+          tags: { "serverless-guard:exempt": "dlq-alarm", "serverless-guard:exempt-reason": "x" },
+        }),
+        fn("no-reason", { memorySize: 1024, tags: { "serverless-guard:exempt": "lambda-memory-limit" } }),
+      ],
+    );
     expect(failingNames(diags, POLICY)).to.deep.equal(["exempt-other-policy", "no-reason"]);
     expect(failingNames(diags, POLICY, "advisory")).to.deep.equal(["exempt"]);
-    expect(diagnosticsFor(diags, POLICY, "exempt")[0].message).to.include("exempt by tag: ML model needs RAM").and.include("3008 MB");
+    expect(diagnosticsFor(diags, POLICY, "exempt")[0].message)
+      .to.include("exempt by tag: ML model needs RAM")
+      .and.include("3008 MB");
     const noReason = diagnosticsFor(diags, POLICY, "no-reason").map((d) => d.message);
     expect(noReason.some((m) => m.includes("serverless-guard:exempt-reason is empty or missing"))).to.equal(true);
   });
 
   it("exclude (names or URN globs) turns findings into advisories", async () => {
-    const diags = await analyzeResources([lambdaMemoryLimit], fixtures, { [POLICY]: { exclude: ["fail-769", "*::fail-3*"] } });
+    const diags = await analyzeResources([lambdaMemoryLimit], fixtures, {
+      [POLICY]: { exclude: ["fail-769", "*::fail-3*"] },
+    });
     expect(failingNames(diags, POLICY)).to.deep.equal(["fail-arm", "fail-not-a-number"]);
     expect(failingNames(diags, POLICY, "advisory")).to.deep.equal(["fail-3008", "fail-769"]);
   });
@@ -83,7 +118,12 @@ describe(POLICY, () => {
     const config = { [POLICY]: "remediate" };
     const out = await remediate(
       [lambdaMemoryLimit],
-      fn("big", { memorySize: 3008, runtime: "nodejs20.x", role: unknown.string, environment: { variables: { TOKEN: secret("s3cr3t") } } }),
+      fn("big", {
+        memorySize: 3008,
+        runtime: "nodejs20.x",
+        role: unknown.string,
+        environment: { variables: { TOKEN: secret("s3cr3t") } },
+      }),
       config,
     );
     expect(out).to.have.length(1);
@@ -96,12 +136,16 @@ describe(POLICY, () => {
     expect(await remediate([lambdaMemoryLimit], fn("small", { memorySize: 512 }), config)).to.deep.equal([]);
     // Exactly at the ceiling passes validation, so there is nothing to remediate either.
     expect(await remediate([lambdaMemoryLimit], fn("at-limit", { memorySize: 768 }), config)).to.deep.equal([]);
-    const custom = await remediate([lambdaMemoryLimit], fn("big", { memorySize: 3008 }), { [POLICY]: { enforcementLevel: "remediate", maxMemoryMb: 1024 } });
+    const custom = await remediate([lambdaMemoryLimit], fn("big", { memorySize: 3008 }), {
+      [POLICY]: { enforcementLevel: "remediate", maxMemoryMb: 1024 },
+    });
     expect(custom[0].properties).to.deep.equal({ memorySize: 1024 });
   });
 
   it("does not remediate an exempt function", async () => {
     const tags = { "serverless-guard:exempt": POLICY, "serverless-guard:exempt-reason": "needs it" };
-    expect(await remediate([lambdaMemoryLimit], fn("exempt", { memorySize: 3008, tags }), { [POLICY]: "remediate" })).to.deep.equal([]);
+    expect(
+      await remediate([lambdaMemoryLimit], fn("exempt", { memorySize: 3008, tags }), { [POLICY]: "remediate" }),
+    ).to.deep.equal([]);
   });
 });

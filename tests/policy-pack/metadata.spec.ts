@@ -14,7 +14,12 @@ const queueArn = (name: string) => `arn:aws:sqs:us-east-1:123456789012:${name}`;
 const queue = (name: string, physical: string, extra: Record<string, unknown> = {}): FixtureResource => ({
   name,
   type: TYPES.sqsQueue,
-  props: { name: physical, arn: queueArn(physical), url: `https://sqs.us-east-1.amazonaws.com/123456789012/${physical}`, ...extra },
+  props: {
+    name: physical,
+    arn: queueArn(physical),
+    url: `https://sqs.us-east-1.amazonaws.com/123456789012/${physical}`,
+    ...extra,
+  },
 });
 
 /**
@@ -43,10 +48,18 @@ const EXAMPLE_FIXTURES: Record<string, FixtureResource[]> = {
     { name: "orders", type: TYPES.dynamodbTable, props: { tags: { Environment: "prod", Project: "shop" } } },
   ],
   "dynamodb-on-demand": [
-    { name: "orders", type: TYPES.dynamodbTable, props: { billingMode: "PROVISIONED", readCapacity: 20, writeCapacity: 5 } },
+    {
+      name: "orders",
+      type: TYPES.dynamodbTable,
+      props: { billingMode: "PROVISIONED", readCapacity: 20, writeCapacity: 5 },
+    },
   ],
   "critical-function-provisioned-concurrency": [
-    { name: "payment-processor", type: TYPES.lambdaFunction, props: { name: "payment-processor-1", arn: fnArn("payment-processor-1") } },
+    {
+      name: "payment-processor",
+      type: TYPES.lambdaFunction,
+      props: { name: "payment-processor-1", arn: fnArn("payment-processor-1") },
+    },
     {
       name: "payment-processor-pc",
       type: TYPES.lambdaProvisionedConcurrency,
@@ -55,7 +68,9 @@ const EXAMPLE_FIXTURES: Record<string, FixtureResource[]> = {
   ],
   "dlq-alarm": [
     queue("jobs-dlq", "jobs-dlq-1"),
-    queue("jobs", "jobs-1", { redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("jobs-dlq-1"), maxReceiveCount: 3 }) }),
+    queue("jobs", "jobs-1", {
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("jobs-dlq-1"), maxReceiveCount: 3 }),
+    }),
   ],
   "lambda-log-group": [{ name: "worker", type: TYPES.lambdaFunction, props: { name: "worker-5678" } }],
 };
@@ -82,7 +97,7 @@ describe("policy metadata", () => {
       it("lives in policy-pack/<name>.ts, which exports this very policy object", () => {
         const file = path.join(PACK_DIR, `${policy.name}.ts`);
         expect(fs.existsSync(file), file).to.equal(true);
-         
+
         const exported = Object.values(require(file));
         expect(exported).to.include(policy);
       });
@@ -98,13 +113,18 @@ describe("policy metadata", () => {
         expect(policy.metadata.example).to.be.a("string").with.length.above(20);
         expect(policy.metadata.details).to.be.a("string").with.length.above(20);
         // Its docs page, which the SDK sends to the engine (SARIF helpUri).
-        expect(policy.url).to.equal(`https://github.com/serverless-guard/serverless-guard/blob/main/docs/policies/${policy.name}.md`);
+        expect(policy.url).to.equal(
+          `https://github.com/serverless-guard/serverless-guard/blob/main/docs/policies/${policy.name}.md`,
+        );
         // The pack's default (mandatory) applies unless the config file says otherwise.
         expect(policy.enforcementLevel).to.equal(undefined);
       });
 
       it("its config schema documents every key, with a default for every key but exclude", () => {
-        const props = (policy.configSchema?.properties ?? {}) as Record<string, { description?: string; default?: unknown }>;
+        const props = (policy.configSchema?.properties ?? {}) as Record<
+          string,
+          { description?: string; default?: unknown }
+        >;
         expect(props).to.have.property("exclude");
         expect(props).to.not.have.property("enforcementLevel");
         for (const [key, schema] of Object.entries(props)) {
@@ -129,7 +149,8 @@ describe("policy metadata", () => {
         }
         expect(page).to.include("## Example finding\n\n```text\n" + policy.metadata.example + "\n```");
         const e = policy.metadata.equivalents;
-        for (const id of [...(e.checkov ?? []), ...(e.awsConfig ?? []), ...(e.other ?? [])]) expect(page).to.include(id);
+        for (const id of [...(e.checkov ?? []), ...(e.awsConfig ?? []), ...(e.other ?? [])])
+          expect(page).to.include(id);
       });
     });
   }

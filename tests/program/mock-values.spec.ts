@@ -26,10 +26,25 @@ describe("mock values", () => {
     it("shapes ids and ARNs per service", () => {
       const fn = mockState("aws:lambda/function:Function", "f", "u1", { name: "f-1" }, ctx);
       expect(fn.id).to.equal("f-1");
-      expect(fn.computed).to.deep.include({ arn: "arn:aws:lambda:eu-west-1:123456789012:function:f-1", version: "$LATEST" });
-      const alias = mockState("aws:lambda/alias:Alias", "live", "u2", { name: "live", functionName: "arn:aws:lambda:eu-west-1:123456789012:function:f-1" }, ctx);
+      expect(fn.computed).to.deep.include({
+        arn: "arn:aws:lambda:eu-west-1:123456789012:function:f-1",
+        version: "$LATEST",
+      });
+      const alias = mockState(
+        "aws:lambda/alias:Alias",
+        "live",
+        "u2",
+        { name: "live", functionName: "arn:aws:lambda:eu-west-1:123456789012:function:f-1" },
+        ctx,
+      );
       expect(alias.computed.arn).to.equal("arn:aws:lambda:eu-west-1:123456789012:function:f-1:live");
-      const pcc = mockState("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", "pc", "u3", { functionName: "f-1", qualifier: "live" }, ctx);
+      const pcc = mockState(
+        "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+        "pc",
+        "u3",
+        { functionName: "f-1", qualifier: "live" },
+        ctx,
+      );
       expect(pcc.id).to.equal("f-1,live");
       const policy = mockState("aws:iam/policy:Policy", "p", "u4", { name: "p-1", path: "/svc/" }, ctx);
       expect(policy.id).to.equal("arn:aws:iam::123456789012:policy/svc/p-1");
@@ -45,22 +60,45 @@ describe("mock values", () => {
     });
 
     it("merges provider defaultTags under the resource's tags into tagsAll", () => {
-      const q = mockState("aws:sqs/queue:Queue", "q", "u", { name: "q", tags: { Owner: "me", Project: "x" } }, { ...ctx, defaultTags: { Owner: "ops", CostCenter: "c" } });
+      const q = mockState(
+        "aws:sqs/queue:Queue",
+        "q",
+        "u",
+        { name: "q", tags: { Owner: "me", Project: "x" } },
+        { ...ctx, defaultTags: { Owner: "ops", CostCenter: "c" } },
+      );
       expect(q.computed.tagsAll).to.deep.equal({ Owner: "me", Project: "x", CostCenter: "c" });
     });
   });
 
   describe("getPolicyDocument", () => {
     it("renders wildcard principals, notPrincipals and merges source and override documents by Sid", () => {
-      const source = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "A", Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Sid: "B", Effect: "Deny", Action: "*", Resource: "*" }] });
-      const override = JSON.stringify({ Statement: { Sid: "B", Effect: "Deny", Action: "s3:DeleteObject", Resource: "*" } });
+      const source = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "A", Effect: "Allow", Action: "s3:GetObject", Resource: "*" },
+          { Sid: "B", Effect: "Deny", Action: "*", Resource: "*" },
+        ],
+      });
+      const override = JSON.stringify({
+        Statement: { Sid: "B", Effect: "Deny", Action: "s3:DeleteObject", Resource: "*" },
+      });
       const out = renderPolicyDocument({
         policyId: "doc-1",
         sourcePolicyDocuments: [source],
         overridePolicyDocuments: [override],
         statements: [
-          { sid: "A", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::b/*"], principals: [{ type: "*", identifiers: ["*"] }] },
-          { effect: "Deny", actions: ["s3:*"], notPrincipals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:root", "arn:aws:iam::2:root"] }] },
+          {
+            sid: "A",
+            actions: ["s3:PutObject"],
+            resources: ["arn:aws:s3:::b/*"],
+            principals: [{ type: "*", identifiers: ["*"] }],
+          },
+          {
+            effect: "Deny",
+            actions: ["s3:*"],
+            notPrincipals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:root", "arn:aws:iam::2:root"] }],
+          },
         ],
       });
       expect(JSON.parse(out.minifiedJson as string)).to.deep.equal({

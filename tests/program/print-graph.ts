@@ -7,16 +7,26 @@ import { parseStackReferences } from "../../src/program/stack-references";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { stack: { type: "string" }, config: { type: "string", multiple: true }, preview: { type: "boolean" }, "stack-reference": { type: "string", multiple: true } },
+  options: {
+    stack: { type: "string" },
+    config: { type: "string", multiple: true },
+    preview: { type: "boolean" },
+    "stack-reference": { type: "string", multiple: true },
+  },
 });
 new Promise((resolve) => resolve(parseStackReferences(values["stack-reference"] ?? [])))
   .then((stackReferences) =>
-    runProgram(positionals[0], { stack: values.stack, config: parseConfigPairs(values.config ?? []), preview: values.preview, stackReferences: stackReferences as never }),
+    runProgram(positionals[0], {
+      stack: values.stack,
+      config: parseConfigPairs(values.config ?? []),
+      preview: values.preview,
+      stackReferences: stackReferences as never,
+    }),
   )
   .then(
-  (graph) => process.stdout.write(JSON.stringify(graph)),
-  (err) => {
-    process.stderr.write(`${err.name}: ${err.message}\n`);
-    process.exitCode = 2;
-  },
-);
+    (graph) => process.stdout.write(JSON.stringify(graph)),
+    (err) => {
+      process.stderr.write(`${err.name}: ${err.message}\n`);
+      process.exitCode = 2;
+    },
+  );

@@ -18,7 +18,10 @@ const { PULUMI_CONFIG_PASSPHRASE: _p, PULUMI_CONFIG_PASSPHRASE_FILE: _f, ...base
 
 async function runGraph(program: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const r: NodeRun = await queued(() =>
-    runNode(["-r", "ts-node/register/transpile-only", path.join(__dirname, "print-graph.ts"), rel(program), ...args], { cwd: root, env: { ...baseEnv, ...env } }),
+    runNode(["-r", "ts-node/register/transpile-only", path.join(__dirname, "print-graph.ts"), rel(program), ...args], {
+      cwd: root,
+      env: { ...baseEnv, ...env },
+    }),
   );
   return { ...r, graph: r.status === 0 ? (JSON.parse(r.stdout) as ResourceGraph) : undefined };
 }
@@ -47,7 +50,9 @@ describe("runProgram on real-world programs", function () {
     const r = await runGraph("remote-component");
     expect(r.status, r.stderr).to.equal(0);
     const g = r.graph!;
-    expect(g.unexpandedComponents).to.deep.equal([{ type: "awsx:ec2:Vpc", urn: "urn:pulumi:dev::remote-component::awsx:ec2:Vpc::main" }]);
+    expect(g.unexpandedComponents).to.deep.equal([
+      { type: "awsx:ec2:Vpc", urn: "urn:pulumi:dev::remote-component::awsx:ec2:Vpc::main" },
+    ]);
     expect(byName(g, "main").custom).to.equal(false);
     expect(byName(g, "main").inputs).to.deep.equal({ cidrBlock: "10.0.0.0/16" });
     expect(byName(g, "worker-sg").inputs.vpcId).to.equal(UNKNOWN_VALUE);
@@ -71,13 +76,19 @@ describe("runProgram on real-world programs", function () {
     });
 
     it("with `pulumi stack output --json`: the outputs flow in, a '[secret]' output stays a secret", async () => {
-      const r = await runGraph("stack-reference", ["--stack-reference", `network/dev=${rel("stack-reference")}/network-outputs.json`]);
+      const r = await runGraph("stack-reference", [
+        "--stack-reference",
+        `network/dev=${rel("stack-reference")}/network-outputs.json`,
+      ]);
       expect(r.status, r.stderr).to.equal(0);
       const g = r.graph!;
       expect(g.stackReferences).to.deep.equal([{ name: "acme/network/dev", resolved: true }]);
       const fn = byName(g, "api");
       expect(fn.inputs.deadLetterConfig).to.deep.equal({ targetArn: "arn:aws:sqs:us-east-1:123456789012:shared-dlq" });
-      expect(fn.inputs.vpcConfig).to.deep.equal({ subnetIds: ["subnet-0aa", "subnet-0bb"], securityGroupIds: ["sg-0a1b2c3d4e5f60718"] });
+      expect(fn.inputs.vpcConfig).to.deep.equal({
+        subnetIds: ["subnet-0aa", "subnet-0bb"],
+        securityGroupIds: ["sg-0a1b2c3d4e5f60718"],
+      });
       expect(fn.inputs.environment).to.deep.equal({ variables: { DB_PASSWORD: secret("[secret]") } });
     });
 
@@ -91,7 +102,22 @@ describe("runProgram on real-world programs", function () {
           privateSubnetIds: ["subnet-1"],
           dbPassword: { [SECRET_SIG]: SECRET_SIG_VALUE, plaintext: JSON.stringify("hunter2") },
         };
-        fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:dev::network::pulumi:pulumi:Stack::network-dev", type: "pulumi:pulumi:Stack", custom: false, outputs }] } }));
+        fs.writeFileSync(
+          file,
+          JSON.stringify({
+            version: 3,
+            deployment: {
+              resources: [
+                {
+                  urn: "urn:pulumi:dev::network::pulumi:pulumi:Stack::network-dev",
+                  type: "pulumi:pulumi:Stack",
+                  custom: false,
+                  outputs,
+                },
+              ],
+            },
+          }),
+        );
         const r = await runGraph("stack-reference", ["--stack-reference", `acme/network/dev=${file}`]);
         expect(r.status, r.stderr).to.equal(0);
         const fn = byName(r.graph!, "api");
@@ -138,11 +164,15 @@ describe("runProgram on real-world programs", function () {
     });
 
     it("decrypts top-level and nested secure values with PULUMI_CONFIG_PASSPHRASE, as secrets", async () => {
-      const r = await runGraph("passphrase-secrets", ["--stack", stack], { PULUMI_CONFIG_PASSPHRASE: "generated in the test" });
+      const r = await runGraph("passphrase-secrets", ["--stack", stack], {
+        PULUMI_CONFIG_PASSPHRASE: "generated in the test",
+      });
       expect(r.status, r.stderr).to.equal(0);
       const fn = byName(r.graph!, "ingest");
       expect(fn.inputs.memorySize).to.deep.equal(secret(2048));
-      expect(fn.inputs.environment).to.deep.equal({ variables: { API_KEY: secret("key-from-the-test"), API_TOKEN: secret("token-from-the-test") } });
+      expect(fn.inputs.environment).to.deep.equal({
+        variables: { API_KEY: secret("key-from-the-test"), API_TOKEN: secret("token-from-the-test") },
+      });
       expect(r.graph!.undecidedSecrets).to.equal(undefined);
       expect(r.stderr).to.not.contain("from-the-test");
     });
@@ -168,7 +198,9 @@ describe("runProgram on real-world programs", function () {
       const fn = byName(r.graph!, "ingest");
       expect(fn.inputs.memorySize).to.equal(UNKNOWN_VALUE);
       expect(fn.inputs.environment).to.deep.equal({ variables: { API_KEY: UNKNOWN_VALUE, API_TOKEN: UNKNOWN_VALUE } });
-      expect(r.stderr).to.contain("cannot be decrypted (set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to decrypt them)");
+      expect(r.stderr).to.contain(
+        "cannot be decrypted (set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to decrypt them)",
+      );
     });
 
     it("--config for a secure key wins, and that key is no longer undecided", async () => {
@@ -182,7 +214,9 @@ describe("runProgram on real-world programs", function () {
   it("falls back to index.ts when package.json#main names a file that was never built, with Pulumi's warning", async () => {
     const r = await runGraph("stale-main");
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stderr).to.contain("warning: Could not find entry point 'bin/index.js' specified in package.json; using 'index.ts' instead");
+    expect(r.stderr).to.contain(
+      "warning: Could not find entry point 'bin/index.js' specified in package.json; using 'index.ts' instead",
+    );
     expect(r.graph!.sourceFile).to.equal(path.join(programs, "stale-main", "index.ts"));
     expect(r.graph!.resources.map((x) => x.name)).to.include("jobs");
   });
@@ -190,7 +224,9 @@ describe("runProgram on real-world programs", function () {
   it("a dependency that is not installed says to run npm install in the program's directory", async () => {
     const r = await runGraph("missing-dependency");
     expect(r.status).to.equal(2);
-    expect(lastLine(r.stderr)).to.equal(`UsageError: program ${rel("missing-dependency")} failed: Cannot find module '@pulumi/awsx'; run npm install in ${rel("missing-dependency")}`);
+    expect(lastLine(r.stderr)).to.equal(
+      `UsageError: program ${rel("missing-dependency")} failed: Cannot find module '@pulumi/awsx'; run npm install in ${rel("missing-dependency")}`,
+    );
   });
 
   it("places resources made inside a library (CallbackFunction) at the program's line that made them", async () => {
@@ -205,7 +241,10 @@ describe("runProgram on real-world programs", function () {
   });
 
   it("--preview: what a provider computes on create is unknown; inputs the program gave and auto-names are known", async () => {
-    const [update, preview] = await Promise.all([runGraph("role-policy-modes"), runGraph("role-policy-modes", ["--preview"])]);
+    const [update, preview] = await Promise.all([
+      runGraph("role-policy-modes"),
+      runGraph("role-policy-modes", ["--preview"]),
+    ]);
     expect(update.status, update.stderr).to.equal(0);
     expect(preview.status, preview.stderr).to.equal(0);
     expect(update.graph!.mode).to.equal("update");

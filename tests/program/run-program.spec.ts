@@ -7,10 +7,20 @@ import { limitConcurrency, NodeRun, runNode } from "../support/spawn";
 // runProgram sets process-global Pulumi state, so every run happens in a child process of its own.
 const root = path.join(__dirname, "..", "..");
 const programs = path.join(root, "tests", "fixtures", "programs");
-const printGraphArgs = (program: string, args: string[]) => ["-r", "ts-node/register/transpile-only", path.join(__dirname, "print-graph.ts"), path.join(programs, program), ...args];
+const printGraphArgs = (program: string, args: string[]) => [
+  "-r",
+  "ts-node/register/transpile-only",
+  path.join(__dirname, "print-graph.ts"),
+  path.join(programs, program),
+  ...args,
+];
 function runGraph(program: string, ...args: string[]) {
   const r = spawnSync(process.execPath, printGraphArgs(program, args), { cwd: root, encoding: "utf8" });
-  return { status: r.status, stderr: r.stderr, graph: r.status === 0 ? (JSON.parse(r.stdout) as ResourceGraph) : undefined };
+  return {
+    status: r.status,
+    stderr: r.stderr,
+    graph: r.status === 0 ? (JSON.parse(r.stdout) as ResourceGraph) : undefined,
+  };
 }
 const queued = limitConcurrency();
 const byName = (g: ResourceGraph, name: string): ResourceRecord => {
@@ -65,7 +75,9 @@ describe("runProgram", () => {
       expect(fnName).to.match(/^processor-[0-9a-f]{7}$/);
       expect(fn.inputs.name).to.equal(fnName); // as the provider's Check returns it
       expect(fn.outputs.arn).to.equal(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:${fnName}`);
-      expect(fn.outputs.invokeArn).to.equal(`arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.outputs.arn}/invocations`);
+      expect(fn.outputs.invokeArn).to.equal(
+        `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.outputs.arn}/invocations`,
+      );
       expect(fn.outputs.version).to.equal("1"); // publish: true
 
       const q = byName(g, "orders-dlq");
@@ -73,11 +85,19 @@ describe("runProgram", () => {
       expect(q.outputs.url).to.equal(`https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${q.outputs.name}`);
       const t = byName(g, "orders");
       expect(t.outputs.arn).to.equal(`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${t.outputs.name}`);
-      expect(byName(g, "processor-role").outputs.arn).to.match(new RegExp(`^arn:aws:iam::${ACCOUNT}:role/processor-role-[0-9a-f]{7}$`));
-      expect(byName(g, "processor-logs").outputs.arn).to.equal(`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${fnName}`);
-      expect(byName(g, "orders-dlq-alarm").outputs.arn).to.match(new RegExp(`^arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:orders-dlq-alarm-[0-9a-f]{7}$`));
+      expect(byName(g, "processor-role").outputs.arn).to.match(
+        new RegExp(`^arn:aws:iam::${ACCOUNT}:role/processor-role-[0-9a-f]{7}$`),
+      );
+      expect(byName(g, "processor-logs").outputs.arn).to.equal(
+        `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${fnName}`,
+      );
+      expect(byName(g, "orders-dlq-alarm").outputs.arn).to.match(
+        new RegExp(`^arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:orders-dlq-alarm-[0-9a-f]{7}$`),
+      );
       const alias = byName(g, "processor-live");
-      expect(alias.outputs.arn).to.equal(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:${fnName}:${alias.outputs.name}`);
+      expect(alias.outputs.arn).to.equal(
+        `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${fnName}:${alias.outputs.name}`,
+      );
     });
 
     it("lets outputs flow into other resources' inputs as after deployment", () => {
@@ -97,7 +117,9 @@ describe("runProgram", () => {
         Resource: byName(g, "orders").outputs.arn,
       });
       // object policy documents are stored as JSON strings, as in state
-      expect(JSON.parse(byName(g, "processor-role").inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({ Service: "lambda.amazonaws.com" });
+      expect(
+        JSON.parse(byName(g, "processor-role").inputs.assumeRolePolicy as string).Statement[0].Principal,
+      ).to.deep.equal({ Service: "lambda.amazonaws.com" });
     });
 
     it("records dependencies, property dependencies, the default provider and source positions", () => {
@@ -116,7 +138,10 @@ describe("runProgram", () => {
       expect(byName(g, "compliant-dev").provider).to.equal(undefined);
       expect(fn.sourcePosition?.uri).to.equal(path.join(programs, "compliant", "index.ts"));
       expect(fn.sourcePosition?.line).to.equal(37);
-      expect(byName(g, "compliant-dev").outputs).to.deep.equal({ functionArn: fn.outputs.arn, queueUrl: byName(g, "orders-dlq").outputs.url });
+      expect(byName(g, "compliant-dev").outputs).to.deep.equal({
+        functionArn: fn.outputs.arn,
+        queueUrl: byName(g, "orders-dlq").outputs.url,
+      });
     });
   });
 
@@ -134,27 +159,45 @@ describe("runProgram", () => {
       expect(covered.provider?.urn).to.equal("urn:pulumi:dev::default-tags::pulumi:providers:aws::default_7_48_0");
       expect(covered.provider?.properties).to.deep.equal({
         region: "eu-west-1", // Pulumi.yaml project config
-        defaultTags: { tags: { Environment: "dev", Project: "default-tags", Owner: "platform-team", CostCenter: "cc-42" } },
+        defaultTags: {
+          tags: { Environment: "dev", Project: "default-tags", Owner: "platform-team", CostCenter: "cc-42" },
+        },
         version: "7.48.0",
       });
       expect(covered.outputs.arn).to.match(/^arn:aws:sqs:eu-west-1:/);
       const explicit = byName(g, "covered-by-explicit");
       expect(explicit.provider?.urn).to.equal("urn:pulumi:dev::default-tags::pulumi:providers:aws::tagged-provider");
-      expect(explicit.provider?.properties.defaultTags).to.deep.equal({ tags: { Environment: "prod", Project: "default-tags", Owner: "ops", CostCenter: "cc-7" } });
+      expect(explicit.provider?.properties.defaultTags).to.deep.equal({
+        tags: { Environment: "prod", Project: "default-tags", Owner: "ops", CostCenter: "cc-7" },
+      });
       expect(explicit.outputs.arn).to.match(/^arn:aws:sqs:us-west-2:/);
       // the provider resource itself keeps the JSON string the SDK sends
       expect(byName(g, "tagged-provider").inputs.defaultTags).to.be.a("string");
-      expect(byName(g, "missing-owner").provider?.properties.defaultTags).to.deep.equal({ tags: { Environment: "dev", Project: "default-tags" } });
+      expect(byName(g, "missing-owner").provider?.properties.defaultTags).to.deep.equal({
+        tags: { Environment: "dev", Project: "default-tags" },
+      });
       expect(byName(g, "default-tags-dev").outputs).to.deep.equal({ stack: "dev", apiKeySet: true });
     });
 
     it("sets the stack and config the program reads from --stack and --config, over Pulumi.<stack>.yaml", () => {
-      const r = runGraph("default-tags", "--stack", "prod", "--config", "owner=alice", "--config", "aws:region=ap-south-1", "--config", "apiKey=k");
+      const r = runGraph(
+        "default-tags",
+        "--stack",
+        "prod",
+        "--config",
+        "owner=alice",
+        "--config",
+        "aws:region=ap-south-1",
+        "--config",
+        "apiKey=k",
+      );
       expect(r.status, r.stderr).to.equal(0);
       const g = r.graph!;
       expect(g.stack).to.equal("prod");
       expect(byName(g, "default-tags-prod").outputs).to.deep.equal({ stack: "prod", apiKeySet: true });
-      expect(byName(g, "covered-by-explicit").provider?.properties.defaultTags).to.deep.include({ tags: { Environment: "prod", Project: "default-tags", Owner: "alice", CostCenter: "cc-7" } });
+      expect(byName(g, "covered-by-explicit").provider?.properties.defaultTags).to.deep.include({
+        tags: { Environment: "prod", Project: "default-tags", Owner: "alice", CostCenter: "cc-7" },
+      });
       const covered = byName(g, "untagged-but-covered");
       expect(covered.urn).to.equal("urn:pulumi:prod::default-tags::aws:sqs/queue:Queue::untagged-but-covered");
       // no Pulumi.prod.yaml: no default tags, region from --config
@@ -188,17 +231,41 @@ describe("runProgram", () => {
 
   describe("bad programs are one-line usage errors naming the program", () => {
     const cases: [string, string, RegExp][] = [
-      ["a syntax error", "bad-syntax", /^UsageError: program .*bad-syntax failed: Unexpected token ';' at .*bad-syntax\/index\.js:3$/],
-      ["a program that throws", "throws", /^UsageError: program .*throws failed: table name is required \(at .*throws\/index\.ts:\d+:\d+\)$/],
-      ["a failure inside an apply", "throws-async", /^UsageError: program .*throws-async failed: .*cannot derive a name from source-[0-9a-f]{7} \(at .*throws-async\/index\.ts:7:11\)$/],
-      ["a missing main", "missing-main", /^UsageError: program .*missing-main: main .*does-not-exist\.ts does not exist$/],
+      [
+        "a syntax error",
+        "bad-syntax",
+        /^UsageError: program .*bad-syntax failed: Unexpected token ';' at .*bad-syntax\/index\.js:3$/,
+      ],
+      [
+        "a program that throws",
+        "throws",
+        /^UsageError: program .*throws failed: table name is required \(at .*throws\/index\.ts:\d+:\d+\)$/,
+      ],
+      [
+        "a failure inside an apply",
+        "throws-async",
+        /^UsageError: program .*throws-async failed: .*cannot derive a name from source-[0-9a-f]{7} \(at .*throws-async\/index\.ts:7:11\)$/,
+      ],
+      [
+        "a missing main",
+        "missing-main",
+        /^UsageError: program .*missing-main: main .*does-not-exist\.ts does not exist$/,
+      ],
       ["a directory without Pulumi.yaml", ".", /^UsageError: program .*programs has no Pulumi\.yaml$/],
-      ["a directory that does not exist", "no-such-program", /^UsageError: program directory .*no-such-program does not exist$/],
+      [
+        "a directory that does not exist",
+        "no-such-program",
+        /^UsageError: program directory .*no-such-program does not exist$/,
+      ],
     ];
     // Started together, a core each; every case still asserts its own run.
     const runs = new Map<string, Promise<NodeRun>>();
     before(() => {
-      for (const [, program] of cases) runs.set(program, queued(() => runNode(printGraphArgs(program, []), { cwd: root })));
+      for (const [, program] of cases)
+        runs.set(
+          program,
+          queued(() => runNode(printGraphArgs(program, []), { cwd: root })),
+        );
     });
     for (const [what, program, message] of cases) {
       it(`reports ${what}`, async () => {
@@ -215,10 +282,14 @@ describe("runProgram", () => {
 
   describe("component trees (the reference stack)", () => {
     it("qualifies a nested resource's URN type with its parents' whole type chain, as the engine does", () => {
-      const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "print-graph.ts"), path.join(root, "stack")], {
-        cwd: root,
-        encoding: "utf8",
-      });
+      const r = spawnSync(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", path.join(__dirname, "print-graph.ts"), path.join(root, "stack")],
+        {
+          cwd: root,
+          encoding: "utf8",
+        },
+      );
       expect(r.status, r.stderr).to.equal(0);
       const g = JSON.parse(r.stdout) as ResourceGraph;
       const fn = g.resources.find((x) => x.type === "aws:lambda/function:Function" && x.name.includes("processor"));
@@ -226,7 +297,9 @@ describe("runProgram", () => {
       const component = g.resources.find((x) => x.urn === fn!.parent)!;
       const stack = g.resources.find((x) => x.urn === component.parent)!;
       // Function inside LambdaComponent inside TapStack inside the root stack.
-      expect(fn!.urn).to.equal(`urn:pulumi:dev::tap::${stack.type}$${component.type}$aws:lambda/function:Function::${fn!.name}`);
+      expect(fn!.urn).to.equal(
+        `urn:pulumi:dev::tap::${stack.type}$${component.type}$aws:lambda/function:Function::${fn!.name}`,
+      );
       expect(stack.urn).to.equal(`urn:pulumi:dev::tap::${stack.type}::${stack.name}`);
     });
   });

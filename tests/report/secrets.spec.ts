@@ -39,7 +39,15 @@ function showSecretsExport(): object {
       manifest: { time: "2026-11-20T10:00:00Z", magic: "", version: "v3.200.0" },
       resources: [
         { urn: stack, custom: false, type: "pulumi:pulumi:Stack" },
-        { urn: provider, custom: true, id: "prov-id", type: "pulumi:providers:aws", inputs: { region: "us-east-1" }, outputs: { region: "us-east-1" }, parent: stack },
+        {
+          urn: provider,
+          custom: true,
+          id: "prov-id",
+          type: "pulumi:providers:aws",
+          inputs: { region: "us-east-1" },
+          outputs: { region: "us-east-1" },
+          parent: stack,
+        },
         {
           urn: "urn:pulumi:dev::secrets::aws:lambda/function:Function::leaky",
           custom: true,
@@ -80,16 +88,29 @@ describe("secrets never reach a report", () => {
       this.timeout(180_000);
       const dir = tempDir();
       const remediate = path.join(dir, "remediate.json");
-      fs.writeFileSync(remediate, JSON.stringify({ "lambda-memory-limit": "remediate", "log-group-retention": "remediate" }));
+      fs.writeFileSync(
+        remediate,
+        JSON.stringify({ "lambda-memory-limit": "remediate", "log-group-retention": "remediate" }),
+      );
       let input = program;
       if (command === "audit") {
         input = path.join(dir, "show-secrets.json");
         fs.writeFileSync(input, JSON.stringify(showSecretsExport()));
       }
-      const cases = REPORT_FORMATS.flatMap((format) => [[], ["--policy-pack-config", remediate]].map((extra) => ({ format, extra })));
-      const runs = await Promise.all(cases.map(({ format, extra }) => run([command, input, "--format", format, ...extra])));
+      const cases = REPORT_FORMATS.flatMap((format) =>
+        [[], ["--policy-pack-config", remediate]].map((extra) => ({ format, extra })),
+      );
+      const runs = await Promise.all(
+        cases.map(({ format, extra }) => run([command, input, "--format", format, ...extra])),
+      );
       // With remediation the log group's finding is fixed: only JSON (whole property bags) still shows where the secret was.
-      cases.forEach(({ format, extra }, i) => expectNoSecret(runs[i], `${command} --format ${format} ${extra.join(" ")}`, format === "json" || extra.length === 0));
+      cases.forEach(({ format, extra }, i) =>
+        expectNoSecret(
+          runs[i],
+          `${command} --format ${format} ${extra.join(" ")}`,
+          format === "json" || extra.length === 0,
+        ),
+      );
 
       // Where the secret was: the log group's name in log-group-retention's message ...
       const plain = JSON.parse(runs[cases.findIndex((c) => c.format === "json" && c.extra.length === 0)].stdout);
@@ -97,12 +118,16 @@ describe("secrets never reach a report", () => {
       expect(retention.message).to.match(/log group "secret-logs" \(\[secret\]\) retentionInDays is 0/);
       // ... and the whole property bags of the remediations.
       const remediated = JSON.parse(runs[cases.findIndex((c) => c.format === "json" && c.extra.length > 0)].stdout);
-      const memory = remediated.remediations.find((r: { policyName: string }) => r.policyName === "lambda-memory-limit");
+      const memory = remediated.remediations.find(
+        (r: { policyName: string }) => r.policyName === "lambda-memory-limit",
+      );
       expect(memory.properties.memorySize).to.equal(768);
       const env = memory.properties.environment;
       // A program's secret is per value (the variable), an export's covers the whole property.
       expect(command === "check" ? env.variables.API_KEY : env).to.equal("[secret]");
-      const logGroup = remediated.remediations.find((r: { policyName: string }) => r.policyName === "log-group-retention");
+      const logGroup = remediated.remediations.find(
+        (r: { policyName: string }) => r.policyName === "log-group-retention",
+      );
       expect(logGroup.properties).to.include({ name: "[secret]", retentionInDays: 7 });
     });
   }
@@ -114,14 +139,41 @@ describe("secrets never reach a report", () => {
       project: "p",
       stack: "dev",
       fakedInvokes: [],
-      resources: [{ urn, type: "aws:rds/instance:Instance", name: "db", custom: true, inputs: { password: secret(PLANTED) }, outputs: {}, dependencies: [], propertyDependencies: {}, options: {} }],
+      resources: [
+        {
+          urn,
+          type: "aws:rds/instance:Instance",
+          name: "db",
+          custom: true,
+          inputs: { password: secret(PLANTED) },
+          outputs: {},
+          dependencies: [],
+          propertyDependencies: {},
+          options: {},
+        },
+      ],
     };
     const result: EnforceResult = {
       policyPack: { name: "other-pack", version: "1.0.0" },
       violations: [
-        { policyName: "p", policyPackName: "other-pack", policyPackVersion: "1.0.0", resourceUrn: urn, enforcementLevel: "advisory", message: `password ${PLANTED} is weak`, phase: "analyze" },
+        {
+          policyName: "p",
+          policyPackName: "other-pack",
+          policyPackVersion: "1.0.0",
+          resourceUrn: urn,
+          enforcementLevel: "advisory",
+          message: `password ${PLANTED} is weak`,
+          phase: "analyze",
+        },
       ],
-      remediations: [{ policyName: "p", resourceUrn: urn, previous: { password: secret(PLANTED) }, properties: { password: secret(`${PLANTED}-rotated`) } }],
+      remediations: [
+        {
+          policyName: "p",
+          resourceUrn: urn,
+          previous: { password: secret(PLANTED) },
+          properties: { password: secret(`${PLANTED}-rotated`) },
+        },
+      ],
       summary: { resources: 1, mandatory: 0, advisory: 1, fakedInvokes: [] },
       policies: [{ name: "p", description: "Strong passwords.", enforcementLevel: "advisory", policyType: "resource" }],
       config: { p: { enforcementLevel: "remediate", properties: {} } },

@@ -20,7 +20,10 @@ interface JsonReport {
     resources: number;
     resourcesChecked: number;
     resourcesWithMandatoryFindings: number;
-    byPolicy: Record<string, { enforcementLevel: string; checked: number; passed: number; failed: number; exempt: number }>;
+    byPolicy: Record<
+      string,
+      { enforcementLevel: string; checked: number; passed: number; failed: number; exempt: number }
+    >;
   };
 }
 interface Policy {
@@ -32,7 +35,8 @@ interface Policy {
 let text: NodeRun;
 let verbose: NodeRun;
 let json: JsonReport;
-const policies: Policy[] = (require("../../policy-pack/policies") as typeof import("../../policy-pack/policies")).policies;
+const policies: Policy[] = (require("../../policy-pack/policies") as typeof import("../../policy-pack/policies"))
+  .policies;
 const squash = (s: string) => s.replace(/\s+/g, " ").trim();
 
 describe("text report (golden file: tests/fixtures/reports/many-findings.txt)", function () {
@@ -61,15 +65,22 @@ describe("text report (golden file: tests/fixtures/reports/many-findings.txt)", 
     for (const p of policies) {
       const occurrences = flat.split(squash(p.description)).length - 1;
       expect(occurrences, p.name).to.equal(reported.has(p.name) ? 1 : 0);
-      expect(text.stdout.split("\n").filter((l) => l.startsWith(`${p.name} `)), p.name).to.have.length(1);
+      expect(
+        text.stdout.split("\n").filter((l) => l.startsWith(`${p.name} `)),
+        p.name,
+      ).to.have.length(1);
     }
   });
 
   it("folds the CallbackFunction role's managed-policy findings into one finding with a short list", () => {
-    const attachments = json.violations.filter((v) => v.policyName === "iam-scoped-permissions" && v.resourceUrn?.includes("RolePolicyAttachment::handler-"));
+    const attachments = json.violations.filter(
+      (v) => v.policyName === "iam-scoped-permissions" && v.resourceUrn?.includes("RolePolicyAttachment::handler-"),
+    );
     expect(attachments.length).to.be.greaterThan(1);
     const lines = text.stdout.split("\n");
-    const head = lines.indexOf(`mandatory  iam-scoped-permissions  handler (aws:iam/role:Role): ${attachments.length} findings`);
+    const head = lines.indexOf(
+      `mandatory  iam-scoped-permissions  handler (aws:iam/role:Role): ${attachments.length} findings`,
+    );
     expect(head, text.stdout).to.be.greaterThan(-1);
     const items = lines.slice(head + 1, lines.indexOf("", head)).filter((l) => l.startsWith("    - "));
     expect(items).to.have.length(attachments.length);
@@ -81,7 +92,9 @@ describe("text report (golden file: tests/fixtures/reports/many-findings.txt)", 
     const whole = squash(verbose.stdout);
     for (const v of json.violations) {
       const policy = policies.find((p) => p.name === v.policyName)!;
-      const own = v.message.startsWith(policy.description + "\n") ? v.message.slice(policy.description.length + 1) : v.message;
+      const own = v.message.startsWith(policy.description + "\n")
+        ? v.message.slice(policy.description.length + 1)
+        : v.message;
       // The part after the resource's own `TYPE "NAME" ` (the headline names it) must be there, in full.
       const tail = squash(own.replace(/^\S+ "[^"]+" /, ""));
       // In a group, the lead the findings share (`grants wildcard permissions:`) is printed once, above the list.
@@ -104,9 +117,13 @@ describe("text report (golden file: tests/fixtures/reports/many-findings.txt)", 
       expect(counts.map(Number), name).to.deep.equal([c.checked, c.passed, c.failed, c.exempt]);
       expect(c.checked).to.equal(c.passed + c.failed + c.exempt);
     }
-    const mandatory = new Set(json.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.resourceUrn));
+    const mandatory = new Set(
+      json.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.resourceUrn),
+    );
     expect(json.summary.resourcesWithMandatoryFindings).to.equal(mandatory.size);
-    expect(lines[lines.length - 1]).to.equal(`${json.summary.resourcesChecked} resources checked (${mandatory.size} with mandatory findings)`);
+    expect(lines[lines.length - 1]).to.equal(
+      `${json.summary.resourcesChecked} resources checked (${mandatory.size} with mandatory findings)`,
+    );
     // Only resources some policy judges: not the stack, not the providers, which are recorded all the same.
     expect(json.summary.resourcesChecked).to.be.lessThan(json.summary.resources);
   });
@@ -120,7 +137,11 @@ describe("text report on a terminal", function () {
     const base = { ...process.env, TERM: "xterm-256color" } as Record<string, string | undefined>;
     delete base.NO_COLOR;
     delete base.FORCE_COLOR;
-    return spawnSync("script", ["-qfec", command, "/dev/null"], { cwd: root, encoding: "utf8", env: { ...base, ...env } });
+    return spawnSync("script", ["-qfec", command, "/dev/null"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...base, ...env },
+    });
   };
   it("wraps to the terminal's width and colours levels, unless NO_COLOR or --no-color", () => {
     const coloured = onTerminal({});
@@ -128,10 +149,15 @@ describe("text report on a terminal", function () {
     expect(coloured.status, out).to.equal(1);
     expect(out).to.contain("\x1b[31mmandatory\x1b[39m");
     const plain = (s: string) => s.replace(new RegExp(String.fromCharCode(27) + "\\[\\d+m", "g"), "");
-    const widths = plain(out).split("\n").map((l) => l.length);
+    const widths = plain(out)
+      .split("\n")
+      .map((l) => l.length);
     expect(Math.max(...widths)).to.be.within(81, 100);
 
-    for (const [env, args] of [[{ NO_COLOR: "1" }, []], [{}, ["--no-color"]]] as const) {
+    for (const [env, args] of [
+      [{ NO_COLOR: "1" }, []],
+      [{}, ["--no-color"]],
+    ] as const) {
       const r = onTerminal(env, ...args);
       expect(r.status).to.equal(1);
       expect(r.stdout, JSON.stringify([env, args])).not.to.contain("\x1b[");

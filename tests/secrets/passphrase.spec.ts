@@ -6,7 +6,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { UsageError } from "../../src/errors";
-import { decryptValue, encryptValue, INCORRECT_PASSPHRASE, newPassphraseState, passphraseDecrypter, passphraseFromEnv } from "../../src/secrets/passphrase";
+import {
+  decryptValue,
+  encryptValue,
+  INCORRECT_PASSPHRASE,
+  newPassphraseState,
+  passphraseDecrypter,
+  passphraseFromEnv,
+} from "../../src/secrets/passphrase";
 
 /** An independent reading of one `v1:<nonce>:<ciphertext+tag>` value with a key derived as the CLI derives it. */
 function cliDecrypt(passphrase: string, salt: Buffer, value: string): string {
@@ -51,7 +58,9 @@ describe("passphrase secrets provider", function () {
     );
     expect(wrong).to.be.instanceOf(UsageError);
     expect(wrong.message).to.equal(INCORRECT_PASSPHRASE);
-    expect(INCORRECT_PASSPHRASE).to.match(/^failed to decrypt: incorrect passphrase, please set PULUMI_CONFIG_PASSPHRASE/);
+    expect(INCORRECT_PASSPHRASE).to.match(
+      /^failed to decrypt: incorrect passphrase, please set PULUMI_CONFIG_PASSPHRASE/,
+    );
   });
 
   it("rejects a tampered or malformed value without echoing it", async () => {
@@ -72,7 +81,10 @@ describe("passphrase secrets provider", function () {
       expect(passphraseFromEnv({ PULUMI_CONFIG_PASSPHRASE: "", PULUMI_CONFIG_PASSPHRASE_FILE: file })).to.equal("");
       expect(passphraseFromEnv({ PULUMI_CONFIG_PASSPHRASE_FILE: file })).to.equal("from file");
       expect(passphraseFromEnv({})).to.equal(undefined);
-      expect(() => passphraseFromEnv({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "none") })).to.throw(UsageError, "unable to read PULUMI_CONFIG_PASSPHRASE_FILE: ENOENT");
+      expect(() => passphraseFromEnv({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "none") })).to.throw(
+        UsageError,
+        "unable to read PULUMI_CONFIG_PASSPHRASE_FILE: ENOENT",
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -6,11 +6,15 @@ const ROOT = path.resolve(__dirname, "../..");
 
 /** The shipped CLI (`npm run check`), as users run it; needs `npm run build` (done by `npm test`'s pretest). */
 function check(...extra: string[]) {
-  const run = spawnSync(process.execPath, [path.join(ROOT, "cli/bin/serverless-guard.js"), "check", "stack/", "--format", "json", ...extra], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, ENVIRONMENT_SUFFIX: "ci" },
-  });
+  const run = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "cli/bin/serverless-guard.js"), "check", "stack/", "--format", "json", ...extra],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, ENVIRONMENT_SUFFIX: "ci" },
+    },
+  );
   return { status: run.status, report: run.stdout ? JSON.parse(run.stdout) : undefined, stderr: run.stderr };
 }
 
@@ -29,9 +33,9 @@ describe("stack: compliance with the serverless-guard pack (serverless-guard che
 
   it("is really checked: pushing the processor past the memory ceiling fails it", () => {
     const { status, report } = check("--config", "processorMemoryMb=1024");
-    expect(report.violations.map((v: any) => [v.policyName, v.enforcementLevel, v.resourceUrn.split("::").pop()])).to.deep.equal([
-      ["lambda-memory-limit", "mandatory", "processor"],
-    ]);
+    expect(
+      report.violations.map((v: any) => [v.policyName, v.enforcementLevel, v.resourceUrn.split("::").pop()]),
+    ).to.deep.equal([["lambda-memory-limit", "mandatory", "processor"]]);
     expect(status).to.equal(1);
   });
 });

@@ -20,13 +20,21 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): Re
   const physical = inputs.name ?? `${name}-0000000`;
   switch (type) {
     case "aws:lambda/function:Function":
-      return { name: physical, arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${physical}`, version: inputs.publish ? "1" : "$LATEST" };
+      return {
+        name: physical,
+        arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${physical}`,
+        version: inputs.publish ? "1" : "$LATEST",
+      };
     case "aws:lambda/alias:Alias":
       return { arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${inputs.functionName}:${inputs.name}` };
     case "aws:iam/role:Role":
       return { name: physical, arn: `arn:aws:iam::${ACCOUNT}:role/${physical}` };
     case "aws:sqs/queue:Queue":
-      return { name: physical, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${physical}`, url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}` };
+      return {
+        name: physical,
+        arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${physical}`,
+        url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}`,
+      };
     case "aws:dynamodb/table:Table":
       return { name: physical, arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${physical}` };
     case "aws:cloudwatch/logGroup:LogGroup":
@@ -85,7 +93,9 @@ export function installMockEngine(project = "tap", stack = "unit"): Registered[]
 
 /** Resolves once every given resource has been registered with the (mock) engine. */
 export function registeredAll(resources: (pulumi.Resource | undefined)[]): Promise<void> {
-  return new Promise((resolve) => pulumi.all(resources.filter((r) => r !== undefined).map((r) => r!.urn)).apply(() => resolve()));
+  return new Promise((resolve) =>
+    pulumi.all(resources.filter((r) => r !== undefined).map((r) => r!.urn)).apply(() => resolve()),
+  );
 }
 
 /** Resolves an Output's value. */

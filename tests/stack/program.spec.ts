@@ -9,14 +9,16 @@ function withSettings<T>(config: Record<string, string>, env: Record<string, str
   const savedConfig = pulumi.runtime.allConfig();
   const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   pulumi.runtime.setAllConfig(config);
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
+  for (const [k, v] of Object.entries(env))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   try {
     return fn();
   } finally {
     pulumi.runtime.setAllConfig(savedConfig);
-    for (const [k, v] of Object.entries(savedEnv)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(savedEnv))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
@@ -28,14 +30,27 @@ describe("stack: the program (stack/index.ts) and its config", () => {
       const config = withSettings({}, { ENVIRONMENT_SUFFIX: undefined }, loadTapConfig);
       expect(config.environmentSuffix).to.equal("dev");
       expect(config.memoryMb).to.deep.equal({ validator: 512, enricher: 512, processor: 768 });
-      expect(config.tags).to.deep.equal({ Environment: "dev", Project: "tap", Owner: "platform-team", CostCenter: "engineering" });
+      expect(config.tags).to.deep.equal({
+        Environment: "dev",
+        Project: "tap",
+        Owner: "platform-team",
+        CostCenter: "engineering",
+      });
     });
 
     it("reads the memory keys `optimize` emits, and the suffix from ENVIRONMENT_SUFFIX or tap:environmentSuffix", () => {
-      const fromEnv = withSettings({ "tap:processorMemoryMb": "640", "tap:validatorMemoryMb": "256" }, { ENVIRONMENT_SUFFIX: "pr42" }, loadTapConfig);
+      const fromEnv = withSettings(
+        { "tap:processorMemoryMb": "640", "tap:validatorMemoryMb": "256" },
+        { ENVIRONMENT_SUFFIX: "pr42" },
+        loadTapConfig,
+      );
       expect(fromEnv.memoryMb).to.deep.equal({ validator: 256, enricher: 512, processor: 640 });
       expect(fromEnv.environmentSuffix).to.equal("pr42");
-      const fromConfig = withSettings({ "tap:environmentSuffix": "stage" }, { ENVIRONMENT_SUFFIX: "pr42" }, loadTapConfig);
+      const fromConfig = withSettings(
+        { "tap:environmentSuffix": "stage" },
+        { ENVIRONMENT_SUFFIX: "pr42" },
+        loadTapConfig,
+      );
       expect(fromConfig.environmentSuffix).to.equal("stage");
       expect(fromConfig.tags.Environment).to.equal("stage");
     });
@@ -52,7 +67,9 @@ describe("stack: the program (stack/index.ts) and its config", () => {
     });
 
     it("rejects a suffix that would make invalid resource names", () => {
-      expect(() => withSettings({}, { ENVIRONMENT_SUFFIX: "Prod_1" }, loadTapConfig)).to.throw(/ENVIRONMENT_SUFFIX 'Prod_1' must be/);
+      expect(() => withSettings({}, { ENVIRONMENT_SUFFIX: "Prod_1" }, loadTapConfig)).to.throw(
+        /ENVIRONMENT_SUFFIX 'Prod_1' must be/,
+      );
     });
   });
 
@@ -88,7 +105,9 @@ describe("stack: the program (stack/index.ts) and its config", () => {
       expect(await valueOf(outputs.tableName)).to.equal("tap-records-qa1");
       expect(await valueOf(outputs.dlqUrl)).to.equal("https://sqs.us-east-1.amazonaws.com/123456789012/tap-dlq-qa1");
       for (const fn of ["validator", "enricher", "processor"]) {
-        expect(await valueOf(outputs[`${fn}FunctionArn`])).to.equal(`arn:aws:lambda:us-east-1:123456789012:function:tap-${fn}-qa1`);
+        expect(await valueOf(outputs[`${fn}FunctionArn`])).to.equal(
+          `arn:aws:lambda:us-east-1:123456789012:function:tap-${fn}-qa1`,
+        );
       }
     });
 
@@ -101,7 +120,12 @@ describe("stack: the program (stack/index.ts) and its config", () => {
       const providers = registered.filter((r) => r.type === "pulumi:providers:aws");
       expect(providers.map((p) => p.name)).to.deep.equal(["tap-aws"]);
       const defaultTags = JSON.parse(providers[0].inputs.defaultTags);
-      expect(defaultTags.tags).to.deep.equal({ Environment: "qa1", Project: "tap", Owner: "platform-team", CostCenter: "engineering" });
+      expect(defaultTags.tags).to.deep.equal({
+        Environment: "qa1",
+        Project: "tap",
+        Owner: "platform-team",
+        CostCenter: "engineering",
+      });
     });
   });
 });

@@ -58,7 +58,13 @@ describe("stack: loading stack/ the way the Pulumi CLI's Node.js runtime does", 
 
   it("type-checks and runs from stack/ with Pulumi's TypeScript settings, finding modules in the repo root", () => {
     expect(run.status, String(run.stderr)).to.equal(0);
-    expect(Object.keys(result.outputs)).to.include.members(["tableName", "dlqUrl", "validatorFunctionArn", "enricherFunctionArn", "processorFunctionArn"]);
+    expect(Object.keys(result.outputs)).to.include.members([
+      "tableName",
+      "dlqUrl",
+      "validatorFunctionArn",
+      "enricherFunctionArn",
+      "processorFunctionArn",
+    ]);
     expect(result.outputs.tableName).to.equal("tap-records-dev");
   });
 
@@ -66,7 +72,9 @@ describe("stack: loading stack/ the way the Pulumi CLI's Node.js runtime does", 
     // 3 x (component, function, role, policy, log group) + alias, provisioned concurrency,
     // 2 destination configs, table, DLQ, alarm, TapStack and the explicit provider.
     expect(result.registered).to.have.length(24);
-    const memory = result.registered.filter((r) => r.type === "aws:lambda/function:Function").map((r) => [r.name, r.memorySize]);
+    const memory = result.registered
+      .filter((r) => r.type === "aws:lambda/function:Function")
+      .map((r) => [r.name, r.memorySize]);
     expect(memory).to.have.deep.members([
       ["validator", 512],
       ["enricher", 512],

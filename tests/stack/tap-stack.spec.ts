@@ -9,7 +9,16 @@ import { installMockEngine, registeredAll, valueOf, type Registered } from "./mo
 const TAGS = { Environment: "unit", Project: "tap", Owner: "platform-team", CostCenter: "engineering" };
 
 function componentResources(c: LambdaComponent): (pulumi.Resource | undefined)[] {
-  return [c, c.logGroup, c.role, c.rolePolicy, c.function, c.alias, c.provisionedConcurrencyConfig, c.eventInvokeConfig];
+  return [
+    c,
+    c.logGroup,
+    c.role,
+    c.rolePolicy,
+    c.function,
+    c.alias,
+    c.provisionedConcurrencyConfig,
+    c.eventInvokeConfig,
+  ];
 }
 
 describe("stack: TapStack under Pulumi mocks", () => {
@@ -22,14 +31,19 @@ describe("stack: TapStack under Pulumi mocks", () => {
     expect(found, `${type} ${name}`).to.have.length(1);
     return found[0];
   };
-  const policyOf = (component: string) => JSON.parse(one("aws:iam/rolePolicy:RolePolicy", `${component}-policy`).inputs.policy);
+  const policyOf = (component: string) =>
+    JSON.parse(one("aws:iam/rolePolicy:RolePolicy", `${component}-policy`).inputs.policy);
 
   before(async () => {
     registered = installMockEngine("tap", "unit");
     provider = new aws.Provider("tap-aws", { defaultTags: { tags: TAGS } });
     tap = new TapStack(
       "tap",
-      { environmentSuffix: "unit", memoryMb: { validator: 512, enricher: 512, processor: 768 }, codeDirs: buildHandlers() },
+      {
+        environmentSuffix: "unit",
+        memoryMb: { validator: 512, enricher: 512, processor: 768 },
+        codeDirs: buildHandlers(),
+      },
       { providers: { aws: provider } },
     );
     await registeredAll([
@@ -56,17 +70,30 @@ describe("stack: TapStack under Pulumi mocks", () => {
   it("creates one encrypted DLQ keeping messages 14 days, and an alarm on its visible messages", () => {
     const [dlq, ...others] = ofType("aws:sqs/queue:Queue");
     expect(others).to.deep.equal([]);
-    expect(dlq.inputs).to.include({ name: "tap-dlq-unit", messageRetentionSeconds: 1209600, sqsManagedSseEnabled: true });
+    expect(dlq.inputs).to.include({
+      name: "tap-dlq-unit",
+      messageRetentionSeconds: 1209600,
+      sqsManagedSseEnabled: true,
+    });
     const alarms = ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
     expect(alarms).to.have.length(1);
-    expect(alarms[0].inputs).to.include({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", threshold: 0 });
+    expect(alarms[0].inputs).to.include({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      threshold: 0,
+    });
     expect(alarms[0].inputs.dimensions).to.deep.equal({ QueueName: "tap-dlq-unit" });
   });
 
   it("reuses LambdaComponent three times, each with its own function, role, policy and log group", async () => {
     const components = ofType("tap:components:LambdaComponent");
     expect(components.map((c) => c.name).sort()).to.deep.equal(["enricher", "processor", "validator"]);
-    for (const type of ["aws:lambda/function:Function", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:cloudwatch/logGroup:LogGroup"]) {
+    for (const type of [
+      "aws:lambda/function:Function",
+      "aws:iam/role:Role",
+      "aws:iam/rolePolicy:RolePolicy",
+      "aws:cloudwatch/logGroup:LogGroup",
+    ]) {
       const resources = ofType(type);
       expect(resources, type).to.have.length(3);
       expect(new Set(resources.map((r) => r.urn)).size, type).to.equal(3);
@@ -76,10 +103,17 @@ describe("stack: TapStack under Pulumi mocks", () => {
     const memory: Record<string, number> = { validator: 512, enricher: 512, processor: 768 };
     for (const name of ["validator", "enricher", "processor"]) {
       const fn = one("aws:lambda/function:Function", name);
-      expect(fn.inputs).to.include({ name: `tap-${name}-unit`, runtime: "nodejs22.x", handler: "index.handler", memorySize: memory[name] });
+      expect(fn.inputs).to.include({
+        name: `tap-${name}-unit`,
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        memorySize: memory[name],
+      });
       expect(fn.inputs.architectures).to.deep.equal(["arm64"]);
       expect(fn.inputs.role).to.match(new RegExp(`^arn:aws:iam::123456789012:role/${name}-role-`));
-      expect(fn.inputs.deadLetterConfig).to.deep.equal({ targetArn: "arn:aws:sqs:us-east-1:123456789012:tap-dlq-unit" });
+      expect(fn.inputs.deadLetterConfig).to.deep.equal({
+        targetArn: "arn:aws:sqs:us-east-1:123456789012:tap-dlq-unit",
+      });
       expect(fn.inputs.environment.variables).to.deep.equal({
         POWERTOOLS_SERVICE_NAME: `tap-${name}`,
         LOG_LEVEL: "INFO",
@@ -108,21 +142,37 @@ describe("stack: TapStack under Pulumi mocks", () => {
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
       Resource: [`arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/tap-${fn}-unit:*`],
     });
-    const dlq = { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: ["arn:aws:sqs:us-east-1:123456789012:tap-dlq-unit"] };
+    const dlq = {
+      Effect: "Allow",
+      Action: ["sqs:SendMessage"],
+      Resource: ["arn:aws:sqs:us-east-1:123456789012:tap-dlq-unit"],
+    };
     expect(policyOf("validator").Statement).to.deep.equal([
       logs("validator"),
       dlq,
-      { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: ["arn:aws:lambda:us-east-1:123456789012:function:tap-enricher-unit"] },
+      {
+        Effect: "Allow",
+        Action: ["lambda:InvokeFunction"],
+        Resource: ["arn:aws:lambda:us-east-1:123456789012:function:tap-enricher-unit"],
+      },
     ]);
     expect(policyOf("enricher").Statement).to.deep.equal([
       logs("enricher"),
       dlq,
-      { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: ["arn:aws:lambda:us-east-1:123456789012:function:tap-processor-unit:live"] },
+      {
+        Effect: "Allow",
+        Action: ["lambda:InvokeFunction"],
+        Resource: ["arn:aws:lambda:us-east-1:123456789012:function:tap-processor-unit:live"],
+      },
     ]);
     expect(policyOf("processor").Statement).to.deep.equal([
       logs("processor"),
       dlq,
-      { Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: ["arn:aws:dynamodb:us-east-1:123456789012:table/tap-records-unit"] },
+      {
+        Effect: "Allow",
+        Action: ["dynamodb:PutItem"],
+        Resource: ["arn:aws:dynamodb:us-east-1:123456789012:table/tap-records-unit"],
+      },
     ]);
     // No managed policies (AWSLambdaBasicExecutionRole grants its log actions on "*").
     expect(registered.filter((r) => /PolicyAttachment|iam\/policy:Policy/.test(r.type))).to.deep.equal([]);
@@ -137,9 +187,15 @@ describe("stack: TapStack under Pulumi mocks", () => {
   it("keeps the processor warm on its `live` alias, and only the processor", () => {
     const [config, ...others] = ofType("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig");
     expect(others).to.deep.equal([]);
-    expect(config.inputs).to.deep.equal({ functionName: "tap-processor-unit", qualifier: "live", provisionedConcurrentExecutions: 1 });
+    expect(config.inputs).to.deep.equal({
+      functionName: "tap-processor-unit",
+      qualifier: "live",
+      provisionedConcurrentExecutions: 1,
+    });
     const aliases = ofType("aws:lambda/alias:Alias");
-    expect(aliases.map((a) => a.inputs)).to.deep.equal([{ name: "live", functionName: "tap-processor-unit", functionVersion: "1" }]);
+    expect(aliases.map((a) => a.inputs)).to.deep.equal([
+      { name: "live", functionName: "tap-processor-unit", functionVersion: "1" },
+    ]);
     expect(one("aws:lambda/function:Function", "processor").inputs.publish).to.equal(true);
     expect(one("aws:lambda/function:Function", "validator").inputs.publish).to.equal(false);
     expect(one("aws:lambda/function:Function", "enricher").inputs.publish).to.equal(false);
@@ -156,12 +212,16 @@ describe("stack: TapStack under Pulumi mocks", () => {
       {
         functionName: "tap-validator-unit",
         maximumRetryAttempts: 2,
-        destinationConfig: { onSuccess: { destination: "arn:aws:lambda:us-east-1:123456789012:function:tap-enricher-unit" } },
+        destinationConfig: {
+          onSuccess: { destination: "arn:aws:lambda:us-east-1:123456789012:function:tap-enricher-unit" },
+        },
       },
       {
         functionName: "tap-enricher-unit",
         maximumRetryAttempts: 2,
-        destinationConfig: { onSuccess: { destination: "arn:aws:lambda:us-east-1:123456789012:function:tap-processor-unit:live" } },
+        destinationConfig: {
+          onSuccess: { destination: "arn:aws:lambda:us-east-1:123456789012:function:tap-processor-unit:live" },
+        },
       },
     ]);
   });
@@ -169,7 +229,10 @@ describe("stack: TapStack under Pulumi mocks", () => {
   it("tags every taggable resource through the provider's defaultTags", async () => {
     const providerUrn = await valueOf(provider.urn);
     const providerInputs = one("pulumi:providers:aws", "tap-aws").inputs;
-    const defaultTags = typeof providerInputs.defaultTags === "string" ? JSON.parse(providerInputs.defaultTags) : providerInputs.defaultTags;
+    const defaultTags =
+      typeof providerInputs.defaultTags === "string"
+        ? JSON.parse(providerInputs.defaultTags)
+        : providerInputs.defaultTags;
     expect(defaultTags.tags).to.deep.equal(TAGS);
 
     // Taggable = the @pulumi/aws resource class declares a `tags` property.
@@ -205,9 +268,15 @@ describe("stack: TapStack under Pulumi mocks", () => {
   it("exposes typed outputs", async () => {
     expect(await valueOf(tap.tableName)).to.equal("tap-records-unit");
     expect(await valueOf(tap.dlqUrl)).to.equal("https://sqs.us-east-1.amazonaws.com/123456789012/tap-dlq-unit");
-    expect(await valueOf(tap.processor.functionArn)).to.equal("arn:aws:lambda:us-east-1:123456789012:function:tap-processor-unit");
-    expect(await valueOf(tap.processor.invokeTargetArn)).to.equal("arn:aws:lambda:us-east-1:123456789012:function:tap-processor-unit:live");
-    expect(await valueOf(tap.validator.invokeTargetArn)).to.equal("arn:aws:lambda:us-east-1:123456789012:function:tap-validator-unit");
+    expect(await valueOf(tap.processor.functionArn)).to.equal(
+      "arn:aws:lambda:us-east-1:123456789012:function:tap-processor-unit",
+    );
+    expect(await valueOf(tap.processor.invokeTargetArn)).to.equal(
+      "arn:aws:lambda:us-east-1:123456789012:function:tap-processor-unit:live",
+    );
+    expect(await valueOf(tap.validator.invokeTargetArn)).to.equal(
+      "arn:aws:lambda:us-east-1:123456789012:function:tap-validator-unit",
+    );
     expect(await valueOf(tap.enricher.logGroupName)).to.equal("/aws/lambda/tap-enricher-unit");
   });
 });

@@ -1,7 +1,14 @@
 import { Browser, chromium } from "playwright-core";
 
 /** Flags for a headless run on a machine with no network beyond loopback and no GPU. */
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 /**
  * Launches headless Chromium: the browser named by CHROMIUM_PATH when set, otherwise the real Chromium binary that

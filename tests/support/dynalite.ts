@@ -135,7 +135,10 @@ export async function startThrottlingProxy(
   const server = http.createServer((req, res) => {
     inFlight++;
     res.on("close", () => inFlight--);
-    const operation = String(req.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+    const operation =
+      String(req.headers["x-amz-target"] ?? "")
+        .split(".")
+        .pop() ?? "";
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {

@@ -19,11 +19,16 @@ import { levelFromProto, levelToProto, severityFromProto } from "../../src/analy
 import { ResourceRecord, SECRET_SIG as SECRET_SIG_KEY, SECRET_SIG_VALUE } from "../../src/analyzer/resource-record";
 import * as wire from "../../src/analyzer/wire";
 
- 
 const sdkProxy = require("@pulumi/policy/proxy") as Record<string, string>;
- 
+
 const sdkServer = require("@pulumi/policy/server") as {
-  serve(name: string, version: string, level: EnforcementLevel, args: { policies: Policy[] }, initialConfig?: unknown): void;
+  serve(
+    name: string,
+    version: string,
+    level: EnforcementLevel,
+    args: { policies: Policy[] },
+    initialConfig?: unknown,
+  ): void;
 };
 
 /** The SDK's sentinels for values unknown during preview, to place in fixture properties. */
@@ -34,7 +39,6 @@ export const unknown = {
   array: sdkProxy.unknownArrayValue,
   object: sdkProxy.unknownObjectValue,
 } as const;
-
 
 /** A secret value as the engine sends it. */
 export function secret(value: unknown): Record<string, unknown> {
@@ -184,7 +188,8 @@ const unary = call;
 const LEVEL_NAMES = ["advisory", "mandatory", "remediate", "disabled"] as const;
 
 function levelCode(level: unknown): analyzerpb.EnforcementLevel {
-  if (!LEVEL_NAMES.includes(level as EnforcementLevel)) throw new Error(`harness: unknown enforcement level ${String(level)}`);
+  if (!LEVEL_NAMES.includes(level as EnforcementLevel))
+    throw new Error(`harness: unknown enforcement level ${String(level)}`);
   return levelToProto(level as EnforcementLevel);
 }
 
@@ -193,7 +198,11 @@ function levelCode(level: unknown): analyzerpb.EnforcementLevel {
  * "all", else the policy's own, else the pack's "mandatory") and its properties. Sent before every call, so each call
  * sees only its own config.
  */
-async function configure(client: analyzerrpc.AnalyzerClient, policies: readonly Policy[], config: PackConfig = {}): Promise<void> {
+async function configure(
+  client: analyzerrpc.AnalyzerClient,
+  policies: readonly Policy[],
+  config: PackConfig = {},
+): Promise<void> {
   const req = new analyzerpb.ConfigureAnalyzerRequest();
   const map = req.getPolicyconfigMap();
   for (const p of policies) {
@@ -225,7 +234,12 @@ function recordOf(r: FixtureResource): ResourceRecord {
     inputs: r.props,
     outputs: r.props,
     parent: r.parent,
-    provider: r.provider && { urn: urnOf(providerType, r.provider.name), name: r.provider.name, type: providerType, properties: r.provider.props },
+    provider: r.provider && {
+      urn: urnOf(providerType, r.provider.name),
+      name: r.provider.name,
+      type: providerType,
+      properties: r.provider.props,
+    },
     dependencies: r.dependencies ?? [],
     propertyDependencies: r.propertyDependencies ?? {},
     options: {},
@@ -240,7 +254,11 @@ function stackResource(r: FixtureResource): analyzerpb.AnalyzerResource {
   return wire.stackResource(recordOf(r));
 }
 
-function diagnosticsOf(res: analyzerpb.AnalyzeResponse, nameOfUrn: (urn: string) => string, fallbackName: string): Diagnostic[] {
+function diagnosticsOf(
+  res: analyzerpb.AnalyzeResponse,
+  nameOfUrn: (urn: string) => string,
+  fallbackName: string,
+): Diagnostic[] {
   return res.getDiagnosticsList().map((d) => ({
     policyName: d.getPolicyname(),
     urn: d.getUrn(),
@@ -256,14 +274,22 @@ function nameFromUrn(urn: string): string {
 }
 
 /** Analyzes each resource on its own (the engine's per-resource Analyze, on inputs) and returns all diagnostics. */
-export function analyzeResources(policies: readonly Policy[], resources: readonly FixtureResource[], config?: PackConfig): Promise<Diagnostic[]> {
+export function analyzeResources(
+  policies: readonly Policy[],
+  resources: readonly FixtureResource[],
+  config?: PackConfig,
+): Promise<Diagnostic[]> {
   return serialized(async () => {
     const { client } = await connect();
     servedPolicies.splice(0, servedPolicies.length, ...policies);
     await configure(client, policies, config);
     const all: Diagnostic[] = [];
     for (const r of resources) {
-      const res = await unary<analyzerpb.AnalyzeRequest, analyzerpb.AnalyzeResponse>(client, "analyze", analyzeRequest(r));
+      const res = await unary<analyzerpb.AnalyzeRequest, analyzerpb.AnalyzeResponse>(
+        client,
+        "analyze",
+        analyzeRequest(r),
+      );
       all.push(...diagnosticsOf(res, nameFromUrn, r.name));
     }
     return all;
@@ -271,7 +297,11 @@ export function analyzeResources(policies: readonly Policy[], resources: readonl
 }
 
 /** Analyzes the resources as one stack (the engine's AnalyzeStack, on outputs). */
-export function analyzeStack(policies: readonly Policy[], resources: readonly FixtureResource[], config?: PackConfig): Promise<Diagnostic[]> {
+export function analyzeStack(
+  policies: readonly Policy[],
+  resources: readonly FixtureResource[],
+  config?: PackConfig,
+): Promise<Diagnostic[]> {
   return serialized(async () => {
     const { client } = await connect();
     servedPolicies.splice(0, servedPolicies.length, ...policies);
@@ -285,12 +315,20 @@ export function analyzeStack(policies: readonly Policy[], resources: readonly Fi
 }
 
 /** Runs the SDK's Remediate for one resource; only policies at level "remediate" take part. */
-export function remediate(policies: readonly Policy[], resource: FixtureResource, config?: PackConfig): Promise<Remediation[]> {
+export function remediate(
+  policies: readonly Policy[],
+  resource: FixtureResource,
+  config?: PackConfig,
+): Promise<Remediation[]> {
   return serialized(async () => {
     const { client } = await connect();
     servedPolicies.splice(0, servedPolicies.length, ...policies);
     await configure(client, policies, config);
-    const res = await unary<analyzerpb.AnalyzeRequest, analyzerpb.RemediateResponse>(client, "remediate", analyzeRequest(resource));
+    const res = await unary<analyzerpb.AnalyzeRequest, analyzerpb.RemediateResponse>(
+      client,
+      "remediate",
+      analyzeRequest(resource),
+    );
     return res.getRemediationsList().map((r) => ({
       policyName: r.getPolicyname(),
       properties: r.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
@@ -300,8 +338,16 @@ export function remediate(policies: readonly Policy[], resource: FixtureResource
 }
 
 /** Sorted names of the resources `policyName` reported at `level`. */
-export function failingNames(diags: readonly Diagnostic[], policyName: string, level: EnforcementLevel = "mandatory"): string[] {
-  return [...new Set(diags.filter((d) => d.policyName === policyName && d.enforcementLevel === level).map((d) => d.resourceName))].sort();
+export function failingNames(
+  diags: readonly Diagnostic[],
+  policyName: string,
+  level: EnforcementLevel = "mandatory",
+): string[] {
+  return [
+    ...new Set(
+      diags.filter((d) => d.policyName === policyName && d.enforcementLevel === level).map((d) => d.resourceName),
+    ),
+  ].sort();
 }
 
 /** Diagnostics of one policy about one resource. */

@@ -7,7 +7,9 @@ let validate: ReturnType<Ajv["compile"]> | undefined;
 /** Returns the schema errors of `log` (empty when it is valid SARIF 2.1.0). */
 export function sarifErrors(log: unknown): unknown[] {
   if (!validate) {
-    const schema = JSON.parse(fs.readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
+    const schema = JSON.parse(
+      fs.readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"),
+    );
     // The schema's patterns are not valid with the unicode flag; its string formats are checked with Node's parsers
     // (ajv-formats is not a dependency).
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });

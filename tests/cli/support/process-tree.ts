@@ -67,7 +67,10 @@ export async function survivors(pids: Iterable<number>, ms = 3000): Promise<numb
  * Spawns `node ARGS` and polls its process tree every 50 ms until it exits. `watch` runs on every poll and every
  * piece of stderr, and may act on the running process (send it a signal).
  */
-export function runTracked(args: string[], options: { cwd: string; watch?: (stderr: string, pid: number, descendants: Set<number>) => void }): Promise<TrackedRun> {
+export function runTracked(
+  args: string[],
+  options: { cwd: string; watch?: (stderr: string, pid: number, descendants: Set<number>) => void },
+): Promise<TrackedRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
     const descendants = new Set<number>();

@@ -39,9 +39,14 @@ describe("AWS action catalog lookups", () => {
     });
   }
 
-  it("fails s3:GetObject on \"*\": its two optional types (object, accesspointobject) are alternatives, so every call names one", () => {
-    expect(resourceSupport("s3", "GetObject")).to.deep.equal({ kind: "one-of", resourceTypes: ["accesspointobject", "object"] });
-    const [finding] = analyzePolicyDocument({ Statement: { Effect: "Allow", Action: ["s3:GetObject", "cloudwatch:PutMetricData"], Resource: "*" } }).findings;
+  it('fails s3:GetObject on "*": its two optional types (object, accesspointobject) are alternatives, so every call names one', () => {
+    expect(resourceSupport("s3", "GetObject")).to.deep.equal({
+      kind: "one-of",
+      resourceTypes: ["accesspointobject", "object"],
+    });
+    const [finding] = analyzePolicyDocument({
+      Statement: { Effect: "Allow", Action: ["s3:GetObject", "cloudwatch:PutMetricData"], Resource: "*" },
+    }).findings;
     expect(finding.actions).to.deep.equal(["s3:GetObject"]);
     expect(finding.message).to.include("s3:GetObject (accesspointobject or object)");
   });

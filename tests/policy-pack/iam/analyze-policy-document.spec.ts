@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import { analyzePolicyDocument, IamFindingKind } from "../../../policy-pack/iam/analyze-policy-document";
 
 // The SDK's own sentinels and unknown-checking proxy (internal to @pulumi/policy, hence require).
- 
+
 const sdkProxy = require("@pulumi/policy/proxy") as {
   unknownStringValue: string;
   unknownArrayValue: string;
@@ -26,16 +26,22 @@ const passing: Record<string, unknown> = {
   "xray-actions-without-resource-types-on-star": doc(allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*")),
   "logs-describe-log-groups-on-star": doc(allow("logs:DescribeLogGroups", "*")),
   "log-stream-suffix": doc(
-    allow(["logs:CreateLogStream", "logs:PutLogEvents"], `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/fn:*`),
+    allow(
+      ["logs:CreateLogStream", "logs:PutLogEvents"],
+      `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/fn:*`,
+    ),
   ),
   "log-group-by-name": doc(allow("logs:CreateLogGroup", `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/fn`)),
   "objects-of-one-bucket": doc(allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::one-bucket/*")),
   "objects-under-a-policy-variable": doc(allow("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*")),
   "named-table-and-its-indexes": doc(
-    allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], [
-      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`,
-      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders/index/*`,
-    ]),
+    allow(
+      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+      [
+        `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`,
+        `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders/index/*`,
+      ],
+    ),
   ),
   "table-name-prefix": doc(allow("dynamodb:GetItem", `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/app-*`)),
   "named-queue-any-region": doc(allow(["sqs:SendMessage"], `arn:aws:sqs:*:${ACCOUNT}:orders-dlq`)),
@@ -91,12 +97,16 @@ const failing: Record<string, { document: unknown; kinds: IamFindingKind[]; mess
   "dynamodb-on-star": {
     document: doc(allow("dynamodb:PutItem", "*", { Sid: "Db" })),
     kinds: ["resource-wildcard"],
-    messages: ['statement 0 (Sid "Db"): Resource "*" for dynamodb:PutItem (table), which supports resource-level permissions; name the table ARN'],
+    messages: [
+      'statement 0 (Sid "Db"): Resource "*" for dynamodb:PutItem (table), which supports resource-level permissions; name the table ARN',
+    ],
   },
   "dynamodb-every-table": {
     document: doc(allow("dynamodb:GetItem", "arn:aws:dynamodb:*:*:table/*")),
     kinds: ["resource-wildcard"],
-    messages: ['Resource "arn:aws:dynamodb:*:*:table/*" (an ARN that covers every dynamodb table) for dynamodb:GetItem (table)'],
+    messages: [
+      'Resource "arn:aws:dynamodb:*:*:table/*" (an ARN that covers every dynamodb table) for dynamodb:GetItem (table)',
+    ],
   },
   "dynamodb-account-star": {
     document: doc(allow("dynamodb:GetItem", `arn:aws:dynamodb:us-east-1:${ACCOUNT}:*`)),
@@ -156,7 +166,9 @@ const failing: Record<string, { document: unknown; kinds: IamFindingKind[]; mess
 };
 
 function kindsOf(document: unknown, options = {}): IamFindingKind[] {
-  return analyzePolicyDocument(document, options).findings.map((f) => f.kind).sort();
+  return analyzePolicyDocument(document, options)
+    .findings.map((f) => f.kind)
+    .sort();
 }
 
 describe("analyzePolicyDocument", () => {
@@ -194,7 +206,10 @@ describe("analyzePolicyDocument", () => {
 
   it("reports the offending actions and resources as written, with the statement index and Sid", () => {
     const analysis = analyzePolicyDocument(
-      doc(allow("s3:GetObject", "arn:aws:s3:::b/*"), allow(["xray:PutTraceSegments", "DynamoDB:PutItem", "iam:PassRole"], ["*"], { Sid: "Wide" })),
+      doc(
+        allow("s3:GetObject", "arn:aws:s3:::b/*"),
+        allow(["xray:PutTraceSegments", "DynamoDB:PutItem", "iam:PassRole"], ["*"], { Sid: "Wide" }),
+      ),
     );
     const byKind = Object.fromEntries(analysis.findings.map((f) => [f.kind, f]));
     expect(Object.keys(byKind).sort()).to.deep.equal(["passrole-wildcard", "resource-wildcard"]);
@@ -219,14 +234,18 @@ describe("analyzePolicyDocument", () => {
     });
 
     it("accepts Action and Resource as strings or arrays", () => {
-      expect(kindsOf(doc(allow("dynamodb:PutItem", "*")))).to.deep.equal(kindsOf(doc(allow(["dynamodb:PutItem"], ["*"]))));
+      expect(kindsOf(doc(allow("dynamodb:PutItem", "*")))).to.deep.equal(
+        kindsOf(doc(allow(["dynamodb:PutItem"], ["*"]))),
+      );
       expect(kindsOf(doc(allow(["xray:PutTraceSegments"], ["*"])))).to.deep.equal([]);
     });
 
     it("matches action names and Effect case-insensitively", () => {
       expect(kindsOf(doc(allow("DYNAMODB:putitem", "*")))).to.deep.equal(["resource-wildcard"]);
       expect(kindsOf(doc(allow("XRay:puttracesegments", "*")))).to.deep.equal([]);
-      expect(kindsOf(doc({ Effect: "allow", Action: "IAM:passrole", Resource: "*" }))).to.deep.equal(["passrole-wildcard"]);
+      expect(kindsOf(doc({ Effect: "allow", Action: "IAM:passrole", Resource: "*" }))).to.deep.equal([
+        "passrole-wildcard",
+      ]);
       expect(kindsOf(doc({ Effect: "DENY", Action: "*", Resource: "*" }))).to.deep.equal([]);
     });
   });
@@ -236,12 +255,18 @@ describe("analyzePolicyDocument", () => {
       const document = doc(allow(["s3:Get*", "logs:PutLogEvents", "dynamodb:PutItem"], "*"));
       expect(kindsOf(document)).to.deep.equal(["action-wildcard", "resource-wildcard"]);
       const analysis = analyzePolicyDocument(document, { allowedWildcardActions: ["S3:GET*", "logs:*"] });
-      expect(analysis.findings.map((f) => [f.kind, f.actions])).to.deep.equal([["resource-wildcard", ["dynamodb:PutItem"]]]);
+      expect(analysis.findings.map((f) => [f.kind, f.actions])).to.deep.equal([
+        ["resource-wildcard", ["dynamodb:PutItem"]],
+      ]);
     });
 
     it("does not let a single-character ? cover a written *", () => {
-      expect(kindsOf(doc(allow("s3:Get*", "arn:aws:s3:::b/*")), { allowedWildcardActions: ["s3:Get?"] })).to.deep.equal(["action-wildcard"]);
-      expect(kindsOf(doc(allow("s3:GetX", "arn:aws:s3:::b/*")), { allowedWildcardActions: ["s3:Get?"] })).to.deep.equal([]);
+      expect(kindsOf(doc(allow("s3:Get*", "arn:aws:s3:::b/*")), { allowedWildcardActions: ["s3:Get?"] })).to.deep.equal(
+        ["action-wildcard"],
+      );
+      expect(kindsOf(doc(allow("s3:GetX", "arn:aws:s3:::b/*")), { allowedWildcardActions: ["s3:Get?"] })).to.deep.equal(
+        [],
+      );
     });
 
     it("exempts iam:PassRole on * only when named", () => {
@@ -249,9 +274,9 @@ describe("analyzePolicyDocument", () => {
     });
 
     it("never exempts NotAction", () => {
-      expect(kindsOf(doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }), { allowedWildcardActions: ["*"] })).to.deep.equal([
-        "not-action-allow",
-      ]);
+      expect(
+        kindsOf(doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }), { allowedWildcardActions: ["*"] }),
+      ).to.deep.equal(["not-action-allow"]);
     });
   });
 
@@ -267,14 +292,18 @@ describe("analyzePolicyDocument", () => {
     it("still finds Action * when the Resource is unknown", () => {
       const analysis = analyzePolicyDocument(doc(allow("*", sdkProxy.unknownStringValue)));
       expect(analysis.findings.map((f) => f.kind)).to.deep.equal(["action-wildcard"]);
-      expect(analysis.undecided).to.deep.equal(["statement 0: Resource is unknown during preview (in whole or in part)"]);
+      expect(analysis.undecided).to.deep.equal([
+        "statement 0: Resource is unknown during preview (in whole or in part)",
+      ]);
     });
 
     it("decides with the known entries of a partly unknown Action or Resource", () => {
       const analysis = analyzePolicyDocument(
         doc(allow(["dynamodb:PutItem", sdkProxy.unknownStringValue], [sdkProxy.unknownStringValue, "*"])),
       );
-      expect(analysis.findings.map((f) => [f.kind, f.actions, f.resources])).to.deep.equal([["resource-wildcard", ["dynamodb:PutItem"], ["*"]]]);
+      expect(analysis.findings.map((f) => [f.kind, f.actions, f.resources])).to.deep.equal([
+        ["resource-wildcard", ["dynamodb:PutItem"], ["*"]],
+      ]);
       expect(analysis.undecided).to.have.length(2);
     });
 
@@ -285,7 +314,9 @@ describe("analyzePolicyDocument", () => {
     });
 
     it("handles unknown Statement lists and statements", () => {
-      expect(analyzePolicyDocument({ Statement: sdkProxy.unknownArrayValue }).undecided).to.deep.equal(["Statement is unknown during preview"]);
+      expect(analyzePolicyDocument({ Statement: sdkProxy.unknownArrayValue }).undecided).to.deep.equal([
+        "Statement is unknown during preview",
+      ]);
       const analysis = analyzePolicyDocument(doc(sdkProxy.unknownObjectValue, allow("s3:*", "arn:aws:s3:::b")));
       expect(analysis.findings.map((f) => f.statementIndex)).to.deep.equal([1]);
       expect(analysis.undecided).to.deep.equal(["statement 0 is unknown during preview"]);
@@ -295,15 +326,30 @@ describe("analyzePolicyDocument", () => {
       const proxied = sdkProxy.unknownCheckingProxy(doc(allow("*", sdkProxy.unknownStringValue)));
       const analysis = analyzePolicyDocument(proxied);
       expect(analysis.findings.map((f) => f.kind)).to.deep.equal(["action-wildcard"]);
-      expect(analysis.undecided).to.deep.equal(["statement 0: Resource is unknown during preview (in whole or in part)"]);
+      expect(analysis.undecided).to.deep.equal([
+        "statement 0: Resource is unknown during preview (in whole or in part)",
+      ]);
     });
   });
 
   describe("odd input", () => {
     const garbage: unknown[] = [
-      undefined, null, 42, true, [], "", "   ", "{", "null", "[1,2]", "\"text\"",
-      {}, { Statement: 5 }, { Statement: [null, "x", 3, []] },
-      doc({ Effect: "Allow" }), doc({ Effect: "Maybe", Action: "*", Resource: "*" }),
+      undefined,
+      null,
+      42,
+      true,
+      [],
+      "",
+      "   ",
+      "{",
+      "null",
+      "[1,2]",
+      '"text"',
+      {},
+      { Statement: 5 },
+      { Statement: [null, "x", 3, []] },
+      doc({ Effect: "Allow" }),
+      doc({ Effect: "Maybe", Action: "*", Resource: "*" }),
       doc({ Effect: "Allow", Action: [1, {}], Resource: "*" }),
     ];
 
@@ -332,13 +378,24 @@ describe("analyzePolicyDocument", () => {
     it("never throws on arbitrary statements, and an added Allow Action * always yields action-wildcard (property)", () => {
       fc.assert(
         fc.property(
-          fc.array(fc.oneof(fc.jsonValue(), fc.record({ Effect: fc.constantFrom("Allow", "Deny", "allow"), Action: fc.jsonValue(), Resource: fc.jsonValue() }))),
+          fc.array(
+            fc.oneof(
+              fc.jsonValue(),
+              fc.record({
+                Effect: fc.constantFrom("Allow", "Deny", "allow"),
+                Action: fc.jsonValue(),
+                Resource: fc.jsonValue(),
+              }),
+            ),
+          ),
           fc.jsonValue(),
           fc.boolean(),
           (statements, resource, asString) => {
             const document = doc(...statements, { Effect: "Allow", Action: "*", Resource: resource });
             const analysis = analyzePolicyDocument(asString ? JSON.stringify(document) : document);
-            return analysis.findings.some((f) => f.kind === "action-wildcard" && f.statementIndex === statements.length);
+            return analysis.findings.some(
+              (f) => f.kind === "action-wildcard" && f.statementIndex === statements.length,
+            );
           },
         ),
         { numRuns: 300 },

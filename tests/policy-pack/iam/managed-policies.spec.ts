@@ -7,7 +7,12 @@ import {
   readManagedPolicyTable,
 } from "../../../policy-pack/iam/managed-policies";
 import * as fs from "fs";
-import { buildLambdaVpcEniActions, buildManagedPolicyTable, LAMBDA_VPC_ACTIONS_PATH, MANAGED_POLICY_ARN_PREFIX } from "../../../scripts/generate-managed-policies";
+import {
+  buildLambdaVpcEniActions,
+  buildManagedPolicyTable,
+  LAMBDA_VPC_ACTIONS_PATH,
+  MANAGED_POLICY_ARN_PREFIX,
+} from "../../../scripts/generate-managed-policies";
 import { isLambdaVpcEniAction } from "../../../policy-pack/iam/lambda-vpc";
 
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
@@ -41,7 +46,10 @@ describe("AWS managed policies", () => {
     for (const name of ["AWSXrayWriteOnlyAccess", "AWSXRayDaemonWriteAccess"]) {
       const arn = `${MANAGED_POLICY_ARN_PREFIX}${name}`;
       const statements = (awsManagedPolicyDocument(arn) as { Statement: Array<{ Resource: unknown }> }).Statement;
-      expect(statements.map((s) => s.Resource), name).to.deep.include(["*"]);
+      expect(
+        statements.map((s) => s.Resource),
+        name,
+      ).to.deep.include(["*"]);
       expect(kinds(arn), name).to.deep.equal([]);
     }
   });
