@@ -5,6 +5,7 @@
  * run at once, reported with the program's own stack frame.
  */
 import * as path from "path";
+import { originalPosition } from "./transpile";
 
 /** `at fn (FILE:LINE:COL)` or `at FILE:LINE:COL` in a V8 stack. */
 const FRAME = /^\s*at (?:.*?\()?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/;
@@ -18,7 +19,9 @@ export function programFrame(err: unknown, programDir: string, relativeTo = proc
     if (!m) continue;
     const file = m[1].replace(/^file:\/\//, "");
     if (!file.startsWith(dir) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-    return `${path.relative(relativeTo, file) || file}:${m[2]}:${m[3]}`;
+    // The stack is of the transpiled code: map the frame back to the program's source.
+    const pos = originalPosition({ uri: file, line: Number(m[2]), column: Number(m[3]) });
+    return `${path.relative(relativeTo, file) || file}:${pos.line}:${pos.column}`;
   }
   return undefined;
 }
