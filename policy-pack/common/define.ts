@@ -9,6 +9,7 @@ import {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { withWireAssets } from "./remediation-assets";
 import { isUnknownValueError } from "./unknowns";
 import { CommonConfig, configWithDefaults, excludeSchema } from "./config";
 import { EXEMPT_REASON_TAG, EXEMPT_TAG, Exemption, exemptionOf, Subject } from "./exemptions";
@@ -189,11 +190,13 @@ export function resourcePolicy<C extends object>(spec: ResourcePolicySpec<C>): S
       const config = configWithDefaults(() => args.getConfig<object>(), defaults);
       const exemption = exemptionOf(spec.name, args as Subject, config.exclude);
       if (exemption.kind === "tag" || exemption.kind === "exclude") return undefined;
+      let result: Record<string, any> | undefined;
       try {
-        return remediate(args, config);
+        result = remediate(args, config);
       } catch {
         return undefined; // unknown or odd input: leave the resource alone; validation reports why
       }
+      return result && withWireAssets(result).catch(() => undefined);
     };
   }
   return policy;
