@@ -3,6 +3,7 @@ import { TYPES } from "./common/types";
 import { probe, rawProps, readKnown } from "./common/unknowns";
 // The one price table of the project (also used by `optimize`); a plain constant module, cheap to load.
 import { LAMBDA_PRICING } from "./common/lambda-pricing";
+import { LAMBDA_MAX_MEMORY_MB, LAMBDA_MIN_MEMORY_MB } from "./common/lambda-limits";
 
 /** The pack's default Lambda memory ceiling (MB); `maxMemoryMb` in policy config overrides it. */
 export const DEFAULT_MAX_MEMORY_MB = 768;
@@ -54,8 +55,8 @@ export const lambdaMemoryLimit = resourcePolicy({
   configProperties: {
     maxMemoryMb: {
       type: "integer",
-      minimum: 128,
-      maximum: 10240,
+      minimum: LAMBDA_MIN_MEMORY_MB,
+      maximum: LAMBDA_MAX_MEMORY_MB,
       default: DEFAULT_MAX_MEMORY_MB,
       description: "Largest allowed `memorySize` in MB.",
     },

@@ -212,14 +212,8 @@ export function parseOptimizeArgs(argv: string[], env: NodeJS.ProcessEnv = proce
  * file format, schema and errors); the pack default when the file does not set it.
  */
 export function readPackMaxMemory(file: string): number {
-  let reconciled;
-  try {
-    reconciled = reconcilePolicyPackConfig(localAnalyzerInfo(), readPolicyPackConfigFile(file));
-  } catch (err) {
-    // JSON.parse reads any depth, but walking a value nested thousands deep overflows the stack.
-    if (err instanceof RangeError) throw new UsageError(`policy pack config ${file}: nesting too deep`);
-    throw err;
-  }
+  // readPolicyPackConfigFile rejects a file nested too deep to walk, as it does for check and audit.
+  const reconciled = reconcilePolicyPackConfig(localAnalyzerInfo(), readPolicyPackConfigFile(file));
   const max = reconciled["lambda-memory-limit"]?.properties.maxMemoryMb;
   return typeof max === "number" ? max : DEFAULT_MAX_MEMORY_MB;
 }

@@ -88,19 +88,50 @@ function defaultProviderFor(
  * invokes that were answered with an empty result.
  *
  * It mutates process-global Pulumi state (the program's @pulumi/pulumi runtime settings), the cwd while
- * the program runs, and registers ts-node; meant to be called once per process (the CLI).
+ * the program runs, and registers the TypeScript transpile hook: it runs once per process, in the child process
+ * that run-in-child.ts starts for each `check`.
  */
 export async function runProgram(programDir: string, options: RunProgramOptions = {}): Promise<ResourceGraph> {
   const project = loadProject(programDir);
   const stack = options.stack ?? "dev";
   const label = `program ${programDir}`;
-
   if (project.mainFallback) {
     // Pulumi's own words (its Node.js runtime's resolveEntrypoint).
     process.stderr.write(
       `serverless-guard check: warning: Could not find entry point '${project.mainFallback.configured}' specified in package.json; using '${project.mainFallback.used}' instead\n`,
     );
   }
+  const { config, secure } = await programConfig(project, stack, options);
+  const sdk = programSdk(project, label);
+  const recorder = recorderFor(sdk.pulumiDir, project.name, stack, config, options);
+  installMockRuntime(sdk, recorder, project.name, stack, config, secure, options);
+  await execute(project, sdk, label, options.timeoutSeconds ?? DEFAULT_PROGRAM_TIMEOUT_SECONDS);
+  return {
+    project: project.name,
+    stack,
+    resources: resourceRecords(recorder, project, stack, config),
+    fakedInvokes: [...recorder.fakedInvokes].sort(),
+    // Where SARIF points a finding whose resource has no recorded declaration (e.g. a default provider).
+    sourceFile: project.main,
+    ...runNotes(recorder.registered, recorder.stackReferences, secure.undecided, options.preview === true, project.dir),
+  };
+}
+
+type Project = ReturnType<typeof loadProject>;
+type SecureConfig = Awaited<ReturnType<typeof resolveSecureConfig>>;
+type Recorder = ReturnType<typeof createRecordingMonitor>;
+
+/** The program's copy of the Pulumi SDK's runtime modules (the ones its resources register through). */
+interface ProgramSdk {
+  pulumiDir: string;
+  settings: any;
+  state: any;
+  runtimeConfig: any;
+  runtimeStack: any;
+}
+
+/** Config as the engine gives it: Pulumi.yaml defaults, then Pulumi.<stack>.yaml (secure values decrypted), then --config. */
+async function programConfig(project: Project, stack: string, options: RunProgramOptions) {
   const stackConfig = loadStackConfig(project, stack);
   const cliConfig = Object.fromEntries(
     Object.entries(options.config ?? {}).map(([k, v]) => [qualifyConfigKey(k, project.name), v]),
@@ -117,30 +148,45 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     ...secure.config,
     ...cliConfig,
   };
+  return { config, secure };
+}
 
+function programSdk(project: Project, label: string): ProgramSdk {
   let pulumiDir: string;
   try {
     pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [project.dir] }));
   } catch {
     throw new UsageError(`${label}: cannot resolve @pulumi/pulumi from ${project.dir} (run npm install there)`);
   }
-  const settings = require(`${pulumiDir}/runtime/settings`);
-  const state = require(`${pulumiDir}/runtime/state`);
-  const runtimeConfig = require(`${pulumiDir}/runtime/config`);
-  const runtimeStack = require(`${pulumiDir}/runtime/stack`);
   withoutPromiseStacks(require(`${pulumiDir}/runtime/debuggable`));
+  return {
+    pulumiDir,
+    settings: require(`${pulumiDir}/runtime/settings`),
+    state: require(`${pulumiDir}/runtime/state`),
+    runtimeConfig: require(`${pulumiDir}/runtime/config`),
+    runtimeStack: require(`${pulumiDir}/runtime/stack`),
+  };
+}
 
+const tagsOf = (props: Record<string, unknown>) => {
+  const dt = props.defaultTags as { tags?: Record<string, string> } | undefined;
+  return dt && typeof dt === "object" && dt.tags && typeof dt.tags === "object" ? dt.tags : undefined;
+};
+
+/** The recording monitor, which answers each resource with realistic outputs for its provider's region and tags. */
+function recorderFor(
+  pulumiDir: string,
+  project: string,
+  stack: string,
+  config: Record<string, string>,
+  options: RunProgramOptions,
+): Recorder {
   const providerSettingsCache = new Map<string, { region: string; defaultTags?: Record<string, string> }>();
   const defaultRegion = config["aws:region"] ?? "us-east-1";
-  const tagsOf = (props: Record<string, unknown>) => {
-    const dt = props.defaultTags as { tags?: Record<string, string> } | undefined;
-    return dt && typeof dt === "object" && dt.tags && typeof dt.tags === "object" ? dt.tags : undefined;
-  };
   const defaultAwsTags = tagsOf(decodeProviderProperties({ defaultTags: config["aws:defaultTags"] }));
-
   const recorder = createRecordingMonitor(pulumiDir, {
     stack,
-    project: project.name,
+    project,
     defaultRegion,
     preview: options.preview === true,
     stackReferences: options.stackReferences,
@@ -158,11 +204,23 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
       return result;
     },
   });
+  return recorder;
+}
 
-  settings.setMockOptions(recorder.monitor, project.name, stack, options.preview === true);
+/** Points the program's SDK at the recording monitor, with the engine's feature set, config and stand-ins. */
+function installMockRuntime(
+  sdk: ProgramSdk,
+  recorder: Recorder,
+  project: string,
+  stack: string,
+  config: Record<string, string>,
+  secure: SecureConfig,
+  options: RunProgramOptions,
+): void {
+  sdk.settings.setMockOptions(recorder.monitor, project, stack, options.preview === true);
   // The same feature set `pulumi.runtime.setMocks` enables (resource references so components and
   // providers resolve as under the engine; outputValues off, as MockMonitor reports).
-  Object.assign(state.getStore(), {
+  Object.assign(sdk.state.getStore(), {
     supportsSecrets: true,
     supportsResourceReferences: true,
     supportsOutputValues: false,
@@ -174,12 +232,14 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     supportsResourceHooks: true,
     supportsErrorHooks: true,
   });
-  runtimeConfig.setAllConfig(config, secure.secretKeys);
-  installUndecidedSecrets(pulumiDir, secure.undecided, secure.reason ?? "");
-  installUnresolvedStackReferences(pulumiDir, options.stackReferences);
+  sdk.runtimeConfig.setAllConfig(config, secure.secretKeys);
+  installUndecidedSecrets(sdk.pulumiDir, secure.undecided, secure.reason ?? "");
+  installUnresolvedStackReferences(sdk.pulumiDir, options.stackReferences);
+}
 
+/** Runs the program from its own directory, its console output kept off stdout; its first error ends the run. */
+async function execute(project: Project, sdk: ProgramSdk, label: string, timeout: number): Promise<void> {
   if (project.typescript && /\.tsx?$/.test(project.main)) registerTypeScript(project.dir);
-
   // The program's console output must not corrupt `--format json` on stdout.
   const saved = { log: console.log, info: console.info, debug: console.debug };
   console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
@@ -188,15 +248,14 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   let failed = false;
   try {
     process.chdir(project.dir);
-    const timeout = options.timeoutSeconds ?? DEFAULT_PROGRAM_TIMEOUT_SECONDS;
     const run = async () => {
-      await runtimeStack.runInPulumiStack(async () => {
+      await sdk.runtimeStack.runInPulumiStack(async () => {
         let exported = require(project.main);
         if (exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1)
           exported = exported.default;
         return await (typeof exported === "function" ? exported() : exported);
       });
-      await settings.waitForRPCs();
+      await sdk.settings.waitForRPCs();
     };
     // The program's first unhandled error ends the run at once: a resource waiting on a failed output never registers.
     await withinSeconds(
@@ -218,9 +277,17 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
   }
   if (failures.errors.length)
     throw new UsageError(`${label} failed: ${programErrorLine(failures.errors[0], project.dir, cwd)}`);
-  if (state.getStore().logErrorCount > 0)
-    throw new UsageError(`${label} failed: it logged ${state.getStore().logErrorCount} error(s) (see above)`);
+  const logged = sdk.state.getStore().logErrorCount;
+  if (logged > 0) throw new UsageError(`${label} failed: it logged ${logged} error(s) (see above)`);
+}
 
+/** What was registered, as the engine's state has it: each custom resource with its (default) provider. */
+function resourceRecords(
+  recorder: Recorder,
+  project: Project,
+  stack: string,
+  config: Record<string, string>,
+): ResourceRecord[] {
   const defaultProviders = new Map<string, ProviderRecord>();
   const providerOf = (r: RegisteredResource): ProviderRecord | undefined => {
     if (!r.custom || r.type.startsWith("pulumi:providers:")) return undefined;
@@ -234,7 +301,6 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
     if (!p) defaultProviders.set(pkg, (p = defaultProviderFor(pkg, stack, project.name, config, project.dir)));
     return p;
   };
-
   const resources: ResourceRecord[] = recorder.registered.map((r) => {
     const provider = providerOf(r);
     return {
@@ -266,15 +332,7 @@ export async function runProgram(programDir: string, options: RunProgramOptions 
       options: {},
     });
   }
-  // sourceFile: where SARIF points a finding whose resource has no recorded declaration (e.g. a default provider).
-  return {
-    project: project.name,
-    stack,
-    resources,
-    fakedInvokes: [...recorder.fakedInvokes].sort(),
-    sourceFile: project.main,
-    ...runNotes(recorder.registered, recorder.stackReferences, secure.undecided, options.preview === true, project.dir),
-  };
+  return resources;
 }
 
 /** What the report must say about how far the run's verdicts reach (empty lists are left out). */

@@ -42,7 +42,12 @@ describe("packages: the published pack and the CLI, installed as users install t
     const pack = await startPack(packDir, engine.address);
     try {
       const info: any = await call(pack.client, "getAnalyzerInfo", new Empty());
-      expect(info.getPoliciesList().map((p: any) => p.getName())).to.deep.equal([...PACK_POLICY_NAMES]);
+      expect(
+        info
+          .getPoliciesList()
+          .map((p: any) => p.getName())
+          .sort(),
+      ).to.deep.equal([...PACK_POLICY_NAMES].sort());
     } finally {
       await pack.stop();
       await engine.stop();

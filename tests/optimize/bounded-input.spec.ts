@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { NESTING_TOO_DEEP } from "../../src/json-depth";
 import * as fs from "fs";
 import * as path from "path";
 import { Readable } from "stream";
@@ -203,6 +204,6 @@ describe("optimize: bounded and implausible input", () => {
     const r = cli(["optimize", `fn=${logFile}`, "--policy-pack-config", config]);
     expect(r.status).to.equal(2);
     expect(r.stdout).to.equal("");
-    expect(r.stderr).to.equal(`serverless-guard optimize: policy pack config ${config}: nesting too deep\n`);
+    expect(r.stderr).to.equal(`serverless-guard optimize: policy pack config ${config}: ${NESTING_TOO_DEEP}\n`);
   });
 });
