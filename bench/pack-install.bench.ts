@@ -1,6 +1,6 @@
 // What a published pack costs every machine that runs `pulumi preview` under an organization's policy group: the
 // pack's tarball installed as the Pulumi CLI installs it (production dependencies only, as PulumiPolicy.yaml asks),
-// side by side with the floor, its three runtime dependencies installed alone. Target: at most 110 MB on disk.
+// side by side with the floor, its runtime dependencies installed alone. Target: at most 110 MB on disk.
 // Both installs use the npm cache that `npm ci` filled, so times compare packages, not the network.
 import * as fs from "fs";
 import * as os from "os";
