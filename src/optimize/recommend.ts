@@ -130,6 +130,7 @@ export function monthlyVolume(stats: FunctionStats, s: AnalysisSettings): Volume
     const warning = `the log spans only ${spanMs / 1000} s of timestamped REPORT lines (extrapolating a monthly volume needs ${MIN_VOLUME_SPAN_MS / 60_000} minutes), ${priceObserved}`;
     return { invocationsPerMonth: stats.invocations, source: "observed", extrapolated: false, warning };
   }
+  // n timed records span n - 1 gaps.
   return {
     invocationsPerMonth: ((stats.timedInvocations - 1) / (spanMs / 1000)) * SECONDS_PER_MONTH,
     source: "observed",
