@@ -6,22 +6,12 @@ import { enforce } from "../../src/analyzer/enforce";
 import { readPolicyPackConfigFile } from "../../src/pack-config";
 import { ResourceGraph, ResourceRecord, SECRET_SIG, SECRET_SIG_VALUE } from "../../src/analyzer/resource-record";
 import { writeEmptyPack, writePack } from "../../scripts/policy-packs";
+import { customResource, devUrn } from "../support/resource-records";
 
 const TAGS = { Environment: "t", Project: "p", Owner: "o", CostCenter: "c" };
-const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
-function res(type: string, name: string, inputs: Record<string, unknown>, outputs = inputs): ResourceRecord {
-  return {
-    urn: urn(type, name),
-    type,
-    name,
-    custom: true,
-    inputs,
-    outputs,
-    dependencies: [],
-    propertyDependencies: {},
-    options: {},
-  };
-}
+const urn = (type: string, name: string) => devUrn("proj", type, name);
+const res = (type: string, name: string, inputs: Record<string, unknown>, outputs = inputs): ResourceRecord =>
+  customResource("proj", type, name, inputs, outputs);
 const graph = (...resources: ResourceRecord[]): ResourceGraph => ({
   project: "proj",
   stack: "dev",

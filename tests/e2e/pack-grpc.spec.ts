@@ -13,11 +13,12 @@ import { policies as packPolicies } from "../../policy-pack/policies";
 import { policyDocUrl } from "../../policy-pack/common/docs";
 import { ResourceRecord } from "../../src/analyzer/resource-record";
 import { PACK_POLICY_NAMES } from "../support/policy-harness";
+import { customResource, devUrn } from "../support/resource-records";
 
 const root = path.join(__dirname, "..", "..");
 const NINE = [...PACK_POLICY_NAMES];
 const TAGS = { Environment: "test", Project: "e2e", Owner: "team", CostCenter: "42" };
-const urn = (type: string, name: string) => `urn:pulumi:dev::e2e::${type}::${name}`;
+const urn = (type: string, name: string) => devUrn("e2e", type, name);
 const provider = {
   urn: urn("pulumi:providers:aws", "default_7_48_0"),
   name: "default_7_48_0",
@@ -25,25 +26,12 @@ const provider = {
   properties: { region: "us-east-1" },
 };
 
-function resource(
+const resource = (
   type: string,
   name: string,
   inputs: Record<string, unknown>,
   outputs: Record<string, unknown> = inputs,
-): ResourceRecord {
-  return {
-    urn: urn(type, name),
-    type,
-    name,
-    custom: true,
-    inputs,
-    outputs,
-    dependencies: [],
-    propertyDependencies: {},
-    options: {},
-    provider,
-  };
-}
+): ResourceRecord => customResource("e2e", type, name, inputs, outputs, provider);
 
 async function configure(
   pack: PackProcess,
