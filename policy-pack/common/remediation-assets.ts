@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { Secret } from "@pulumi/policy";
+import type * as pulumiModule from "@pulumi/pulumi";
+import type * as policyModule from "@pulumi/policy";
 import { rawProps } from "./unknowns";
 
 /** The engine's signature key and the asset and archive signatures (pulumi/sdk `runtime/rpc`). */
@@ -17,8 +17,17 @@ export async function withWireAssets(bag: Record<string, unknown>): Promise<Reco
   return (await wire(bag)) as Record<string, unknown>;
 }
 
+// Loaded on the first remediation, not on import: the CLI's reports read the policy list (subjects, exemptions)
+// and must not pay for loading the whole Pulumi SDK; the pack process has both loaded already.
+let sdk: { pulumi: typeof pulumiModule; Secret: typeof policyModule.Secret } | undefined;
+function loadSdk(): NonNullable<typeof sdk> {
+  sdk ??= { pulumi: require("@pulumi/pulumi"), Secret: require("@pulumi/policy").Secret };
+  return sdk;
+}
+
 /** `value` itself unless it is, or holds, an asset or archive (secrets and everything else pass untouched). */
 async function wire(proxied: unknown): Promise<unknown> {
+  const { pulumi, Secret } = loadSdk();
   if (proxied === null || typeof proxied !== "object" || proxied instanceof Secret) return proxied;
   // The SDK hands policies proxies (for unknowns and secrets); a proxied promise cannot be awaited.
   const value: object = rawProps(proxied as Record<string, unknown>);

@@ -112,16 +112,24 @@ function isAnalyzed(r: ResourceRecord, graph: ResourceGraph): boolean {
   return !r.external || graph.mode === "state";
 }
 
-/** Connects to a running pack and performs a whole enforcement run. */
-async function runProtocol(
+type Rpc = <Res>(method: string, req: unknown, resourceUrn?: string) => Promise<Res>;
+
+/** A pack that has described itself and received its config: all the protocol needs before the graph. */
+interface ConfiguredPack {
+  rpc: Rpc;
+  info: AnalyzerInfo;
+  config: ReconciledConfig;
+  logs: EngineLogEntry[];
+}
+
+/** GetAnalyzerInfo and Configure, which need only the pack: they run as soon as it serves, while the graph loads. */
+async function configurePack(
   client: Parameters<typeof call>[0],
-  graph: ResourceGraph,
   options: EnforceOptions,
   userConfig: PolicyPackConfigFile | undefined,
   logs: EngineLogEntry[],
-): Promise<EnforceResult> {
-  const rpc = <Res>(method: string, req: unknown, resourceUrn?: string) =>
-    call<unknown, Res>(client, method, req, resourceUrn, options.rpcTimeoutMs);
+): Promise<ConfiguredPack> {
+  const rpc: Rpc = (method, req, resourceUrn) => call(client, method, req, resourceUrn, options.rpcTimeoutMs);
   const info: AnalyzerInfo = analyzerInfoFromProto(await rpc("getAnalyzerInfo", new Empty()));
   const config = reconcilePolicyPackConfig(info, userConfig);
 
@@ -136,6 +144,16 @@ async function runProtocol(
     }
     await rpc("configure", req);
   }
+  return { rpc, info, config, logs };
+}
+
+/** ConfigureStack, Remediate/Analyze per resource and AnalyzeStack on a configured pack. */
+async function analyzeGraph(
+  pack: ConfiguredPack,
+  graph: ResourceGraph,
+  options: EnforceOptions,
+): Promise<EnforceResult> {
+  const { rpc, info, config, logs } = pack;
   const stackReq = new analyzerpb.AnalyzerStackConfigureRequest();
   stackReq.setProject(graph.project);
   stackReq.setStack(graph.stack);
@@ -264,8 +282,9 @@ export async function enforce(
   const analyzer = session ?? startAnalyzer(options.packDir ?? packageRoot());
   try {
     // Whichever fails first is the error: a failing program or export stops the pack's start-up at once.
-    const [pack, loaded] = await Promise.all([analyzer.ready, graph]);
-    return await runProtocol(pack.client, loaded, options, userConfig, pack.logs);
+    const configured = analyzer.ready.then((p) => configurePack(p.client, options, userConfig, p.logs));
+    const [pack, loaded] = await Promise.all([configured, graph]);
+    return await analyzeGraph(pack, loaded, options);
   } finally {
     await analyzer.stop();
   }

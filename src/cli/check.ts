@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_PROGRAM_TIMEOUT_SECONDS } from "../program/run-program";
-import { DEFAULT_MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS, runProgramInChild } from "../program/run-in-child";
+import { DEFAULT_MAX_MEMORY_MB, DEFAULT_PROGRAM_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from "../program/limits";
+import { runProgramInChild } from "../program/run-in-child";
 import { parseConfigPairs } from "../program/project";
 import { parseStackReferences } from "../program/stack-references";
 import { COMMON_OPTIONS_HELP, runEnforceCommand, EnforceCommandSpec } from "./enforce-command";

@@ -6,7 +6,7 @@
  * File format: `{"all": "mandatory", "<policy>": "advisory" | {"enforcementLevel": "...", "<prop>": value}}`.
  */
 import * as fs from "fs";
-import Ajv, { ErrorObject } from "ajv";
+import type { default as AjvClass, ErrorObject } from "ajv";
 import { fsErrorText, UsageError } from "../errors";
 import { NESTING_TOO_DEEP, nestingExceeds } from "../json-depth";
 import { AnalyzerInfo, ENFORCEMENT_LEVELS, EnforcementLevel } from "../analyzer/policy-info";
@@ -120,7 +120,7 @@ function applyConfig(result: ReconciledConfig, layer: Record<string, PolicyConfi
 }
 
 // One Ajv instance per process: compiling is the expensive part, schemas differ per policy.
-let ajv: Ajv | undefined;
+let ajv: AjvClass | undefined;
 
 function describeAjvError(e: ErrorObject): { property: string; problem: string } {
   if (e.keyword === "required") return { property: String(e.params.missingProperty), problem: "is required" };
@@ -158,18 +158,28 @@ export function reconcilePolicyPackConfig(info: AnalyzerInfo, userConfig?: Polic
     }
     applyConfig(result, userConfig.entries);
   }
-  ajv ??= new Ajv({ allErrors: false, strict: false });
+  const configured = new Set<string>();
+  for (const layer of [info.initialConfig, userConfig?.entries ?? {}])
+    for (const [name, given] of Object.entries(layer)) if (given.properties) configured.add(name);
   for (const p of info.policies) {
-    const schema = {
+    const source = userConfig ? `policy pack config ${userConfig.file}` : `policy pack '${info.name}' defaults`;
+    const required = p.configSchema?.required ?? [];
+    const missing = required.find((key) => !(key in result[p.name].properties));
+    if (missing !== undefined) throw new UsageError(`${source}: policy '${p.name}': property '${missing}' is required`);
+    // A policy's own defaults come from its schema (tests/pack-config checks our pack's defaults against it); only
+    // properties a config layer set need the schema's checks. Compiling a schema is most of this step's cost, and
+    // `check` waits for it after the pack has started.
+    if (!configured.has(p.name)) continue;
+    // Loaded on first use, for the same reason.
+    ajv ??= new (require("ajv").default as typeof AjvClass)({ allErrors: false, strict: false });
+    const validate = ajv.compile({
       type: "object",
       properties: p.configSchema?.properties ?? {},
-      required: p.configSchema?.required ?? [],
+      required,
       additionalProperties: false,
-    };
-    const validate = ajv.compile(schema);
+    });
     if (!validate(result[p.name].properties)) {
       const { property, problem } = describeAjvError(validate.errors![0]);
-      const source = userConfig ? `policy pack config ${userConfig.file}` : `policy pack '${info.name}' defaults`;
       throw new UsageError(`${source}: policy '${p.name}': property '${property}' ${problem}`);
     }
   }

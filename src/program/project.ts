@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
+import type * as jsYaml from "js-yaml";
 import { UsageError } from "../errors";
 
 /** What `Pulumi.yaml` (and the program's package.json) say about how to run a program. */
@@ -17,6 +17,8 @@ export interface ProgramProject {
 }
 
 function readYaml(file: string, what: string): unknown {
+  // Loaded here: the CLI parses --config with this module but only the program's process reads YAML.
+  const yaml = require("js-yaml") as typeof jsYaml;
   try {
     return yaml.load(fs.readFileSync(file, "utf8"));
   } catch (err) {

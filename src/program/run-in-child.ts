@@ -9,7 +9,6 @@
  */
 import { fork } from "child_process";
 import { randomBytes } from "crypto";
-import * as os from "os";
 import * as readline from "readline";
 import { Readable } from "stream";
 import { ResourceGraph } from "../analyzer/resource-record";
@@ -19,13 +18,10 @@ import type { ProgramJob, ProgramOutcome } from "./program-child";
 
 /** program-child.ts's EARLY_EXIT_ZERO (not imported: that module is the child's entry point and runs on import). */
 const EARLY_EXIT_ZERO = 213;
-import { DEFAULT_PROGRAM_TIMEOUT_SECONDS, RunProgramOptions } from "./run-program";
+import { DEFAULT_MAX_MEMORY_MB, DEFAULT_PROGRAM_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from "./limits";
+import type { RunProgramOptions } from "./run-program";
 
-/** Half the machine's memory, at most 16 GB: the pack and the CLI need the rest. */
-export const DEFAULT_MAX_MEMORY_MB = Math.max(256, Math.min(16384, Math.floor(os.totalmem() / 2 / 1024 / 1024)));
-
-/** Node's timers hold at most 2^31-1 ms; a longer delay fires after 1 ms. */
-export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+export { DEFAULT_MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS };
 
 /** Prefix of each line the program writes, on the CLI's stderr. */
 export const PROGRAM_OUTPUT_PREFIX = "[program] ";

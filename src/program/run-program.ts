@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../errors";
+import { DEFAULT_PROGRAM_TIMEOUT_SECONDS } from "./limits";
 import {
   decodeProviderProperties,
   ProviderRecord,
@@ -28,11 +29,7 @@ export interface RunProgramOptions {
   stackReferences?: StackReferenceAnswers;
 }
 
-/**
- * A program awaiting a promise that never settles would otherwise hang `check` for good: the pack,
- * started meanwhile, keeps the process alive, so Node's own exit on an empty event loop never comes.
- */
-export const DEFAULT_PROGRAM_TIMEOUT_SECONDS = 300;
+export { DEFAULT_PROGRAM_TIMEOUT_SECONDS };
 
 /** Resolves as `work` does, or rejects with `message` after `seconds`. */
 async function withinSeconds<T>(work: Promise<T>, seconds: number, message: string): Promise<T> {

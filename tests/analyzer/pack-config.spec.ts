@@ -2,7 +2,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readPolicyPackConfigFile, reconcilePolicyPackConfig } from "../../src/pack-config";
+import Ajv from "ajv";
+import { localAnalyzerInfo, readPolicyPackConfigFile, reconcilePolicyPackConfig } from "../../src/pack-config";
 import { AnalyzerInfo } from "../../src/analyzer/policy-info";
 import { UsageError } from "../../src/errors";
 
@@ -66,6 +67,33 @@ describe("policy pack config (--policy-pack-config)", () => {
       memory: { enforcementLevel: "mandatory", properties: { maxMemoryMb: 768 } },
       tags: { enforcementLevel: "advisory", properties: {} },
     });
+  });
+
+  it("checks a policy's schema only where a config layer set its properties (its own defaults come from it)", () => {
+    const i = info();
+    // A default its own schema would refuse: nothing sets maxMemoryMb, so the schema is not compiled for it.
+    i.policies[0].configSchema!.properties.maxMemoryMb = { type: "integer", minimum: 1024, default: 768 };
+    const tagsOnly = readPolicyPackConfigFile(file("tags-only.json", { tags: { requiredTags: ["Owner"] } }));
+    expect(reconcilePolicyPackConfig(i, tagsOnly).memory.properties).to.deep.equal({ maxMemoryMb: 768 });
+    const memory = readPolicyPackConfigFile(file("memory-exclude.json", { memory: { exclude: [] }, tags: "advisory" }));
+    expect(usageError(() => reconcilePolicyPackConfig(i, memory))).to.contain(
+      "policy 'memory': property 'maxMemoryMb' must be >= 1024",
+    );
+    // A required property is checked either way, naming the pack's defaults when there is no file.
+    expect(usageError(() => reconcilePolicyPackConfig(info()))).to.equal(
+      "policy pack 'demo' defaults: policy 'tags': property 'requiredTags' is required",
+    );
+  });
+
+  it("our pack's defaults satisfy their own schemas", () => {
+    const ajv = new Ajv({ strict: false });
+    const own = localAnalyzerInfo();
+    expect(own.policies.length).to.be.greaterThan(5);
+    for (const p of own.policies) {
+      const validate = ajv.compile({ type: "object", ...p.configSchema, additionalProperties: false });
+      const defaults = reconcilePolicyPackConfig(own)[p.name].properties;
+      expect(validate(defaults), `${p.name}: ${JSON.stringify(validate.errors)}`).to.equal(true);
+    }
   });
 
   it("applies 'all' first, then per-policy levels and properties over the defaults", () => {
