@@ -1,6 +1,7 @@
 // The layers only point down: the policy pack stands alone (a published pack ships nothing else), the CLI builds
 // on the pack, and neither the shipped code nor the benchmarks reach into the tests.
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -47,6 +48,21 @@ describe("architecture: layers only point down", () => {
 
   it("benchmarks import nothing from the tests (shared tooling lives in scripts/)", () => {
     expect(crossings("bench", ["tests"])).to.deep.equal([]);
+  });
+
+  it("the CLI's own process never loads the Pulumi SDK: its reports read the policy list, the pack and program load the SDK", () => {
+    // Loading @pulumi/pulumi costs the CLI most of a second, after the pack has answered: what the report needs
+    // (the policy list, subjects, exemptions) must not import it. Run on the built modules, as the CLI runs them.
+    const probe = `
+      require("./dist/src/cli/main.js");
+      require("./dist/policy-pack/subjects.js").policySubjects();
+      require("./dist/policy-pack/common/exemptions.js");
+      require("./dist/src/pack-config/index.js").localAnalyzerInfo();
+      const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/]@pulumi[\\/](pulumi|policy)[\\/]index\\.js$/.test(f));
+      console.log(JSON.stringify(loaded));`;
+    const run = spawnSync(process.execPath, ["-e", probe], { cwd: ROOT, encoding: "utf8" });
+    expect(run.status, run.stderr).to.equal(0);
+    expect(JSON.parse(run.stdout)).to.deep.equal([]);
   });
 
   it("finds imports at all (the scan is not vacuous)", () => {
