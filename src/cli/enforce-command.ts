@@ -8,7 +8,7 @@ import { parseArgs } from "util";
 import { enforce, startAnalyzer } from "../analyzer/enforce";
 import { ResourceGraph } from "../analyzer/resource-record";
 import { readPolicyPackConfigFile } from "../pack-config";
-import { formatReport, REPORT_FORMATS, ReportFormat, summarize, summaryLine } from "../report";
+import { formatReport, ownPackHelpers, REPORT_FORMATS, ReportFormat, summarize, summaryLine } from "../report";
 import { EXIT_OK, EXIT_VIOLATIONS, fsErrorText, UsageError } from "../errors";
 import { outputProblem, STDOUT_OUTPUT, writeFileAtomically } from "./output-file";
 
@@ -131,6 +131,14 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   const analyzer = startAnalyzer();
   await analyzer.spawned;
   const loading = spec.load(parsed.positionals, values);
+  // The report reads the policy list; load it while the pack is still starting and the program's core is free,
+  // instead of after the pack has answered.
+  let serving = false;
+  analyzer.ready.then(
+    () => (serving = true),
+    () => undefined,
+  );
+  loading.then(() => serving || ownPackHelpers()).catch(() => undefined); // a failure here shows again, where the report is built
   const result = await enforce(loading, { policyPackConfig }, analyzer);
   const graph = await loading;
   // A terminal gets its width and colour; files and pipes get 80 columns and plain text.

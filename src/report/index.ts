@@ -9,7 +9,7 @@ import { formatText, propertyChanges, TextOptions } from "./text";
 export const REPORT_FORMATS = ["text", "json", "sarif"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export type { TextOptions } from "./text";
-export { summarize, summaryLine } from "./summary";
+export { ownPackHelpers, summarize, summaryLine } from "./summary";
 
 /** Every format goes through withoutSecrets first: no report prints a secret's value. */
 export function formatReport(

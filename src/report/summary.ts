@@ -52,8 +52,11 @@ interface OwnPackHelpers {
 
 let ownPack: OwnPackHelpers | undefined;
 
-/** Loaded on first use, as pack-config does: only reports need the policies' own modules in the CLI. */
-function ownPackHelpers(): OwnPackHelpers {
+/**
+ * Loaded on first use, as pack-config does: only reports need the policies' own modules in the CLI. Exported so
+ * that a command can load them early, while it waits anyway.
+ */
+export function ownPackHelpers(): OwnPackHelpers {
   if (!ownPack) {
     const { policySubjects } = require("../../policy-pack/subjects") as typeof import("../../policy-pack/subjects");
     const { exemptionOf } =
