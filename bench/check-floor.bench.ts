@@ -6,8 +6,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { call, startEngineServer, startPack } from "../src/analyzer/pack-process";
-import { writeEmptyPack } from "../scripts/policy-packs";
+import { call, startPack } from "../src/analyzer/pack-process";
+import { alternating, runBenchmark, withEmptyPackAndEngine } from "./harness";
 import { median } from "./median";
 
 const TARGET_RATIO = 1.5;
@@ -51,34 +51,19 @@ async function main(): Promise<number> {
     console.error(`missing ${root}/dist: run npm run build first`);
     return 1;
   }
-  const emptyPack = writeEmptyPack();
-  const engine = await startEngineServer();
-  try {
-    const check = () => runMs([bin, "check", "stack/", "--format", "json"], root);
-    // Warm-up: the file cache, and the handler bundles a first run may have to build.
-    await check();
-    await floorMs(emptyPack, engine.address);
-    const checks: number[] = [];
-    const floors: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      checks.push(await check());
-      floors.push(await floorMs(emptyPack, engine.address));
-    }
+  return withEmptyPackAndEngine(async (emptyPack, engineAddress) => {
+    // The warm-up also builds the handler bundles a first run may have to build.
+    const [checks, floors] = await alternating(
+      ROUNDS,
+      () => runMs([bin, "check", "stack/", "--format", "json"], root),
+      () => floorMs(emptyPack, engineAddress),
+    );
     const ratio = median(checks) / median(floors);
     console.log(`check stack/ (${root}): ${median(checks).toFixed(0)} ms (median of ${ROUNDS})`);
     console.log(`floor (require @pulumi/aws || empty pack start-up): ${median(floors).toFixed(0)} ms`);
     console.log(`ratio ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? "OK" : "MISSED"}`);
     return ratio <= TARGET_RATIO ? 0 : 1;
-  } finally {
-    await engine.stop();
-    fs.rmSync(emptyPack, { recursive: true, force: true });
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

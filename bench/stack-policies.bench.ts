@@ -4,13 +4,13 @@
 // resources; they must index the stack once and look references up, not compare every pair.
 // Target: 30,000 resources in one AnalyzeStack call in under 10 s (the engine's per-call deadline is 120 s).
 // Needs `npm run build` first (it measures package.json#main, i.e. dist/).
-import * as fs from "fs";
 import * as path from "path";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as grpc from "@grpc/grpc-js";
 import { startEngineServer, startPack } from "../src/analyzer/pack-process";
 import { ResourceRecord } from "../src/analyzer/resource-record";
 import { stackResource, UNKNOWN_VALUE } from "../src/analyzer/wire";
+import { builtPackMain, runBenchmark } from "./harness";
 
 const root = path.join(__dirname, "..");
 // Sizes may be given on the command line (e.g. `30000`) to profile one.
@@ -158,11 +158,7 @@ function analyzeStack(client: grpc.Client, request: Buffer): Promise<analyzerpb.
 }
 
 async function main(): Promise<number> {
-  const main = path.join(root, JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).main);
-  if (!fs.existsSync(main)) {
-    console.error(`missing ${path.relative(root, main)}: run npm run build first`);
-    return 1;
-  }
+  if (!builtPackMain(root)) return 1;
   const engine = await startEngineServer();
   const pack = await startPack(root, engine.address);
   let worst = 0;
@@ -191,10 +187,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -6,14 +6,18 @@
  *   npx ts-node scripts/generate-sample-logs.ts samples  [DIR]   # samples/logs (README run)
  *   npx ts-node scripts/generate-sample-logs.ts fixtures [DIR]   # tests/fixtures/optimize
  *
- * Each profile pins what tests hand-compute against: the exact peak of Max Memory Used, the billed
- * durations (a repeating cycle, so their mean is exact) and the first/last timestamps
+ * Each profile (in log-profiles.json) pins what tests hand-compute against: the exact peak of Max Memory
+ * Used, the billed durations (a repeating cycle, so their mean is exact) and the first/last timestamps
  * (start and start + (n - 1) x interval). Everything else is random.
  */
 import * as fs from "fs";
 import * as path from "path";
+// The profiles are data (one object per log, all of the same shape), so they live in a data file.
+import PROFILES from "./log-profiles.json";
 
 export interface LogProfile {
+  /** What the log stands for. */
+  about?: string;
   file: string;
   format: "plain" | "json";
   memoryMb: number;
@@ -164,119 +168,10 @@ export async function writeLog(file: string, p: LogProfile, seed: number): Promi
 }
 
 /** Test fixtures: one profile per behaviour the tests assert (values are hand-computed there). */
-export const FIXTURE_PROFILES: Record<string, LogProfile> = {
-  // Over-provisioned 3008 MB function with cold starts, plain-text format.
-  "tap-processor-dev": {
-    file: "processor-plain.log",
-    format: "plain",
-    memoryMb: 3008,
-    invocations: 400,
-    intervalSeconds: 2,
-    memoryUsedMb: { low: 70, peak: 180 },
-    billedCycleMs: [400, 600, 800, 1000],
-    coldStartEvery: 40,
-    initMs: { low: 180, high: 290 },
-    noiseEvery: 3,
-    start: "2026-11-01T00:00:00.000Z",
-  },
-  // Tight function (peak within headroom of its limit), JSON log format.
-  "tap-enricher-dev": {
-    file: "enricher-json.log",
-    format: "json",
-    memoryMb: 512,
-    invocations: 120,
-    intervalSeconds: 10,
-    memoryUsedMb: { low: 300, peak: 470 },
-    billedCycleMs: [100, 300],
-    coldStartEvery: 0,
-    noiseEvery: 4,
-    start: "2026-11-01T00:00:00.000Z",
-  },
-  // Sparse function: too few invocations to trust.
-  "tap-validator-dev": {
-    file: "validator-sparse.log",
-    format: "plain",
-    memoryMb: 1024,
-    invocations: 12,
-    intervalSeconds: 300,
-    memoryUsedMb: { low: 40, peak: 60 },
-    billedCycleMs: [50],
-    coldStartEvery: 0,
-    noiseEvery: 2,
-    start: "2026-11-01T00:00:00.000Z",
-  },
-  // Already right-sized, JSON format, outside the reference stack.
-  "reports-api": {
-    file: "reports-api-json.log",
-    format: "json",
-    memoryMb: 192,
-    invocations: 80,
-    intervalSeconds: 60,
-    memoryUsedMb: { low: 100, peak: 150 },
-    billedCycleMs: [20, 40],
-    coldStartEvery: 0,
-    noiseEvery: 5,
-    start: "2026-11-01T00:00:00.000Z",
-  },
-  // A heavy function whose own peak is above the pack's 768 MB ceiling.
-  "image-resizer": {
-    file: "image-resizer-plain.log",
-    format: "plain",
-    memoryMb: 2048,
-    invocations: 60,
-    intervalSeconds: 60,
-    memoryUsedMb: { low: 600, peak: 900 },
-    billedCycleMs: [1500, 2500],
-    coldStartEvery: 20,
-    initMs: { low: 300, high: 600 },
-    noiseEvery: 3,
-    start: "2026-11-01T00:00:00.000Z",
-  },
-};
+export const FIXTURE_PROFILES: Record<string, LogProfile> = PROFILES.fixtures as Record<string, LogProfile>;
 
 /** The bundled sample logs behind the README run. */
-export const SAMPLE_PROFILES: Record<string, LogProfile> = {
-  // The reference stack at its Pulumi.yaml defaults (512/512/768 MB), one busy hour.
-  "tap-validator-dev": {
-    file: "tap-validator-dev.log",
-    format: "plain",
-    memoryMb: 512,
-    invocations: 1800,
-    intervalSeconds: 2,
-    memoryUsedMb: { low: 62, peak: 94 },
-    billedCycleMs: [38, 45, 52, 61, 44, 40],
-    coldStartEvery: 150,
-    initMs: { low: 140, high: 260 },
-    noiseEvery: 6,
-    start: "2026-11-20T14:00:00.000Z",
-  },
-  "tap-enricher-dev": {
-    file: "tap-enricher-dev.log",
-    format: "json",
-    memoryMb: 512,
-    invocations: 900,
-    intervalSeconds: 4,
-    memoryUsedMb: { low: 310, peak: 468 },
-    billedCycleMs: [420, 510, 380, 650],
-    coldStartEvery: 150,
-    initMs: { low: 200, high: 340 },
-    noiseEvery: 5,
-    start: "2026-11-20T14:00:00.000Z",
-  },
-  "tap-processor-dev": {
-    file: "tap-processor-dev.log",
-    format: "plain",
-    memoryMb: 768,
-    invocations: 2400,
-    intervalSeconds: 1.5,
-    memoryUsedMb: { low: 150, peak: 296 },
-    billedCycleMs: [820, 1140, 960, 1310, 700],
-    coldStartEvery: 200,
-    initMs: { low: 320, high: 640 },
-    noiseEvery: 4,
-    start: "2026-11-20T14:00:00.000Z",
-  },
-};
+export const SAMPLE_PROFILES: Record<string, LogProfile> = PROFILES.samples as Record<string, LogProfile>;
 
 export async function writeProfiles(dir: string, profiles: Record<string, LogProfile>, seed: number): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });

@@ -73,11 +73,11 @@ function listOf(read: () => unknown, field: string): Probe<string | undefined>[]
 /** Each resource type that invokes a function: the property naming the function, and how it invokes. */
 interface EdgeSpec {
   property: string;
-  references(r: PolicyResource): Probe<string | undefined>[];
+  /** The references to follow, where `property` is not itself one reference (default: its value). */
+  references?(r: PolicyResource): Probe<string | undefined>[];
   kind(r: PolicyResource): { kind: InvokeKind; what: string } | undefined;
 }
 
-const one = (read: (r: PolicyResource) => unknown) => (r: PolicyResource) => [probeString(() => read(r))];
 const fixed = (kind: InvokeKind, what: string) => () => ({ kind, what });
 
 const EDGES: Record<string, EdgeSpec> = {
@@ -88,22 +88,13 @@ const EDGES: Record<string, EdgeSpec> = {
   },
   [TYPES.snsTopicSubscription]: {
     property: "endpoint",
-    references: one((r) => r.props.endpoint),
     kind: (r) => {
       const protocol = probeString(() => r.props.protocol);
       return protocol.known && protocol.value !== "lambda" ? undefined : { kind: "async", what: "SNS subscription" };
     },
   },
-  [TYPES.eventTarget]: {
-    property: "arn",
-    references: one((r) => r.props.arn),
-    kind: fixed("async", "EventBridge target"),
-  },
-  [TYPES.logSubscriptionFilter]: {
-    property: "destinationArn",
-    references: one((r) => r.props.destinationArn),
-    kind: fixed("async", "CloudWatch Logs subscription"),
-  },
+  [TYPES.eventTarget]: { property: "arn", kind: fixed("async", "EventBridge target") },
+  [TYPES.logSubscriptionFilter]: { property: "destinationArn", kind: fixed("async", "CloudWatch Logs subscription") },
   [TYPES.lambdaEventInvokeConfig]: {
     property: "destinationConfig",
     references: (r) => [
@@ -112,41 +103,16 @@ const EDGES: Record<string, EdgeSpec> = {
     ],
     kind: fixed("async", "Lambda destination of FunctionEventInvokeConfig"),
   },
-  [TYPES.lambdaPermission]: {
-    property: "functionName",
-    references: one((r) => r.props.functionName),
-    kind: permissionKind,
-  },
+  [TYPES.lambdaPermission]: { property: "functionName", kind: permissionKind },
   [TYPES.lambdaEventSourceMapping]: {
     property: "functionName",
-    references: one((r) => r.props.functionName),
     kind: (r) => ({ kind: mappingKind(r), what: "event source mapping" }),
   },
-  [TYPES.lambdaFunctionUrl]: {
-    property: "functionName",
-    references: one((r) => r.props.functionName),
-    kind: fixed("sync", "function URL"),
-  },
-  [TYPES.apiGatewayIntegration]: {
-    property: "uri",
-    references: one((r) => r.props.uri),
-    kind: fixed("sync", "API Gateway integration"),
-  },
-  [TYPES.apiGatewayV2Integration]: {
-    property: "integrationUri",
-    references: one((r) => r.props.integrationUri),
-    kind: fixed("sync", "API Gateway integration"),
-  },
-  [TYPES.lbTargetGroupAttachment]: {
-    property: "targetId",
-    references: one((r) => r.props.targetId),
-    kind: fixed("sync", "load balancer target"),
-  },
-  [TYPES.albTargetGroupAttachment]: {
-    property: "targetId",
-    references: one((r) => r.props.targetId),
-    kind: fixed("sync", "load balancer target"),
-  },
+  [TYPES.lambdaFunctionUrl]: { property: "functionName", kind: fixed("sync", "function URL") },
+  [TYPES.apiGatewayIntegration]: { property: "uri", kind: fixed("sync", "API Gateway integration") },
+  [TYPES.apiGatewayV2Integration]: { property: "integrationUri", kind: fixed("sync", "API Gateway integration") },
+  [TYPES.lbTargetGroupAttachment]: { property: "targetId", kind: fixed("sync", "load balancer target") },
+  [TYPES.albTargetGroupAttachment]: { property: "targetId", kind: fixed("sync", "load balancer target") },
 };
 
 /**
@@ -192,9 +158,8 @@ export function invokersByFunction(index: StackIndex): Map<string, Invokers> {
     for (const resource of index.ofType(type)) {
       const how = spec.kind(resource);
       if (!how) continue;
-      const targets = new Set(
-        spec.references(resource).flatMap((ref) => functionsReferenced(index, resource, spec.property, ref)),
-      );
+      const references = spec.references?.(resource) ?? [probeString(() => resource.props[spec.property])];
+      const targets = new Set(references.flatMap((ref) => functionsReferenced(index, resource, spec.property, ref)));
       for (const fn of targets) {
         const invokers = result.get(fn.urn) ?? noInvokers();
         invokers[how.kind].push({ resource, ...how });

@@ -372,6 +372,12 @@ describe("serverless-guard audit (spawned CLI)", function () {
     expect(r.stdout)
       .to.contain("Usage: serverless-guard audit STATE.json")
       .and.contain("--policy-pack-config")
-      .and.contain("--format text|json|sarif");
+      .and.contain("--format text|json|sarif")
+      // Where audit deliberately differs from `pulumi policy analyze`.
+      .and.contain("pulumi policy analyze")
+      .and.contain("reads, `external`, included")
+      .and.contain("reported but not applied")
+      .and.contain('"[secret]"')
+      .and.contain("PULUMI_CONFIG_PASSPHRASE");
   });
 });

@@ -137,15 +137,21 @@ describe("serverless-guard check", () => {
     const r = check(["--help"]);
     expect(r.status).to.equal(0);
     expect(r.stdout).to.match(/^Usage: serverless-guard check \[PROGRAM_DIR\]/);
-    for (const option of [
+    for (const text of [
       "--stack NAME",
       "--config KEY=VALUE",
       "--timeout SECONDS",
       "--policy-pack-config FILE",
       "--format",
       "--output FILE",
+      // The two modes and what real programs need: stack references, encrypted config, remote components.
+      "--preview",
+      "--stack-reference NAME=FILE",
+      "pulumi stack output --json",
+      "PULUMI_CONFIG_PASSPHRASE",
+      "remote: true",
     ])
-      expect(r.stdout).to.contain(option);
+      expect(r.stdout).to.contain(text);
   });
 
   describe("bad input is a one-line error with exit 2", () => {

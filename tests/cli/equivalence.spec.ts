@@ -5,6 +5,7 @@ import { policies } from "../../policy-pack/policies";
 import { readStackExport } from "../../src/analyzer/stack-export";
 import { ResourceRecord } from "../../src/analyzer/resource-record";
 import { analyzeResources, analyzeStack, Diagnostic, FixtureResource } from "../support/policy-harness";
+import { verdicts } from "../support/json-report";
 import { runNode } from "../support/spawn";
 
 // `check` of a program and `audit` of a `pulumi stack export` of the same resources (written by hand, as
@@ -15,16 +16,7 @@ const bin = path.join(root, "cli", "bin", "serverless-guard.js");
 // check and audit of the same case run side by side (a core each); each still asserts its own run.
 const cli = (...args: string[]) => runNode([bin, ...args, "--format", "json"], { cwd: root });
 
-interface Report {
-  violations: { policyName: string; resourceUrn?: string; enforcementLevel: string }[];
-}
-const verdicts = (stdout: string) =>
-  (JSON.parse(stdout) as Report).violations
-    .map(
-      (v) =>
-        `${v.policyName} ${v.resourceUrn ? v.resourceUrn.split("::").slice(3).join("::") : "(stack)"} ${v.enforcementLevel}`,
-    )
-    .sort();
+const verdictsOf = (stdout: string) => verdicts(JSON.parse(stdout));
 
 describe("check and audit agree", () => {
   it("report the same (policy, resource, level) set for the unoptimized program and its equivalent export", async () => {
@@ -34,9 +26,9 @@ describe("check and audit agree", () => {
     ]);
     expect(checked.status, checked.stderr).to.equal(1);
     expect(audited.status, audited.stderr).to.equal(1);
-    const fromCheck = verdicts(checked.stdout);
+    const fromCheck = verdictsOf(checked.stdout);
     expect(fromCheck).to.have.length(10); // not vacuous: every policy fires once or more
-    expect(verdicts(audited.stdout)).to.deep.equal(fromCheck);
+    expect(verdictsOf(audited.stdout)).to.deep.equal(fromCheck);
     // The same resources, the engine's default provider included.
     expect(JSON.parse(checked.stdout).summary.resources).to.equal(JSON.parse(audited.stdout).summary.resources);
   });
@@ -54,10 +46,10 @@ describe("check and audit agree", () => {
     ]);
     expect(checked.status, checked.stderr).to.equal(1);
     expect(audited.status, audited.stderr).to.equal(1);
-    const fromCheck = verdicts(checked.stdout);
+    const fromCheck = verdictsOf(checked.stdout);
     expect(fromCheck).to.include("log-group-retention forever-logs advisory");
     expect(fromCheck.some((v) => v.startsWith("lambda-memory-limit "))).to.equal(false); // 3008 <= 4096
-    expect(verdicts(audited.stdout)).to.deep.equal(fromCheck);
+    expect(verdictsOf(audited.stdout)).to.deep.equal(fromCheck);
   });
 
   it("and the policy unit tests' harness reaches the same verdicts on the same resources", async () => {
@@ -103,7 +95,7 @@ describe("check and audit agree", () => {
         : cli("audit", file));
       expect(audited.status, audited.stderr).to.equal(1);
       expect(fromHarness).to.have.length.greaterThan(0);
-      expect(fromHarness).to.deep.equal(verdicts(audited.stdout));
+      expect(fromHarness).to.deep.equal(verdictsOf(audited.stdout));
     }
   });
 });

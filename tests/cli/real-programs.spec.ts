@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { sarifErrors } from "../analyzer/support/sarif-schema";
+import { verdicts } from "../support/json-report";
 import { limitConcurrency, NodeRun, runNode } from "../support/spawn";
 
 const root = path.join(__dirname, "..", "..");
@@ -14,13 +15,6 @@ const unwrapped = (text: string) => text.replace(/\s+/g, " ");
 const { PULUMI_CONFIG_PASSPHRASE: _p, PULUMI_CONFIG_PASSPHRASE_FILE: _f, ...baseEnv } = process.env;
 const check = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<NodeRun> =>
   queued(() => runNode([bin, "check", ...args], { cwd, env: { ...baseEnv, ...env } }));
-const verdicts = (report: any): string[] =>
-  report.violations
-    .map(
-      (v: any) =>
-        `${v.policyName} ${v.resourceUrn ? v.resourceUrn.split("::").slice(3).join("::") : "(stack)"} ${v.enforcementLevel}`,
-    )
-    .sort();
 
 describe("serverless-guard check on real-world programs (spawned CLI)", function () {
   this.timeout(180_000);
@@ -193,19 +187,6 @@ describe("serverless-guard check on real-world programs (spawned CLI)", function
     expect(r.stderr.trim()).to.equal(
       `serverless-guard check: program ${program("missing-dependency")} failed: Cannot find module '@pulumi/awsx'; run npm install in ${program("missing-dependency")}`,
     );
-  });
-
-  it("--help describes the two modes and the new options", async () => {
-    const r = await check(["--help"]);
-    expect(r.status).to.equal(0);
-    for (const text of [
-      "--preview",
-      "--stack-reference NAME=FILE",
-      "pulumi stack output --json",
-      "PULUMI_CONFIG_PASSPHRASE",
-      "remote: true",
-    ])
-      expect(r.stdout).to.contain(text);
   });
 
   it("--stack-reference without '=FILE' is a usage error", async () => {

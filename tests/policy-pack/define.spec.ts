@@ -61,6 +61,36 @@ const exemptTags = (names: string, reason?: string) => ({
   },
 });
 
+/** Every property any policy of the pack reads. */
+const READ_PROPERTIES = [
+  "memorySize",
+  "architectures",
+  "deadLetterConfig",
+  "retentionInDays",
+  "billingMode",
+  "readCapacity",
+  "writeCapacity",
+  "tags",
+  "tagsAll",
+  "policy",
+  "inlinePolicies",
+  "policyArn",
+  "name",
+  "arn",
+  "publish",
+  "version",
+  "functionName",
+  "functionVersion",
+  "qualifier",
+  "provisionedConcurrentExecutions",
+  "loggingConfig",
+  "redrivePolicy",
+  "namespace",
+  "metricName",
+  "dimensions",
+  "metricQueries",
+];
+
 describe("policy wrappers (common/define)", () => {
   it("applies config defaults and overrides", async () => {
     const res = [{ name: "four", type: "t:m:T", props: { items: [1, 2, 3, 4] } }];
@@ -196,24 +226,11 @@ describe("policy wrappers (common/define)", () => {
       TYPES.iamRolePolicyAttachment,
       TYPES.sqsQueue,
     ];
-    const keys = [
-      "memorySize",
-      "architectures",
-      "deadLetterConfig",
-      "retentionInDays",
-      "billingMode",
-      "readCapacity",
-      "tags",
-      "policy",
-      "inlinePolicies",
-      "policyArn",
-      "name",
-    ];
     const sentinel = fc.constantFrom(...Object.values(unknown));
     const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), sentinel);
     const resource = fc.record({
       type: fc.constantFrom(...types),
-      props: fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 5 }),
+      props: fc.dictionary(fc.constantFrom(...READ_PROPERTIES), value, { maxKeys: 5 }),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(resource, { minLength: 1, maxLength: 4 }), async (drawn) => {
@@ -230,38 +247,10 @@ describe("policy wrappers (common/define)", () => {
   it("values unknown during preview never give a mandatory finding, in any policy of the pack (property test)", async () => {
     const types = Object.values(TYPES).filter((t) => t !== TYPES.awsProvider);
     // Every property any policy reads, all unknown: an absent property would be known (absent), and may rightly decide.
-    const keys = [
-      "memorySize",
-      "architectures",
-      "deadLetterConfig",
-      "retentionInDays",
-      "billingMode",
-      "readCapacity",
-      "writeCapacity",
-      "tags",
-      "tagsAll",
-      "policy",
-      "inlinePolicies",
-      "policyArn",
-      "name",
-      "arn",
-      "publish",
-      "version",
-      "functionName",
-      "functionVersion",
-      "qualifier",
-      "provisionedConcurrentExecutions",
-      "loggingConfig",
-      "redrivePolicy",
-      "namespace",
-      "metricName",
-      "dimensions",
-      "metricQueries",
-    ];
     const sentinel = fc.constantFrom(...Object.values(unknown));
     const resource = fc.record({
       type: fc.constantFrom(...types),
-      props: fc.record(Object.fromEntries(keys.map((k) => [k, sentinel]))),
+      props: fc.record(Object.fromEntries(READ_PROPERTIES.map((k) => [k, sentinel]))),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(resource, { minLength: 1, maxLength: 5 }), async (drawn) => {
@@ -269,7 +258,7 @@ describe("policy wrappers (common/define)", () => {
         const logs: FixtureResource = {
           name: "logs",
           type: TYPES.logGroup,
-          props: Object.fromEntries(keys.map((k) => [k, unknown.string])),
+          props: Object.fromEntries(READ_PROPERTIES.map((k) => [k, unknown.string])),
         };
         const fixtures: FixtureResource[] = [logs, ...drawn.map((r, i) => ({ name: `r${i}`, ...r }))];
         const diags = [...(await analyzeResources(policies, fixtures)), ...(await analyzeStack(policies, fixtures))];

@@ -1,14 +1,8 @@
 import { expect } from "chai";
 import { dynamodbOnDemand } from "../../policy-pack/dynamodb-on-demand";
 import { TYPES } from "../../policy-pack/common/types";
-import {
-  analyzeResources,
-  diagnosticsFor,
-  failingNames,
-  FixtureResource,
-  remediate,
-  unknown,
-} from "../support/policy-harness";
+import { analyzeResources, diagnosticsFor, failingNames, remediate, unknown } from "../support/policy-harness";
+import type { FixtureResource } from "../support/policy-harness";
 
 const POLICY = "dynamodb-on-demand";
 const table = (name: string, props: Record<string, unknown>): FixtureResource => ({

@@ -9,6 +9,16 @@ const allow = (Action: unknown, Resource: unknown, Sid?: string) => ({ Sid, Effe
 const TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
 const LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/api:*";
 const r = (name: string, type: string, props: Record<string, unknown>): FixtureResource => ({ name, type, props });
+const rolePolicy = (name: string, policy: unknown) => r(name, TYPES.iamRolePolicy, { role: "r", policy });
+const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+const BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+const XRAY = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess";
+/** The fixtures named to fail, sorted: what the policy must fail, no more and no less. */
+const namedToFail = (resources: FixtureResource[]) =>
+  resources
+    .map((f) => f.name)
+    .filter((n) => n.startsWith("fail-"))
+    .sort();
 
 const fixtures: FixtureResource[] = [
   // Documents on policy resources, as JSON strings or objects.
@@ -18,17 +28,11 @@ const fixtures: FixtureResource[] = [
     ),
   }),
   r("fail-star-action", TYPES.iamPolicy, { policy: doc(allow("*", "*", "Admin")) }),
-  r("fail-partial-wildcard", TYPES.iamRolePolicy, {
-    role: "r",
-    policy: JSON.stringify(doc(allow("dynamodb:Get*", TABLE, "ReadAll"))),
-  }),
+  rolePolicy("fail-partial-wildcard", JSON.stringify(doc(allow("dynamodb:Get*", TABLE, "ReadAll")))),
   r("fail-star-resource", TYPES.iamUserPolicy, { user: "u", policy: doc(allow("dynamodb:GetItem", "*")) }),
   r("fail-passrole", TYPES.iamGroupPolicy, { group: "g", policy: doc(allow("iam:PassRole", "*")) }),
   r("pass-deny-wildcard", TYPES.iamPolicy, { policy: doc({ Effect: "Deny", Action: "*", Resource: "*" }) }),
-  r("pass-log-stream-suffix", TYPES.iamRolePolicy, {
-    role: "r",
-    policy: doc(allow(["logs:CreateLogStream", "logs:PutLogEvents"], LOG_GROUP)),
-  }),
+  rolePolicy("pass-log-stream-suffix", doc(allow(["logs:CreateLogStream", "logs:PutLogEvents"], LOG_GROUP))),
   // Roles: inline policies are judged, the trust policy is not.
   r("pass-role-trust-only", TYPES.iamRole, {
     assumeRolePolicy: JSON.stringify(
@@ -43,30 +47,12 @@ const fixtures: FixtureResource[] = [
     ],
   }),
   // Attachments: AWS managed policies are judged by their real documents; customer-managed ones on their own resource.
-  r("fail-admin-attached", TYPES.iamRolePolicyAttachment, {
-    role: "r",
-    policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
-  }),
-  r("fail-basic-execution-attached", TYPES.iamRolePolicyAttachment, {
-    role: "r",
-    policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-  }),
-  r("fail-user-admin", TYPES.iamUserPolicyAttachment, {
-    user: "u",
-    policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
-  }),
-  r("fail-group-admin", TYPES.iamGroupPolicyAttachment, {
-    group: "g",
-    policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
-  }),
-  r("fail-policy-attachment", TYPES.iamPolicyAttachment, {
-    roles: ["r"],
-    policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
-  }),
-  r("pass-xray-managed", TYPES.iamRolePolicyAttachment, {
-    role: "r",
-    policyArn: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
-  }),
+  r("fail-admin-attached", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: ADMIN }),
+  r("fail-basic-execution-attached", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: BASIC_EXECUTION }),
+  r("fail-user-admin", TYPES.iamUserPolicyAttachment, { user: "u", policyArn: ADMIN }),
+  r("fail-group-admin", TYPES.iamGroupPolicyAttachment, { group: "g", policyArn: ADMIN }),
+  r("fail-policy-attachment", TYPES.iamPolicyAttachment, { roles: ["r"], policyArn: ADMIN }),
+  r("pass-xray-managed", TYPES.iamRolePolicyAttachment, { role: "r", policyArn: XRAY }),
   r("pass-customer-managed", TYPES.iamRolePolicyAttachment, {
     role: "r",
     policyArn: "arn:aws:iam::123456789012:policy/app",
@@ -75,7 +61,7 @@ const fixtures: FixtureResource[] = [
   // Managed policies attached by ARN list: a role's (deprecated) managedPolicyArns and the *PolicyAttachmentsExclusive resources.
   r("fail-role-managed-admin", TYPES.iamRole, {
     assumeRolePolicy: "{}",
-    managedPolicyArns: ["arn:aws:iam::123456789012:policy/app", "arn:aws:iam::aws:policy/AdministratorAccess"],
+    managedPolicyArns: ["arn:aws:iam::123456789012:policy/app", ADMIN],
   }),
   r("pass-role-managed-customer", TYPES.iamRole, {
     assumeRolePolicy: "{}",
@@ -83,37 +69,20 @@ const fixtures: FixtureResource[] = [
   }),
   r("fail-exclusive-basic-execution", TYPES.iamRolePolicyAttachmentsExclusive, {
     roleName: "r",
-    policyArns: ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+    policyArns: [BASIC_EXECUTION],
   }),
   r("pass-exclusive-xray", TYPES.iamUserPolicyAttachmentsExclusive, {
     userName: "u",
-    policyArns: ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"],
+    policyArns: [XRAY],
   }),
   // s3:GetObject lists two optional resource types (object or access point object): alternatives, so "*" fails.
-  r("fail-object-read-anywhere", TYPES.iamRolePolicy, {
-    role: "r",
-    policy: doc(allow(["s3:GetObject", "cloudwatch:PutMetricData"], "*")),
-  }),
+  rolePolicy("fail-object-read-anywhere", doc(allow(["s3:GetObject", "cloudwatch:PutMetricData"], "*"))),
 ];
 
 describe(POLICY, () => {
   it("fails exactly the documents, inline policies and AWS managed attachments that grant wildcards", async () => {
     const diags = await analyzeResources([iamScopedPermissions], fixtures);
-    expect(failingNames(diags, POLICY)).to.deep.equal([
-      "fail-admin-attached",
-      "fail-basic-execution-attached",
-      "fail-exclusive-basic-execution",
-      "fail-group-admin",
-      "fail-object-read-anywhere",
-      "fail-partial-wildcard",
-      "fail-passrole",
-      "fail-policy-attachment",
-      "fail-role-inline",
-      "fail-role-managed-admin",
-      "fail-star-action",
-      "fail-star-resource",
-      "fail-user-admin",
-    ]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(namedToFail(fixtures)).and.to.have.length(13);
     expect(failingNames(diags, POLICY, "advisory")).to.deep.equal([]);
   });
 
@@ -208,6 +177,7 @@ describe(`${POLICY}: functions in a VPC`, () => {
   const ENI = "arn:aws:ec2:us-east-1:123456789012:network-interface/*";
   const SUBNET = "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0abc";
   const SG = "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0abc";
+  const DELETE_ENI = "ec2:DeleteNetworkInterface";
   const ENI_ACTIONS = [
     "ec2:CreateNetworkInterface",
     "ec2:DeleteNetworkInterface",
@@ -216,39 +186,31 @@ describe(`${POLICY}: functions in a VPC`, () => {
   ];
   const vpc: FixtureResource[] = [
     // The ENI actions on the account's network interfaces, subnets and security groups named: as narrow as they can be.
-    r("pass-vpc-eni", TYPES.iamRolePolicy, {
-      role: "r",
-      policy: doc(allow(ENI_ACTIONS, [ENI, SUBNET, SG], "Eni"), allow("ec2:DescribeNetworkInterfaces", "*")),
-    }),
-    r("pass-vpc-eni-partition", TYPES.iamRolePolicy, {
-      role: "r",
-      policy: doc(
-        allow("ec2:DeleteNetworkInterface", "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:network-interface/*"),
-      ),
-    }),
+    rolePolicy(
+      "pass-vpc-eni",
+      doc(allow(ENI_ACTIONS, [ENI, SUBNET, SG], "Eni"), allow("ec2:DescribeNetworkInterfaces", "*")),
+    ),
+    rolePolicy(
+      "pass-vpc-eni-partition",
+      doc(allow(DELETE_ENI, "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:network-interface/*")),
+    ),
     // The same actions on "*", or on network interfaces of any account or region: still too broad.
-    r("fail-vpc-eni-star", TYPES.iamRolePolicy, { role: "r", policy: doc(allow(ENI_ACTIONS, "*", "EniAnywhere")) }),
-    r("fail-vpc-eni-any-account", TYPES.iamRolePolicy, {
-      role: "r",
-      policy: doc(allow("ec2:DeleteNetworkInterface", "arn:aws:ec2:us-east-1:*:network-interface/*")),
-    }),
-    r("fail-vpc-eni-any-region", TYPES.iamRolePolicy, {
-      role: "r",
-      policy: doc(allow("ec2:DeleteNetworkInterface", "arn:aws:ec2:*:123456789012:network-interface/*")),
-    }),
+    rolePolicy("fail-vpc-eni-star", doc(allow(ENI_ACTIONS, "*", "EniAnywhere"))),
+    rolePolicy("fail-vpc-eni-any-account", doc(allow(DELETE_ENI, "arn:aws:ec2:us-east-1:*:network-interface/*"))),
+    rolePolicy("fail-vpc-eni-any-region", doc(allow(DELETE_ENI, "arn:aws:ec2:*:123456789012:network-interface/*"))),
     // Another action on an effectively-star ARN, beside the ENI statement: fails, and only that statement is named.
-    r("fail-vpc-terminate-instances", TYPES.iamRolePolicy, {
-      role: "r",
-      policy: doc(
+    rolePolicy(
+      "fail-vpc-terminate-instances",
+      doc(
         allow(ENI_ACTIONS, [ENI, SUBNET, SG], "Eni"),
         allow("ec2:TerminateInstances", "arn:aws:ec2:us-east-1:123456789012:instance/*", "Terminate"),
       ),
-    }),
+    ),
     // A non-ENI action on the network-interface ARN: not covered by the exception.
-    r("fail-vpc-other-action-on-eni", TYPES.iamRolePolicy, {
-      role: "r",
-      policy: doc(allow(["ec2:CreateNetworkInterface", "ec2:DetachNetworkInterface"], ENI, "Mixed")),
-    }),
+    rolePolicy(
+      "fail-vpc-other-action-on-eni",
+      doc(allow(["ec2:CreateNetworkInterface", "ec2:DetachNetworkInterface"], ENI, "Mixed")),
+    ),
     // AWS's own AWSLambdaVPCAccessExecutionRole grants them on "*": it fails.
     r("fail-vpc-managed", TYPES.iamRolePolicyAttachment, {
       role: "r",
@@ -258,14 +220,7 @@ describe(`${POLICY}: functions in a VPC`, () => {
 
   it("accepts the network-interface actions on one account's network-interface/* and nothing wider", async () => {
     const diags = await analyzeResources([iamScopedPermissions], vpc);
-    expect(failingNames(diags, POLICY)).to.deep.equal([
-      "fail-vpc-eni-any-account",
-      "fail-vpc-eni-any-region",
-      "fail-vpc-eni-star",
-      "fail-vpc-managed",
-      "fail-vpc-other-action-on-eni",
-      "fail-vpc-terminate-instances",
-    ]);
+    expect(failingNames(diags, POLICY)).to.deep.equal(namedToFail(vpc)).and.to.have.length(6);
     expect(diags.filter((d) => d.policyName === POLICY && d.enforcementLevel === "advisory")).to.deep.equal([]);
   });
 

@@ -1,14 +1,8 @@
 import { expect } from "chai";
 import { logGroupRetention } from "../../policy-pack/log-group-retention";
 import { TYPES } from "../../policy-pack/common/types";
-import {
-  analyzeResources,
-  diagnosticsFor,
-  failingNames,
-  FixtureResource,
-  remediate,
-  unknown,
-} from "../support/policy-harness";
+import { analyzeResources, diagnosticsFor, failingNames, remediate, unknown } from "../support/policy-harness";
+import type { FixtureResource } from "../support/policy-harness";
 
 const POLICY = "log-group-retention";
 const lg = (name: string, props: Record<string, unknown>): FixtureResource => ({ name, type: TYPES.logGroup, props });

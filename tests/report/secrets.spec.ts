@@ -6,6 +6,7 @@ import * as path from "path";
 import { EnforceResult } from "../../src/analyzer/enforce";
 import { ResourceGraph, SECRET_SIG, SECRET_SIG_VALUE } from "../../src/analyzer/resource-record";
 import { formatReport, REPORT_FORMATS } from "../../src/report";
+import { devUrn } from "../support/resource-records";
 import { limitConcurrency, NodeRun, runNode } from "../support/spawn";
 import { useTempDirs } from "../support/temp";
 
@@ -23,6 +24,8 @@ function showSecretsExport(): object {
   const tags = { Environment: "dev", Project: "secrets", Owner: "nobody", CostCenter: "cc-0000" };
   const stack = "urn:pulumi:dev::secrets::pulumi:pulumi:Stack::secrets-dev";
   const provider = "urn:pulumi:dev::secrets::pulumi:providers:aws::default";
+  const fnArn = "arn:aws:lambda:us-east-1:123456789012:function:leaky-1234567";
+  const logGroupArn = "arn:aws:logs:us-east-1:123456789012:log-group:secret";
   const fnInputs = {
     name: "leaky-1234567",
     runtime: "nodejs20.x",
@@ -33,6 +36,17 @@ function showSecretsExport(): object {
     tags,
   };
   const logInputs = { name: plaintext(`/app/${PLANTED}`), retentionInDays: 0, tags };
+  // A resource of the stack, created through the default provider.
+  const custom = (type: string, name: string, id: string, inputs: object, arn: string) => ({
+    urn: devUrn("secrets", type, name),
+    custom: true,
+    id,
+    type,
+    inputs,
+    outputs: { ...inputs, arn },
+    parent: stack,
+    provider: `${provider}::prov-id`,
+  });
   return {
     version: 3,
     deployment: {
@@ -48,26 +62,8 @@ function showSecretsExport(): object {
           outputs: { region: "us-east-1" },
           parent: stack,
         },
-        {
-          urn: "urn:pulumi:dev::secrets::aws:lambda/function:Function::leaky",
-          custom: true,
-          id: "leaky-1234567",
-          type: "aws:lambda/function:Function",
-          inputs: fnInputs,
-          outputs: { ...fnInputs, arn: "arn:aws:lambda:us-east-1:123456789012:function:leaky-1234567" },
-          parent: stack,
-          provider: `${provider}::prov-id`,
-        },
-        {
-          urn: "urn:pulumi:dev::secrets::aws:cloudwatch/logGroup:LogGroup::secret-logs",
-          custom: true,
-          id: "secret-logs-id",
-          type: "aws:cloudwatch/logGroup:LogGroup",
-          inputs: logInputs,
-          outputs: { ...logInputs, arn: "arn:aws:logs:us-east-1:123456789012:log-group:secret" },
-          parent: stack,
-          provider: `${provider}::prov-id`,
-        },
+        custom("aws:lambda/function:Function", "leaky", "leaky-1234567", fnInputs, fnArn),
+        custom("aws:cloudwatch/logGroup:LogGroup", "secret-logs", "secret-logs-id", logInputs, logGroupArn),
       ],
     },
   };
