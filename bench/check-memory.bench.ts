@@ -1,16 +1,19 @@
 // Memory of `check` per resource: peak RSS (VmHWM, sampled every SAMPLE_MS) of each of check's processes (the CLI,
 // the program's child, the policy pack) on generated programs of SMALL and LARGE functions (each with a role and a
-// log group, 3 resources per function), and the slope between the two sizes in MB per added resource. Target: the
-// largest process's slope at most MAX_MB_PER_RESOURCE (half of the 0.37 MB the CLI grew when it ran the program
-// itself). BENCH_ROOT=/path/to/another/checkout measures that checkout's CLI instead (for before/after figures);
-// CHECK_MEMORY_FUNCTIONS=200,1000 sets the two sizes.
+// log group, 3 resources per function), median of ROUNDS runs each, alternating, and the slope between the two sizes
+// in MB per added resource. Target: the largest process's slope at most MAX_MB_PER_RESOURCE (half of the 0.37 MB the
+// CLI grew when it ran the program itself). Sampling every 20 ms rather than 100 ms: the program's process reaches its
+// peak in its last few hundred milliseconds, which a coarser sampling can miss. BENCH_ROOT=/path/to/another/checkout
+// measures that checkout's CLI instead (for before/after figures); CHECK_MEMORY_FUNCTIONS=200,1000 sets the two sizes.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { writeProgram } from "./generated-program";
+import { median } from "./median";
 
 const MAX_MB_PER_RESOURCE = 0.185;
-const SAMPLE_MS = Number(process.env.SAMPLE_MS ?? 100);
+const SAMPLE_MS = Number(process.env.SAMPLE_MS ?? 20);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const [SMALL, LARGE] = (process.env.CHECK_MEMORY_FUNCTIONS ?? "200,1000").split(",").map(Number);
 const root = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.join(__dirname, "..");
 const bin = path.join(root, "cli", "bin", "serverless-guard.js");
@@ -43,7 +46,11 @@ function descendants(pid: number): number[] {
   }
   const found: number[] = [];
   const walk = (p: number) => {
-    for (const [child, parent] of parentOf) if (parent === p) found.push(child), walk(child);
+    for (const [child, parent] of parentOf) {
+      if (parent !== p) continue;
+      found.push(child);
+      walk(child);
+    }
   };
   walk(pid);
   return found;
@@ -99,10 +106,23 @@ async function main(): Promise<number> {
   const small = writeProgram(SMALL, root);
   const large = writeProgram(LARGE, root);
   try {
-    const s = await measureCheck(small);
-    const l = await measureCheck(large);
+    const runs: { small: Measured[]; large: Measured[] } = { small: [], large: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      runs.small.push(await measureCheck(small));
+      runs.large.push(await measureCheck(large));
+    }
+    const summary = (ms: Measured[]): Measured => ({
+      resources: ms[0].resources,
+      peaks: {
+        cli: median(ms.map((m) => m.peaks.cli)),
+        program: median(ms.map((m) => m.peaks.program)),
+        pack: median(ms.map((m) => m.peaks.pack)),
+      },
+    });
+    const s = summary(runs.small);
+    const l = summary(runs.large);
     const added = l.resources - s.resources;
-    console.log(`check (${root}), peak RSS per process, sampled every ${SAMPLE_MS} ms:`);
+    console.log(`check (${root}), peak RSS per process, sampled every ${SAMPLE_MS} ms, median of ${ROUNDS}:`);
     console.log(`| process | ${s.resources} resources | ${l.resources} resources | MB per added resource |`);
     for (const role of ROLES) {
       const slope = (l.peaks[role] - s.peaks[role]) / added;

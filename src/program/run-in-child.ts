@@ -93,7 +93,7 @@ export function runProgramInChild(
   const entry = childEntry();
   const child = fork(entry.file, [], {
     // The heap cap turns a runaway program into one clear error (run-program.ts also drops the SDK's per-promise
-    // leak-tracking state, most of a large program's memory beyond the SDK's own resource state).
+    // leak tracking: stack strings, context strings and closures for every promise).
     execArgv: [...entry.execArgv, `--max-old-space-size=${maxMemoryMb}`],
     // Structured clone: the graph travels whole, whatever fields it has.
     serialization: "advanced",

@@ -364,12 +364,14 @@ function repositoryRoot(dir: string): string | undefined {
 
 /**
  * The SDK passes most of its internal promises (about a hundred per resource) through debuggablePromise
- * (sdk/nodejs/runtime/debuggable.ts), which tags each with an id, a context string and a formatted stack trace, adds it
- * to a leak-candidate set and chains it through two fresh closures. Only the SDK's leak report at process exit reads
- * any of that, and this process never prints it (it is killed once its result is sent, and an early exit is reported
- * by the CLI instead): a third of the program's memory at its peak. The replacement keeps the same chain
- * (`then` then `catch`, so every promise settles on the same tick as before and resources register in the same
- * order) with two shared functions; a rejection passes through unchanged (without the SDK's `err.promise` tag).
+ * (sdk/nodejs/runtime/debuggable.ts), which tags each with an id, a context string and a formatted stack trace, adds
+ * it to a leak-candidate set and chains it through two fresh closures. Only the SDK's leak report at process exit
+ * reads any of that, and this process never prints it (it is killed once its result is sent, and an early exit is
+ * reported by the CLI instead). The stack strings alone were a third of a large program's memory; the rest still held
+ * a fifth of the live heap at the program's peak (3,000 resources: 576 MB with it, 445 MB without). The replacement
+ * keeps the same chain (`then` then `catch`, so every promise settles on the same tick as before and resources
+ * register in the same order) with two shared functions; a rejection passes through unchanged (without the SDK's
+ * `err.promise` tag).
  */
 function withoutLeakTracking(debuggable: { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => unknown }): void {
   debuggable.debuggablePromise = (p) => p.then(passValue).catch(rethrow);
