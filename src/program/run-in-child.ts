@@ -89,7 +89,7 @@ export function runProgramInChild(
   const entry = childEntry();
   const child = fork(entry.file, [], {
     // The heap cap turns a runaway program into one clear error (run-program.ts also drops the SDK's per-promise
-    // stack strings, a third of a large program's memory).
+    // leak tracking: stack strings, context strings and closures for every promise).
     execArgv: [...entry.execArgv, `--max-old-space-size=${maxMemoryMb}`],
     // Structured clone: the graph travels whole, whatever fields it has.
     serialization: "advanced",

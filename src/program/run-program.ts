@@ -155,7 +155,7 @@ function programSdk(project: Project, label: string): ProgramSdk {
   } catch {
     throw new UsageError(`${label}: cannot resolve @pulumi/pulumi from ${project.dir} (run npm install there)`);
   }
-  withoutPromiseStacks(require(`${pulumiDir}/runtime/debuggable`));
+  withoutLeakTracking(require(`${pulumiDir}/runtime/debuggable`));
   return {
     pulumiDir,
     settings: require(`${pulumiDir}/runtime/settings`),
@@ -360,19 +360,20 @@ function repositoryRoot(dir: string): string | undefined {
 }
 
 /**
- * The SDK formats a stack trace for every promise it creates (debuggablePromise's `_debugStackTrace`), which only its
- * leak report reads: a third of a large program's memory. Those traces are made empty; every other error, the
- * program's own included, keeps its frames (the failure message names the program's line).
+ * The SDK passes most of its internal promises (about a hundred per resource) through debuggablePromise
+ * (sdk/nodejs/runtime/debuggable.ts), which tags each with an id, a context string and a formatted stack trace, adds
+ * it to a leak-candidate set and chains it through two fresh closures. Only the SDK's leak report at process exit
+ * reads any of that, and this process never prints it (it is killed once its result is sent, and an early exit is
+ * reported by the CLI instead). The stack strings alone were a third of a large program's memory; the rest still held
+ * a fifth of the live heap at the program's peak (3,000 resources: 576 MB with it, 445 MB without). The replacement
+ * keeps the same chain (`then` then `catch`, so every promise settles on the same tick as before and resources
+ * register in the same order) with two shared functions; a rejection passes through unchanged (without the SDK's
+ * `err.promise` tag).
  */
-function withoutPromiseStacks(debuggable: { debuggablePromise: (p: unknown, ctx: unknown) => unknown }): void {
-  const original = debuggable.debuggablePromise;
-  debuggable.debuggablePromise = (p, ctx) => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return original(p, ctx);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  };
+function withoutLeakTracking(debuggable: { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => unknown }): void {
+  debuggable.debuggablePromise = (p) => p.then(passValue).catch(rethrow);
 }
+const passValue = (value: unknown) => value;
+const rethrow = (err: unknown) => {
+  throw err;
+};
