@@ -3,7 +3,7 @@ import { pipeline, Readable } from "stream";
 import * as zlib from "zlib";
 import { fsErrorText, UsageError } from "../errors";
 import { LineSplitter } from "./lines";
-import { eventTimestampMs, parseCommonPlainAt, parseReportLine } from "./parse";
+import { eventTimestampMs, newReportValues, parseReportLine, readPlainReportAt, VALUE_TIME } from "./parse";
 import { FunctionStats } from "./stats";
 
 /**
@@ -28,19 +28,23 @@ export async function readLogInto(stats: FunctionStats, file: string, stdin: Rea
   }
   // Pretty-printed `aws logs filter-log-events` output carries each event's time on the line before its message.
   let previousLineTime: number | undefined;
-  const lines = new LineSplitter((text, start, end) => {
+  const values = newReportValues();
+  const lines = new LineSplitter((bytes, start, end) => {
     if (end === start) return;
-    // Lambda's own plain-text line is read in place; everything else as a line of its own.
-    let record = parseCommonPlainAt(text, start, end);
-    let line: string | undefined;
-    if (!record) {
-      line = text.slice(start, end);
-      record = parseReportLine(line);
+    // Lambda's own plain-text line is read in place from the bytes; everything else as a line of its own.
+    if (readPlainReportAt(bytes, start, end, values)) {
+      if (Number.isNaN(values[VALUE_TIME]) && previousLineTime !== undefined) values[VALUE_TIME] = previousLineTime;
+      previousLineTime = undefined;
+      stats.addValues(values);
+      return;
     }
+    // latin1: one character per byte, so no chunk boundary can cut one; every field optimize reads is ASCII.
+    const line = bytes.toString("latin1", start, end);
+    const record = parseReportLine(line);
     if (record) {
       if (record.timestampMs === undefined && previousLineTime !== undefined) record.timestampMs = previousLineTime;
       previousLineTime = undefined;
-    } else previousLineTime = eventTimestampMs(line!);
+    } else previousLineTime = eventTimestampMs(line);
     stats.addRecord(record);
   });
   try {
