@@ -88,6 +88,12 @@ const BILLED = Buffer.from("Billed Duration: ", "latin1");
 const MEMORY_SIZE = Buffer.from("Memory Size: ", "latin1");
 const MAX_USED = Buffer.from("Max Memory Used: ", "latin1");
 const INIT = Buffer.from("Init Duration: ", "latin1");
+const MARKER_LABEL = label(MARKER_BYTES);
+const DURATION_LABEL = label(DURATION);
+const BILLED_LABEL = label(BILLED);
+const MEMORY_SIZE_LABEL = label(MEMORY_SIZE);
+const MAX_USED_LABEL = label(MAX_USED);
+const INIT_LABEL = label(INIT);
 /** Words that make "X Duration: " a field other than the Duration (SnapStart adds Restore Duration). */
 const NOT_DURATION = ["Billed", "Init", "Restore"].map((w) => Buffer.from(w, "latin1"));
 
@@ -106,6 +112,41 @@ let scanEnd = 0;
 /** The byte at `i`, or -1 past the line's end. */
 function byteAt(b: Uint8Array, i: number, end: number): number {
   return i < end ? b[i] : -1;
+}
+
+/**
+ * The hot path compares 4 bytes at a time through a DataView of the line's buffer (one per chunk): a line
+ * is mostly fixed text (marker, labels, the minute of its time), and this halves the cost of checking it.
+ */
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+let viewOf: Uint8Array | undefined;
+
+/** `bytes` and its first bytes as big-endian 32-bit words, for wordsAt. */
+interface Label {
+  bytes: Uint8Array;
+  words: Uint32Array;
+}
+
+function label(bytes: Uint8Array): Label {
+  const words = new Uint32Array(bytes.length >> 2);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  for (let k = 0; k < words.length; k++) words[k] = v.getUint32(4 * k);
+  return { bytes, words };
+}
+
+/** bytesAt for the hot path: `label` at `at`, compared word by word. */
+function wordsAt(b: Uint8Array, at: number, l: Label, end: number): boolean {
+  const bytes = l.bytes;
+  const n = bytes.length;
+  if (at < 0 || at + n > end) return false;
+  if (b !== viewOf) {
+    view = new DataView(b.buffer, b.byteOffset, b.length);
+    viewOf = b;
+  }
+  const words = l.words;
+  for (let k = 0; k < words.length; k++) if (view.getUint32(at + 4 * k) !== words[k]) return false;
+  for (let i = words.length << 2; i < n; i++) if (b[at + i] !== bytes[i]) return false;
+  return true;
 }
 
 function bytesAt(b: Uint8Array, at: number, bytes: Uint8Array, end: number): boolean {
@@ -170,15 +211,17 @@ function durationField(b: Uint8Array, from: number, lineStart: number, end: numb
 
 /** Reads "123.45" at `at` digit by digit, then requires a unit (" ms" or " MB"), so a value cut off mid-line is rejected rather than half-read. Sets scanEnd after the digits. */
 function numberAt(b: Uint8Array, at: number, end: number): number {
+  // The digit loops need no bound: a line ends at CR, LF or the end of its buffer, none of them a digit; a
+  // number running past `end` fails the unit check below.
   let i = at;
   let whole = 0;
-  let c = byteAt(b, i, end);
-  for (; c >= 48 && c <= 57; c = byteAt(b, ++i, end)) whole = whole * 10 + (c - 48);
+  let c = b[i];
+  for (; c >= 48 && c <= 57; c = b[++i]) whole = whole * 10 + (c - 48);
   if (i === at) return NaN;
   if (c === 46) {
     let fraction = 0;
     let scale = 1;
-    for (c = byteAt(b, ++i, end); c >= 48 && c <= 57; c = byteAt(b, ++i, end)) {
+    for (c = b[++i]; c >= 48 && c <= 57; c = b[++i]) {
       fraction = fraction * 10 + (c - 48);
       scale *= 10;
     }
@@ -234,29 +277,32 @@ export const newReportValues = (): ReportValues => new Float64Array(6);
 export function readPlainReportAt(b: Uint8Array, start: number, end: number, out: ReportValues): boolean {
   let at = start;
   let time = NaN;
-  if (!bytesAt(b, at, MARKER_BYTES, end)) {
+  if (!wordsAt(b, at, MARKER_LABEL, end)) {
     time = utcTimeAt(b, start, end);
     if (Number.isNaN(time) || byteAt(b, timeEnd, end) !== 32) return false;
-    // The log stream name (no spaces in it), then the marker.
+    // The log stream name (no spaces or control characters in it), then the marker. These scans stop at the
+    // line's end too (CR, LF or the end of the buffer); one that ran past `end` is caught by the checks after it.
     let space = timeEnd + 1;
-    while (space < end && b[space] !== 32) space++;
+    while (b[space] > 32) space++;
+    if (b[space] !== 32) return false;
     at = space + 1;
-    if (!bytesAt(b, at, MARKER_BYTES, end)) return false;
+    if (!wordsAt(b, at, MARKER_LABEL, end)) return false;
   }
   // The request id: up to a tab, no spaces (so no field label can hide in it).
   let tab = at + MARKER_BYTES.length + 1;
-  for (; tab < end && b[tab] !== 9; tab++) if (b[tab] === 32) return false;
-  const duration = labelledNumberAt(b, tab + 1, DURATION, end);
+  while (b[tab] > 32) tab++;
+  if (b[tab] !== 9 || tab >= end) return false;
+  const duration = labelledNumberAt(b, tab + 1, DURATION_LABEL, end);
   if (!isFiniteNonNegative(duration) || !isSeparator(byteAt(b, scanEnd + 3, end))) return false;
-  const billed = labelledNumberAt(b, scanEnd + 4, BILLED, end);
+  const billed = labelledNumberAt(b, scanEnd + 4, BILLED_LABEL, end);
   if (!isFiniteNonNegative(billed) || !isSeparator(byteAt(b, scanEnd + 3, end))) return false;
-  const memorySize = labelledNumberAt(b, scanEnd + 4, MEMORY_SIZE, end);
+  const memorySize = labelledNumberAt(b, scanEnd + 4, MEMORY_SIZE_LABEL, end);
   if (!isFiniteNonNegative(memorySize) || memorySize < 1 || !isSeparator(byteAt(b, scanEnd + 3, end))) return false;
-  const maxUsed = labelledNumberAt(b, scanEnd + 4, MAX_USED, end);
+  const maxUsed = labelledNumberAt(b, scanEnd + 4, MAX_USED_LABEL, end);
   if (!isFiniteNonNegative(maxUsed)) return false;
   let rest = scanEnd + 3;
   let init = NaN;
-  if (isSeparator(byteAt(b, rest, end)) && bytesAt(b, rest + 1, INIT, end)) {
+  if (isSeparator(byteAt(b, rest, end)) && wordsAt(b, rest + 1, INIT_LABEL, end)) {
     init = numberAt(b, rest + 1 + INIT.length, end);
     if (!isFiniteNonNegative(init)) return false;
     rest = scanEnd + 3;
@@ -273,8 +319,8 @@ export function readPlainReportAt(b: Uint8Array, start: number, end: number, out
 }
 
 /** `label` then a number and its unit at `at` (the number, with scanEnd after its digits), else NaN. */
-function labelledNumberAt(b: Uint8Array, at: number, label: Uint8Array, end: number): number {
-  return bytesAt(b, at, label, end) ? numberAt(b, at + label.length, end) : NaN;
+function labelledNumberAt(b: Uint8Array, at: number, l: Label, end: number): number {
+  return wordsAt(b, at, l, end) ? numberAt(b, at + l.bytes.length, end) : NaN;
 }
 
 /** " " or tab: what Lambda and the AWS CLI put between fields. */
@@ -335,7 +381,7 @@ function digit(b: Uint8Array, i: number, end: number): number {
 }
 
 /** The last `YYYY-MM-DDTHH:MM` read and its Date.UTC: consecutive log lines nearly always share the minute. */
-const cachedMinute = Buffer.alloc(16);
+const cachedMinute = label(Buffer.alloc(16));
 let cachedMinuteMs = NaN;
 /** Where the last time read by utcTimeAt ended (the index after its `Z`). */
 let timeEnd = 0;
@@ -345,7 +391,7 @@ let timeEnd = 0;
  * than a regex plus Date.parse. NaN for other forms (offsets, spaces), which take the slow path.
  */
 function utcTimeAt(b: Uint8Array, at: number, end: number): number {
-  if (!Number.isNaN(cachedMinuteMs) && bytesAt(b, at, cachedMinute, end) && byteAt(b, at + 16, end) === 58) {
+  if (!Number.isNaN(cachedMinuteMs) && wordsAt(b, at, cachedMinute, end) && byteAt(b, at + 16, end) === 58) {
     const second = digit(b, at + 17, end) * 10 + digit(b, at + 18, end);
     const ms = fractionMs(b, at + 19, end);
     if (second >= 0 && second <= 59 && byteAt(b, timeEnd - 1, end) === 90 /* Z */)
@@ -383,7 +429,10 @@ function utcTimeAt(b: Uint8Array, at: number, end: number): number {
     second > 59
   )
     return NaN;
-  for (let i = 0; i < 16; i++) cachedMinute[i] = b[at + i];
+  for (let i = 0; i < 16; i++) cachedMinute.bytes[i] = b[at + i];
+  for (let k = 0; k < 4; k++)
+    cachedMinute.words[k] =
+      (b[at + 4 * k] << 24) | (b[at + 4 * k + 1] << 16) | (b[at + 4 * k + 2] << 8) | b[at + 4 * k + 3];
   cachedMinuteMs = Date.UTC(year, month - 1, day, hour, minute);
   return cachedMinuteMs + second * 1000 + ms;
 }
