@@ -237,4 +237,59 @@ describe("optimize: the in-place byte reader for Lambda's plain-text line", () =
       ),
     );
   });
+
+  const LAMBDA_ORDER = [
+    "Duration: 12.50 ms",
+    "Billed Duration: 13 ms",
+    "Memory Size: 128 MB",
+    "Max Memory Used: 70 MB",
+  ];
+
+  it("agrees with parseReportLine on odd stream names, request ids, separators and field orders", () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(
+        fc.option(
+          fc.date({
+            min: new Date("2000-01-01T00:00:00Z"),
+            max: new Date("2099-12-31T23:59:59Z"),
+            noInvalidDate: true,
+          }),
+          { nil: undefined },
+        ),
+        // Stream names and request ids that hide a space, a tab, a field or a second marker.
+        fc.array(fc.constantFrom("s", " ", "\t", "\u00e9", "Init", "Duration: 5 ms", "REPORT RequestId:", '"'), {
+          maxLength: 4,
+        }),
+        fc.array(fc.constantFrom("1f2e", " ", "\t", "Init", "Billed", " Duration: 5 ms", "Restore", "\r"), {
+          maxLength: 4,
+        }),
+        fc.constantFrom("\t", " ", "  ", "\t "),
+        fc.oneof(
+          // Lambda's order, with and without a cold start, or any other choice and order of fields.
+          fc.constant(LAMBDA_ORDER),
+          fc.constant([...LAMBDA_ORDER, "Init Duration: 1.5 ms"]),
+          fc.shuffledSubarray([...LAMBDA_ORDER, "Init Duration: 1.5 ms", "Restore Duration: 3.00 ms"]),
+        ),
+        fc.constantFrom("", "\t", " x", "\tInit Duration: 2 ms", "\t\t"),
+        (date, stream, id, sep, fields, tail) => {
+          const prefix = date ? `${date.toISOString()} ${stream.join("")} ` : "";
+          const line = `${prefix}REPORT RequestId: ${id.join("")}${sep}${fields.join(sep)}${tail}`;
+          if (expectSameAsGeneral(line)) taken++;
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // The generator does produce Lambda's own shape, which the byte reader must take.
+    expect(taken).to.be.above(0);
+  });
+
+  it("takes no line whose marker or fields are cut by the end it is given", () => {
+    const line =
+      "2026-11-01T00:00:00.000Z s REPORT RequestId: 1f2e\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t";
+    const bytes = Buffer.from(line, "latin1");
+    for (let end = 0; end < bytes.length - 1; end++)
+      expect(readPlainReportAt(bytes, 0, end, newReportValues()), `cut at ${end}`).to.equal(false);
+    expect(readPlainReportAt(bytes, 0, bytes.length, newReportValues())).to.equal(true);
+  });
 });
