@@ -121,6 +121,13 @@ function byteAt(b: Uint8Array, i: number, end: number): number {
 let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 let viewOf: Uint8Array | undefined;
 
+/** Points `view` at `b`, for wordsAt and nameEnd. */
+function viewBytes(b: Uint8Array): void {
+  if (b === viewOf) return;
+  view = new DataView(b.buffer, b.byteOffset, b.length);
+  viewOf = b;
+}
+
 /** `bytes` and its first bytes as big-endian 32-bit words, for wordsAt. */
 interface Label {
   bytes: Uint8Array;
@@ -139,14 +146,24 @@ function wordsAt(b: Uint8Array, at: number, l: Label, end: number): boolean {
   const bytes = l.bytes;
   const n = bytes.length;
   if (at < 0 || at + n > end) return false;
-  if (b !== viewOf) {
-    view = new DataView(b.buffer, b.byteOffset, b.length);
-    viewOf = b;
-  }
   const words = l.words;
   for (let k = 0; k < words.length; k++) if (view.getUint32(at + 4 * k) !== words[k]) return false;
   for (let i = words.length << 2; i < n; i++) if (b[at + i] !== bytes[i]) return false;
   return true;
+}
+
+/**
+ * The first byte at or after `i` that is a space, a tab or another control character (a line's CR or LF
+ * included), or `end`. Four bytes at a time: a word has a byte below 0x21 exactly when
+ * (w - 0x21212121) & ~w & 0x80808080 is not zero (the "has less than" bit trick).
+ */
+function nameEnd(b: Uint8Array, i: number, end: number): number {
+  for (; i + 4 <= end; i += 4) {
+    const w = view.getUint32(i);
+    if (((w - 0x21212121) & ~w & 0x80808080) !== 0) break;
+  }
+  while (i < end && b[i] > 32) i++;
+  return i;
 }
 
 function bytesAt(b: Uint8Array, at: number, bytes: Uint8Array, end: number): boolean {
@@ -275,6 +292,7 @@ export const newReportValues = (): ReportValues => new Float64Array(6);
  * only skips the searching.
  */
 export function readPlainReportAt(b: Uint8Array, start: number, end: number, out: ReportValues): boolean {
+  viewBytes(b);
   let at = start;
   let time = NaN;
   if (!wordsAt(b, at, MARKER_LABEL, end)) {
@@ -282,16 +300,14 @@ export function readPlainReportAt(b: Uint8Array, start: number, end: number, out
     if (Number.isNaN(time) || byteAt(b, timeEnd, end) !== 32) return false;
     // The log stream name (no spaces or control characters in it), then the marker. These scans stop at the
     // line's end too (CR, LF or the end of the buffer); one that ran past `end` is caught by the checks after it.
-    let space = timeEnd + 1;
-    while (b[space] > 32) space++;
-    if (b[space] !== 32) return false;
+    const space = nameEnd(b, timeEnd + 1, end);
+    if (space >= end || b[space] !== 32) return false;
     at = space + 1;
     if (!wordsAt(b, at, MARKER_LABEL, end)) return false;
   }
   // The request id: up to a tab, no spaces (so no field label can hide in it).
-  let tab = at + MARKER_BYTES.length + 1;
-  while (b[tab] > 32) tab++;
-  if (b[tab] !== 9 || tab >= end) return false;
+  const tab = nameEnd(b, at + MARKER_BYTES.length + 1, end);
+  if (tab >= end || b[tab] !== 9) return false;
   const duration = labelledNumberAt(b, tab + 1, DURATION_LABEL, end);
   if (!isFiniteNonNegative(duration) || !isSeparator(byteAt(b, scanEnd + 3, end))) return false;
   const billed = labelledNumberAt(b, scanEnd + 4, BILLED_LABEL, end);
@@ -368,6 +384,7 @@ function buildRecord(
 /** The time at the start of a line: the fast UTC form from its bytes, else any ISO-8601 form via Date.parse. */
 function leadingTime(line: string, bytes?: Uint8Array): number | undefined {
   const b = bytes ?? Buffer.from(line, "utf8");
+  viewBytes(b);
   const fast = utcTimeAt(b, 0, b.length);
   if (!Number.isNaN(fast)) return fast;
   const m = LEADING_ISO_TIME.exec(line);
