@@ -128,7 +128,7 @@ function viewBytes(b: Uint8Array): void {
   viewOf = b;
 }
 
-/** `bytes` and its first bytes as big-endian 32-bit words, for wordsAt. */
+/** `bytes` and its first bytes as little-endian 32-bit words (the CPU's order: no byte swap), for wordsAt. */
 interface Label {
   bytes: Uint8Array;
   words: Uint32Array;
@@ -137,7 +137,7 @@ interface Label {
 function label(bytes: Uint8Array): Label {
   const words = new Uint32Array(bytes.length >> 2);
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  for (let k = 0; k < words.length; k++) words[k] = v.getUint32(4 * k);
+  for (let k = 0; k < words.length; k++) words[k] = v.getUint32(4 * k, true);
   return { bytes, words };
 }
 
@@ -147,7 +147,7 @@ function wordsAt(b: Uint8Array, at: number, l: Label, end: number): boolean {
   const n = bytes.length;
   if (at < 0 || at + n > end) return false;
   const words = l.words;
-  for (let k = 0; k < words.length; k++) if (view.getUint32(at + 4 * k) !== words[k]) return false;
+  for (let k = 0; k < words.length; k++) if (view.getUint32(at + 4 * k, true) !== words[k]) return false;
   for (let i = words.length << 2; i < n; i++) if (b[at + i] !== bytes[i]) return false;
   return true;
 }
@@ -159,7 +159,7 @@ function wordsAt(b: Uint8Array, at: number, l: Label, end: number): boolean {
  */
 function nameEnd(b: Uint8Array, i: number, end: number): number {
   for (; i + 4 <= end; i += 4) {
-    const w = view.getUint32(i);
+    const w = view.getUint32(i, true);
     if (((w - 0x21212121) & ~w & 0x80808080) !== 0) break;
   }
   while (i < end && b[i] > 32) i++;
@@ -447,9 +447,7 @@ function utcTimeAt(b: Uint8Array, at: number, end: number): number {
   )
     return NaN;
   for (let i = 0; i < 16; i++) cachedMinute.bytes[i] = b[at + i];
-  for (let k = 0; k < 4; k++)
-    cachedMinute.words[k] =
-      (b[at + 4 * k] << 24) | (b[at + 4 * k + 1] << 16) | (b[at + 4 * k + 2] << 8) | b[at + 4 * k + 3];
+  for (let k = 0; k < 4; k++) cachedMinute.words[k] = view.getUint32(at + 4 * k, true);
   cachedMinuteMs = Date.UTC(year, month - 1, day, hour, minute);
   return cachedMinuteMs + second * 1000 + ms;
 }
