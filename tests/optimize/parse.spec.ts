@@ -185,6 +185,12 @@ describe("optimize: the in-place byte reader for Lambda's plain-text line", () =
     return record;
   }
 
+  /** A time for the line's leading stamp, or none. */
+  const maybeDate = fc.option(
+    fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true }),
+    { nil: undefined },
+  );
+
   /** The byte reader must give parseReportLine's answer whenever it gives one. */
   function expectSameAsGeneral(line: string) {
     const fast = readInPlace(line);
@@ -210,14 +216,7 @@ describe("optimize: the in-place byte reader for Lambda's plain-text line", () =
   it("agrees with parseReportLine on generated variants (times, separators, cold starts, damaged fields)", () => {
     fc.assert(
       fc.property(
-        fc.option(
-          fc.date({
-            min: new Date("2000-01-01T00:00:00Z"),
-            max: new Date("2099-12-31T23:59:59Z"),
-            noInvalidDate: true,
-          }),
-          { nil: undefined },
-        ),
+        maybeDate,
         fc.constantFrom("\t", " "),
         fc.option(fc.integer({ min: 0, max: 99_999 }), { nil: undefined }),
         fc.constantFrom("", "\t", " ", "\tExtra: 1 ms", "\tRestore Duration: 5.00 ms"),
@@ -249,14 +248,7 @@ describe("optimize: the in-place byte reader for Lambda's plain-text line", () =
     let taken = 0;
     fc.assert(
       fc.property(
-        fc.option(
-          fc.date({
-            min: new Date("2000-01-01T00:00:00Z"),
-            max: new Date("2099-12-31T23:59:59Z"),
-            noInvalidDate: true,
-          }),
-          { nil: undefined },
-        ),
+        maybeDate,
         // Stream names and request ids that hide a space, a tab, a field or a second marker.
         fc.array(fc.constantFrom("s", " ", "\t", "\u00e9", "Init", "Duration: 5 ms", "REPORT RequestId:", '"'), {
           maxLength: 4,
