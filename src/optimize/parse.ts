@@ -97,14 +97,19 @@ const INIT_LABEL = label(INIT);
 /** Words that make "X Duration: " a field other than the Duration (SnapStart adds Restore Duration). */
 const NOT_DURATION = ["Billed", "Init", "Restore"].map((w) => Buffer.from(w, "latin1"));
 
-/** What readPlainFields read: a fixed array rather than a record per line (this runs for every line of a log). */
-const FIELD_DURATION = 0;
-const FIELD_BILLED = 1;
-const FIELD_MEMORY_SIZE = 2;
-const FIELD_MAX_USED = 3;
-/** NaN when absent. */
-const FIELD_INIT = 4;
-const fields = new Float64Array(5);
+/** A REPORT record's values in a fixed array, not an object per line (this runs for every line of a log). */
+export type ReportValues = Float64Array;
+export const VALUE_DURATION = 0;
+export const VALUE_BILLED = 1;
+export const VALUE_MEMORY_SIZE = 2;
+export const VALUE_MAX_USED = 3;
+/** NaN when the record has none. */
+export const VALUE_INIT = 4;
+/** Epoch ms; NaN when the line has no time. */
+export const VALUE_TIME = 5;
+export const newReportValues = (): ReportValues => new Float64Array(6);
+/** What readPlainFields read (VALUE_TIME unused). */
+const fields = newReportValues();
 
 /** Where the last number read by numberAt ended; field searches start there (Lambda's order), see fieldAfter. */
 let scanEnd = 0;
@@ -115,8 +120,8 @@ function byteAt(b: Uint8Array, i: number, end: number): number {
 }
 
 /**
- * The hot path compares 4 bytes at a time through a DataView of the line's buffer (one per chunk): a line
- * is mostly fixed text (marker, labels, the minute of its time), and this halves the cost of checking it.
+ * The hot path compares 4 bytes at a time through a DataView of the line's buffer (one per chunk): a line is
+ * mostly fixed text (marker, labels, the minute of its time), and a word compare costs about what a byte compare does.
  */
 let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 let viewOf: Uint8Array | undefined;
@@ -172,7 +177,7 @@ function bytesAt(b: Uint8Array, at: number, bytes: Uint8Array, end: number): boo
   return true;
 }
 
-/** The first `bytes` at or after `from` that ends by `end`, or -1 (a loop: the native indexOf costs more per call than this search on a short line). */
+/** The first `bytes` at or after `from` that ends by `end`, or -1 (a loop: Buffer.indexOf cannot stop at `end`). */
 function find(b: Uint8Array, bytes: Uint8Array, from: number, end: number): number {
   const first = bytes[0];
   for (let at = from, last = end - bytes.length; at <= last; at++)
@@ -197,11 +202,11 @@ function readPlainFields(b: Uint8Array, from: number, lineStart: number, end: nu
   const maxUsed = fieldAfter(b, MAX_USED, from, end);
   if (!isFiniteNonNegative(maxUsed)) return false;
   const init = fieldAfter(b, INIT, from, end);
-  fields[FIELD_DURATION] = duration;
-  fields[FIELD_BILLED] = billed;
-  fields[FIELD_MEMORY_SIZE] = memorySize;
-  fields[FIELD_MAX_USED] = maxUsed;
-  fields[FIELD_INIT] = isFiniteNonNegative(init) ? init : NaN;
+  fields[VALUE_DURATION] = duration;
+  fields[VALUE_BILLED] = billed;
+  fields[VALUE_MEMORY_SIZE] = memorySize;
+  fields[VALUE_MAX_USED] = maxUsed;
+  fields[VALUE_INIT] = isFiniteNonNegative(init) ? init : NaN;
   return true;
 }
 
@@ -261,26 +266,14 @@ function parsePlain(line: string): ReportRecord | undefined {
   const markerAt = b.indexOf(MARKER_BYTES);
   if (!readPlainFields(b, markerAt + MARKER_BYTES.length, 0, b.length)) return undefined;
   return buildRecord(
-    fields[FIELD_DURATION],
-    fields[FIELD_BILLED],
-    fields[FIELD_MEMORY_SIZE],
-    fields[FIELD_MAX_USED],
-    fields[FIELD_INIT],
+    fields[VALUE_DURATION],
+    fields[VALUE_BILLED],
+    fields[VALUE_MEMORY_SIZE],
+    fields[VALUE_MAX_USED],
+    fields[VALUE_INIT],
     markerAt === 0 ? undefined : leadingTime(line, b),
   );
 }
-
-/** Where readPlainReportAt puts a record's values (a fixed array, not an object per line): see the VALUE_ indexes. */
-export type ReportValues = Float64Array;
-export const VALUE_DURATION = 0;
-export const VALUE_BILLED = 1;
-export const VALUE_MEMORY_SIZE = 2;
-export const VALUE_MAX_USED = 3;
-/** NaN when the record has none. */
-export const VALUE_INIT = 4;
-/** Epoch ms; NaN when the line has no time. */
-export const VALUE_TIME = 5;
-export const newReportValues = (): ReportValues => new Float64Array(6);
 
 /**
  * The hot path: Lambda's plain-text REPORT line as Lambda writes it, read in place from the bytes of a chunk
@@ -298,8 +291,7 @@ export function readPlainReportAt(b: Uint8Array, start: number, end: number, out
   if (!wordsAt(b, at, MARKER_LABEL, end)) {
     time = utcTimeAt(b, start, end);
     if (Number.isNaN(time) || byteAt(b, timeEnd, end) !== 32) return false;
-    // The log stream name (no spaces or control characters in it), then the marker. These scans stop at the
-    // line's end too (CR, LF or the end of the buffer); one that ran past `end` is caught by the checks after it.
+    // The log stream name (no spaces or control characters in it), then the marker.
     const space = nameEnd(b, timeEnd + 1, end);
     if (space >= end || b[space] !== 32) return false;
     at = space + 1;
