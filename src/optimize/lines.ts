@@ -9,10 +9,9 @@ export const MAX_LINE_BYTES = 1 << 20;
  *
  * Why not `readline`: it decodes every chunk, then splits with a regular expression and queues each line
  * through an async iterator, which made it most of optimize's time; it also holds a line of any length.
- * Here a chunk is decoded once and each line is handed to `onLine` synchronously as that string and the
- * line's start and end in it (end excludes the LF and a CR before it), so a caller can read it in place.
- * Bytes are decoded as latin1: one character per byte, so lengths are byte counts and a chunk boundary can
- * never cut a character in two; every field optimize reads (markers, numbers, times) is ASCII.
+ * Here each line is handed to `onLine` synchronously as the bytes it lies in and its start and end there
+ * (end excludes the LF and a CR before it), with no decoding and no copy, so a caller can read it in
+ * place; only a line cut by a chunk boundary is copied once into a buffer of its own.
  */
 export class LineSplitter {
   overlongLines = 0;
@@ -23,7 +22,7 @@ export class LineSplitter {
   private skipping = false;
 
   constructor(
-    private readonly onLine: (text: string, start: number, end: number) => void,
+    private readonly onLine: (bytes: Buffer, start: number, end: number) => void,
     private readonly maxLineBytes = MAX_LINE_BYTES,
   ) {}
 
@@ -40,26 +39,23 @@ export class LineSplitter {
     } else if (this.pendingBytes > 0) {
       // The first line completes what is pending from earlier chunks.
       if (this.pendingBytes + firstEnd > this.maxLineBytes) this.overlongLines++;
-      else this.emit(Buffer.concat([...this.pending, chunk.subarray(0, firstEnd)]).toString("latin1"));
+      else this.emit(Buffer.concat([...this.pending, chunk.subarray(0, firstEnd)]));
       this.pending = [];
       this.pendingBytes = 0;
       from = firstEnd + 1;
     }
     const lastEnd = chunk.lastIndexOf(10);
-    if (lastEnd >= from) {
-      const text = chunk.toString("latin1", from, lastEnd + 1);
-      for (let start = 0; start < text.length;) {
-        const end = text.indexOf("\n", start);
-        this.emitSlice(text, start, end);
-        start = end + 1;
-      }
+    for (let start = from; start <= lastEnd;) {
+      const end = chunk.indexOf(10, start);
+      this.emitSlice(chunk, start, end);
+      start = end + 1;
     }
     this.hold(chunk.subarray(lastEnd + 1));
   }
 
   /** The last line, when the input does not end with a newline. */
   end(): void {
-    if (this.pendingBytes > 0 && !this.skipping) this.emit(Buffer.concat(this.pending).toString("latin1"));
+    if (this.pendingBytes > 0 && !this.skipping) this.emit(Buffer.concat(this.pending));
     this.pending = [];
     this.pendingBytes = 0;
     this.skipping = false;
@@ -79,16 +75,16 @@ export class LineSplitter {
     this.pendingBytes += bytes.length;
   }
 
-  private emitSlice(text: string, start: number, end: number): void {
+  private emitSlice(bytes: Buffer, start: number, end: number): void {
     if (end - start > this.maxLineBytes) {
       this.overlongLines++;
       return;
     }
-    const cr = end > start && text.charCodeAt(end - 1) === 13 ? 1 : 0;
-    this.onLine(text, start, end - cr);
+    const cr = end > start && bytes[end - 1] === 13 ? 1 : 0;
+    this.onLine(bytes, start, end - cr);
   }
 
-  private emit(line: string): void {
+  private emit(line: Buffer): void {
     this.emitSlice(line, 0, line.length);
   }
 }

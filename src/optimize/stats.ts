@@ -4,7 +4,17 @@ import {
   LAMBDA_MIN_MEMORY_MB,
 } from "../../policy-pack/common/lambda-limits";
 import { IntHistogram } from "./histogram";
-import { ReportRecord } from "./parse";
+import {
+  newReportValues,
+  ReportRecord,
+  ReportValues,
+  VALUE_BILLED,
+  VALUE_DURATION,
+  VALUE_INIT,
+  VALUE_MAX_USED,
+  VALUE_MEMORY_SIZE,
+  VALUE_TIME,
+} from "./parse";
 
 /**
  * Everything `optimize` keeps about one function while its log streams past: a fixed set of numbers
@@ -24,6 +34,8 @@ export class FunctionStats {
   currentMemoryMb = 0;
   private latestRecordTime = -Infinity;
   readonly memorySizesSeen = new Set<number>();
+  private lastMemorySizeMb = NaN;
+  private readonly scratch = newReportValues();
   readonly memoryUsed = new IntHistogram(LAMBDA_MAX_MEMORY_MB);
   readonly duration = new IntHistogram(LAMBDA_MAX_DURATION_MS);
   readonly billedDuration = new IntHistogram(LAMBDA_MAX_DURATION_MS);
@@ -34,35 +46,58 @@ export class FunctionStats {
 
   constructor(readonly name: string) {}
 
-  /** Feeds one raw log line; anything that is not a REPORT record is counted as skipped. */
+  /** Feeds one parsed log line; anything that is not a REPORT record is counted as skipped. */
   addRecord(r: ReportRecord | undefined): void {
     if (!r) {
       this.skippedLines++;
       return;
     }
-    const wrong = implausibility(r);
+    const v = this.scratch;
+    v[VALUE_DURATION] = r.durationMs;
+    v[VALUE_BILLED] = r.billedDurationMs;
+    v[VALUE_MEMORY_SIZE] = r.memorySizeMb;
+    v[VALUE_MAX_USED] = r.maxMemoryUsedMb;
+    v[VALUE_INIT] = r.initDurationMs ?? NaN;
+    v[VALUE_TIME] = r.timestampMs ?? NaN;
+    this.addValues(v);
+  }
+
+  /** One REPORT record's values, as readPlainReportAt reads them (no object per line). */
+  addValues(v: ReportValues): void {
+    const durationMs = v[VALUE_DURATION];
+    const billedMs = v[VALUE_BILLED];
+    const memorySizeMb = v[VALUE_MEMORY_SIZE];
+    const maxUsedMb = v[VALUE_MAX_USED];
+    const initMs = v[VALUE_INIT];
+    const timeMs = v[VALUE_TIME];
+    const wrong = implausibility(memorySizeMb, maxUsedMb);
     if (wrong !== undefined) {
       this.implausibleRecords++;
       this.firstImplausible ??= wrong;
       return;
     }
     this.invocations++;
-    this.billedMsTotal += r.billedDurationMs;
-    this.memoryUsed.add(r.maxMemoryUsedMb);
-    this.duration.add(r.durationMs);
-    this.billedDuration.add(r.billedDurationMs);
-    if (r.initDurationMs !== undefined) this.initDuration.add(r.initDurationMs);
-    if (this.memorySizesSeen.size < 64) this.memorySizesSeen.add(r.memorySizeMb);
+    this.billedMsTotal += billedMs;
+    this.memoryUsed.add(maxUsedMb);
+    this.duration.add(durationMs);
+    this.billedDuration.add(billedMs);
+    if (initMs >= 0) this.initDuration.add(initMs);
+    // A Set lookup per line costs more than this comparison; consecutive records nearly always share the size.
+    if (memorySizeMb !== this.lastMemorySizeMb && this.memorySizesSeen.size < 64) {
+      this.memorySizesSeen.add(memorySizeMb);
+      this.lastMemorySizeMb = memorySizeMb;
+    }
     // Lines may arrive out of order (several log streams); the newest record tells today's setting.
-    const t = r.timestampMs ?? -Infinity;
+    const timed = !Number.isNaN(timeMs);
+    const t = timed ? timeMs : -Infinity;
     if (t >= this.latestRecordTime || this.currentMemoryMb === 0) {
-      this.currentMemoryMb = r.memorySizeMb;
+      this.currentMemoryMb = memorySizeMb;
       if (t > this.latestRecordTime) this.latestRecordTime = t;
     }
-    if (r.timestampMs !== undefined) {
+    if (timed) {
       this.timedInvocations++;
-      if (r.timestampMs < this.firstTimeMs) this.firstTimeMs = r.timestampMs;
-      if (r.timestampMs > this.lastTimeMs) this.lastTimeMs = r.timestampMs;
+      if (timeMs < this.firstTimeMs) this.firstTimeMs = timeMs;
+      if (timeMs > this.lastTimeMs) this.lastTimeMs = timeMs;
     }
   }
 
@@ -81,11 +116,11 @@ export class FunctionStats {
 }
 
 /** Why a record cannot come from Lambda (a memory size outside its limits, more memory used than configured); undefined when it can. */
-export function implausibility(r: ReportRecord): string | undefined {
-  if (r.memorySizeMb < LAMBDA_MIN_MEMORY_MB || r.memorySizeMb > LAMBDA_MAX_MEMORY_MB) {
-    return `Memory Size ${r.memorySizeMb} MB is outside Lambda's ${LAMBDA_MIN_MEMORY_MB}..${LAMBDA_MAX_MEMORY_MB} MB`;
+export function implausibility(memorySizeMb: number, maxMemoryUsedMb: number): string | undefined {
+  if (memorySizeMb < LAMBDA_MIN_MEMORY_MB || memorySizeMb > LAMBDA_MAX_MEMORY_MB) {
+    return `Memory Size ${memorySizeMb} MB is outside Lambda's ${LAMBDA_MIN_MEMORY_MB}..${LAMBDA_MAX_MEMORY_MB} MB`;
   }
-  if (r.maxMemoryUsedMb > r.memorySizeMb)
-    return `Max Memory Used ${r.maxMemoryUsedMb} MB is above Memory Size ${r.memorySizeMb} MB`;
+  if (maxMemoryUsedMb > memorySizeMb)
+    return `Max Memory Used ${maxMemoryUsedMb} MB is above Memory Size ${memorySizeMb} MB`;
   return undefined;
 }

@@ -28,7 +28,7 @@ async function failure(argv: string[], stdin?: Readable): Promise<Error> {
 describe("optimize: the line splitter", () => {
   function split(chunks: Array<string | Buffer>, max?: number) {
     const lines: string[] = [];
-    const splitter = new LineSplitter((text, start, end) => lines.push(text.slice(start, end)), max);
+    const splitter = new LineSplitter((bytes, start, end) => lines.push(bytes.toString("latin1", start, end)), max);
     for (const c of chunks) splitter.push(Buffer.isBuffer(c) ? c : Buffer.from(c, "latin1"));
     splitter.end();
     return { lines, overlong: splitter.overlongLines };

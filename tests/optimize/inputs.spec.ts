@@ -68,6 +68,25 @@ describe("optimize: input containers (CRLF, gzip, AWS CLI output, mixed formats)
     );
   });
 
+  it("reads a file of several MB (read 1 MB at a time into one buffer) as it reads the same bytes on stdin or gzipped", async () => {
+    const events = JSON.stringify({ events: filterLogEventsOf(PROCESSOR_LOG) }, null, 4);
+    const body = Array.from({ length: 12 }, (_, i) =>
+      i % 2 ? PROCESSOR_LOG + events : ENRICHER_LOG + PROCESSOR_LOG,
+    ).join("");
+    expect(body.length).to.be.above(3 << 20);
+    const json = async (file: string, stdin?: Readable) =>
+      (await optimize([`f=${file}`, "--format", "json"], stdin)).stdout;
+    const fromFile = await json(tempFile("big.log", body));
+    expect(JSON.parse(fromFile).functions[0].invocations).to.equal(6 * (400 + 400) + 6 * (120 + 400));
+    // Stdin in odd-sized chunks, so lines break at other places than in the file's 1 MB reads.
+    const bytes = Buffer.from(body);
+    const pieces = Array.from({ length: Math.ceil(bytes.length / 65_521) }, (_, i) =>
+      bytes.subarray(i * 65_521, (i + 1) * 65_521),
+    );
+    expect(await json("-", Readable.from(pieces))).to.equal(fromFile);
+    expect(await json(tempFile("big.log.gz", zlib.gzipSync(bytes)))).to.equal(fromFile);
+  });
+
   it("rejects a truncated gzip file with one line naming the file", async () => {
     const file = tempFile("cut.log.gz", zlib.gzipSync(PROCESSOR_LOG).subarray(0, 3000));
     const err = await processorReport(file).then(
