@@ -21,8 +21,6 @@ const EARLY_EXIT_ZERO = 213;
 import { DEFAULT_MAX_MEMORY_MB, DEFAULT_PROGRAM_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from "./limits";
 import type { RunProgramOptions } from "./run-program";
 
-export { DEFAULT_MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS };
-
 /** Prefix of each line the program writes, on the CLI's stderr. */
 export const PROGRAM_OUTPUT_PREFIX = "[program] ";
 

@@ -29,8 +29,6 @@ export interface RunProgramOptions {
   stackReferences?: StackReferenceAnswers;
 }
 
-export { DEFAULT_PROGRAM_TIMEOUT_SECONDS };
-
 /** Resolves as `work` does, or rejects with `message` after `seconds`. */
 async function withinSeconds<T>(work: Promise<T>, seconds: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
