@@ -265,13 +265,19 @@ function parsePlain(line: string): ReportRecord | undefined {
   const b = Buffer.from(line, "utf8");
   const markerAt = b.indexOf(MARKER_BYTES);
   if (!readPlainFields(b, markerAt + MARKER_BYTES.length, 0, b.length)) return undefined;
+  fields[VALUE_TIME] = markerAt === 0 ? NaN : (leadingTime(line, b) ?? NaN);
+  return recordOfValues(fields);
+}
+
+/** The record of values as readPlainReportAt and readPlainFields leave them (NaN: the field is absent). */
+export function recordOfValues(v: ReportValues): ReportRecord | undefined {
   return buildRecord(
-    fields[VALUE_DURATION],
-    fields[VALUE_BILLED],
-    fields[VALUE_MEMORY_SIZE],
-    fields[VALUE_MAX_USED],
-    fields[VALUE_INIT],
-    markerAt === 0 ? undefined : leadingTime(line, b),
+    v[VALUE_DURATION],
+    v[VALUE_BILLED],
+    v[VALUE_MEMORY_SIZE],
+    v[VALUE_MAX_USED],
+    v[VALUE_INIT],
+    v[VALUE_TIME],
   );
 }
 

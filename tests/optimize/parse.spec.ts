@@ -6,13 +6,8 @@ import {
   newReportValues,
   parseReportLine,
   readPlainReportAt,
+  recordOfValues,
   ReportRecord,
-  VALUE_BILLED,
-  VALUE_DURATION,
-  VALUE_INIT,
-  VALUE_MAX_USED,
-  VALUE_MEMORY_SIZE,
-  VALUE_TIME,
 } from "../../src/optimize/parse";
 
 describe("optimize: REPORT line parsing", () => {
@@ -173,16 +168,7 @@ describe("optimize: the in-place byte reader for Lambda's plain-text line", () =
   function readInPlace(line: string): ReportRecord | undefined {
     const bytes = Buffer.from(`noise before\n${line}\nnoise after`, "latin1");
     const v = newReportValues();
-    if (!readPlainReportAt(bytes, 13, 13 + Buffer.byteLength(line, "latin1"), v)) return undefined;
-    const record: ReportRecord = {
-      durationMs: v[VALUE_DURATION],
-      billedDurationMs: v[VALUE_BILLED],
-      memorySizeMb: v[VALUE_MEMORY_SIZE],
-      maxMemoryUsedMb: v[VALUE_MAX_USED],
-    };
-    if (!Number.isNaN(v[VALUE_INIT])) record.initDurationMs = v[VALUE_INIT];
-    if (!Number.isNaN(v[VALUE_TIME])) record.timestampMs = v[VALUE_TIME];
-    return record;
+    return readPlainReportAt(bytes, 13, 13 + Buffer.byteLength(line, "latin1"), v) ? recordOfValues(v) : undefined;
   }
 
   /** A time for the line's leading stamp, or none. */
