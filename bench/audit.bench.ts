@@ -7,13 +7,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { writeEmptyPack } from "../scripts/policy-packs";
+import { benchRoot } from "./harness";
 import { median } from "./median";
 
 const TARGET_RATIO = 1.3;
 const ROUNDS = 3;
 /** AUDIT_RESOURCES=N measures another size. */
 const RESOURCES = Number(process.env.AUDIT_RESOURCES ?? 10_000);
-const root = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.join(__dirname, "..");
+const root = benchRoot;
 
 /** A deployed serverless stack: groups of a function, its role, log group, dead-letter queue and that queue's alarm. */
 function writeExport(file: string): void {

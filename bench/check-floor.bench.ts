@@ -3,17 +3,14 @@
 // an answered GetAnalyzerInfo), run in parallel. Target: check within 1.5x of that floor. Median of 5, alternating.
 // BENCH_ROOT=/path/to/another/checkout measures that checkout's CLI instead (for before/after figures).
 import { spawn } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { call, startPack } from "../src/analyzer/pack-process";
-import { alternating, runBenchmark, withEmptyPackAndEngine } from "./harness";
+import { alternating, benchRoot, builtCliBin, runBenchmark, withEmptyPackAndEngine } from "./harness";
 import { median } from "./median";
 
 const TARGET_RATIO = 1.5;
 const ROUNDS = 5;
-const root = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.join(__dirname, "..");
-const bin = path.join(root, "cli", "bin", "serverless-guard.js");
+const root = benchRoot;
 
 function runMs(args: string[], cwd: string): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -47,10 +44,8 @@ async function floorMs(emptyPack: string, engineAddress: string): Promise<number
 }
 
 async function main(): Promise<number> {
-  if (!fs.existsSync(path.join(root, "dist", "src", "cli", "main.js"))) {
-    console.error(`missing ${root}/dist: run npm run build first`);
-    return 1;
-  }
+  const bin = builtCliBin(root);
+  if (!bin) return 1;
   return withEmptyPackAndEngine(async (emptyPack, engineAddress) => {
     // The warm-up also builds the handler bundles a first run may have to build.
     const [checks, floors] = await alternating(

@@ -7,16 +7,15 @@
 // measures that checkout's CLI instead (for before/after figures); CHECK_MEMORY_FUNCTIONS=200,1000 sets the two sizes.
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as path from "path";
 import { writeProgram } from "./generated-program";
+import { alternating, benchRoot, builtCliBin, runBenchmark } from "./harness";
 import { median } from "./median";
 
 const MAX_MB_PER_RESOURCE = 0.185;
 const SAMPLE_MS = Number(process.env.SAMPLE_MS ?? 20);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const [SMALL, LARGE] = (process.env.CHECK_MEMORY_FUNCTIONS ?? "200,1000").split(",").map(Number);
-const root = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.join(__dirname, "..");
-const bin = path.join(root, "cli", "bin", "serverless-guard.js");
+const root = benchRoot;
 
 type Role = "cli" | "program" | "pack";
 const ROLES: Role[] = ["cli", "program", "pack"];
@@ -69,7 +68,7 @@ interface Measured {
 }
 
 /** One `check --format json` with every process's peak RSS (the largest per role, should a role have several). */
-function measureCheck(dir: string): Promise<Measured> {
+function measureCheck(bin: string, dir: string): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const cli = spawn(process.execPath, [bin, "check", dir, "--format", "json"], { stdio: ["ignore", "pipe", "pipe"] });
     const peaks: Record<Role, number> = { cli: 0, program: 0, pack: 0 };
@@ -99,18 +98,16 @@ function measureCheck(dir: string): Promise<Measured> {
 }
 
 async function main(): Promise<number> {
-  if (!fs.existsSync(path.join(root, "dist", "src", "cli", "main.js"))) {
-    console.error(`missing ${root}/dist: run npm run build first`);
-    return 1;
-  }
+  const bin = builtCliBin(root);
+  if (!bin) return 1;
   const small = writeProgram(SMALL, root);
   const large = writeProgram(LARGE, root);
   try {
-    const runs: { small: Measured[]; large: Measured[] } = { small: [], large: [] };
-    for (let i = 0; i < ROUNDS; i++) {
-      runs.small.push(await measureCheck(small));
-      runs.large.push(await measureCheck(large));
-    }
+    const [smallRuns, largeRuns] = await alternating(
+      ROUNDS,
+      () => measureCheck(bin, small),
+      () => measureCheck(bin, large),
+    );
     const summary = (ms: Measured[]): Measured => ({
       resources: ms[0].resources,
       peaks: {
@@ -119,8 +116,8 @@ async function main(): Promise<number> {
         pack: median(ms.map((m) => m.peaks.pack)),
       },
     });
-    const s = summary(runs.small);
-    const l = summary(runs.large);
+    const s = summary(smallRuns);
+    const l = summary(largeRuns);
     const added = l.resources - s.resources;
     console.log(`check (${root}), peak RSS per process, sampled every ${SAMPLE_MS} ms, median of ${ROUNDS}:`);
     console.log(`| process | ${s.resources} resources | ${l.resources} resources | MB per added resource |`);
@@ -143,10 +140,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -5,6 +5,17 @@ import * as path from "path";
 import { startEngineServer } from "../src/analyzer/pack-process";
 import { writeEmptyPack } from "../scripts/policy-packs";
 
+/** The checkout measured: BENCH_ROOT (another checkout, for before/after figures) or this one. */
+export const benchRoot = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.join(__dirname, "..");
+
+/** The CLI's launcher under `root`, or undefined after saying to build it first. */
+export function builtCliBin(root: string): string | undefined {
+  if (fs.existsSync(path.join(root, "dist", "src", "cli", "main.js")))
+    return path.join(root, "cli", "bin", "serverless-guard.js");
+  console.error(`missing ${root}/dist: run npm run build first`);
+  return undefined;
+}
+
 /** Runs a benchmark's main as the process: its result is the exit code (0 target met, 1 missed); a crash exits 1. */
 export function runBenchmark(main: () => Promise<number>): void {
   main().then(
