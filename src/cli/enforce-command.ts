@@ -131,14 +131,9 @@ export async function runEnforceCommand(spec: EnforceCommandSpec, argv: string[]
   const analyzer = startAnalyzer();
   await analyzer.spawned;
   const loading = spec.load(parsed.positionals, values);
-  // The report reads the policy list; load it while the pack is still starting and the program's core is free,
-  // instead of after the pack has answered.
-  let serving = false;
-  analyzer.ready.then(
-    () => (serving = true),
-    () => undefined,
-  );
-  loading.then(() => serving || ownPackHelpers()).catch(() => undefined); // a failure here shows again, where the report is built
+  // The report reads the policy list: load it once the graph is in, while the pack is usually still starting and
+  // the program's core is free, instead of after the pack has answered (when it would be serial work either way).
+  loading.then(() => ownPackHelpers()).catch(() => undefined); // a failure here shows again where the report is built
   const result = await enforce(loading, { policyPackConfig }, analyzer);
   const graph = await loading;
   // A terminal gets its width and colour; files and pipes get 80 columns and plain text.

@@ -161,12 +161,12 @@ export function reconcilePolicyPackConfig(info: AnalyzerInfo, userConfig?: Polic
   const configured = new Set<string>();
   for (const layer of [info.initialConfig, userConfig?.entries ?? {}])
     for (const [name, given] of Object.entries(layer)) if (given.properties) configured.add(name);
+  const source = userConfig ? `policy pack config ${userConfig.file}` : `policy pack '${info.name}' defaults`;
   for (const p of info.policies) {
-    const source = userConfig ? `policy pack config ${userConfig.file}` : `policy pack '${info.name}' defaults`;
     const required = p.configSchema?.required ?? [];
     const missing = required.find((key) => !(key in result[p.name].properties));
     if (missing !== undefined) throw new UsageError(`${source}: policy '${p.name}': property '${missing}' is required`);
-    // A policy's own defaults come from its schema (tests/pack-config checks our pack's defaults against it); only
+    // A policy's own defaults come from its schema (tests/analyzer/pack-config.spec.ts checks our pack's defaults against it); only
     // properties a config layer set need the schema's checks. Compiling a schema is most of this step's cost, and
     // `check` waits for it after the pack has started.
     if (!configured.has(p.name)) continue;
